@@ -1,0 +1,442 @@
+//! Loading circuits: parse RON text (syntax and unknown fields rejected with line and column),
+//! validate versions, ids, references and parameters (errors point at the offending item's
+//! line), then spawn the items as entities.
+
+use std::collections::{HashMap, HashSet};
+#[cfg(not(target_arch = "wasm32"))]
+use std::path::Path;
+
+use bevy::prelude::*;
+
+use super::error::{CircuitError, Location};
+use super::schema::*;
+use crate::sim::params::{in_range, non_negative, positive};
+use crate::sim::{self, MAX_DELAY_S, MAX_RATE_HZ, ParamError};
+
+/// The entities a circuit was spawned as, by stable id.
+#[derive(Debug, Clone, Default)]
+pub struct SpawnedCircuit {
+    pub by_id: HashMap<String, Entity>,
+}
+
+impl SpawnedCircuit {
+    pub fn entity(&self, id: &str) -> Option<Entity> {
+        self.by_id.get(id).copied()
+    }
+}
+
+impl Circuit {
+    /// Parses and validates circuit text; `file` names it in error messages.
+    pub fn from_ron_str(text: &str, file: &str) -> Result<Self, CircuitError> {
+        let circuit: Circuit = ron::from_str(text).map_err(|e| CircuitError::Syntax {
+            at: Location {
+                file: file.to_owned(),
+                line: e.span.start.line,
+                column: e.span.start.col,
+            },
+            message: e.code.to_string(),
+        })?;
+        circuit.validate(text, file)?;
+        Ok(circuit)
+    }
+
+    /// Reads, parses and validates a circuit file.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn load(path: &Path) -> Result<Self, CircuitError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| CircuitError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        Self::from_ron_str(&text, &file)
+    }
+
+    /// Checks everything the type system cannot: version, unique ids, references and
+    /// parameter ranges. `text` is the source, used to point errors at lines.
+    pub fn validate(&self, text: &str, file: &str) -> Result<(), CircuitError> {
+        let locate = |item: &str, field: &str| locate(text, file, item, field);
+        let invalid = |item: &str, field: &str, reason: String| CircuitError::Invalid {
+            at: locate(item, field),
+            item: item.to_owned(),
+            field: field.to_owned(),
+            reason,
+        };
+        let param = |item: &str, e: ParamError| invalid(item, e.name(), e.to_string());
+
+        if self.version != CIRCUIT_VERSION {
+            return Err(CircuitError::Version {
+                at: Location {
+                    file: file.to_owned(),
+                    line: line_of(text, "version").unwrap_or(0),
+                    column: 0,
+                },
+                found: self.version,
+                supported: CIRCUIT_VERSION,
+            });
+        }
+
+        let mut ids = HashSet::new();
+        let all_ids = self
+            .neurons
+            .iter()
+            .map(|n| &n.id)
+            .chain(self.generators.iter().map(|g| &g.id))
+            .chain(self.sensors.iter().map(|s| &s.id))
+            .chain(self.meters.iter().map(|m| &m.id))
+            .chain(self.notes.iter().map(|n| &n.id))
+            .chain(self.synapses.iter().map(|s| &s.id).filter(|id| !id.is_empty()));
+        for id in all_ids {
+            if id.trim().is_empty() {
+                return Err(invalid(id, "id", "ids must not be empty".into()));
+            }
+            if !ids.insert(id.as_str()) {
+                return Err(invalid(id, "id", "this id is used by another item".into()));
+            }
+        }
+        let neurons: HashSet<&str> = self.neurons.iter().map(|n| n.id.as_str()).collect();
+        let spike_sources: HashSet<&str> = neurons
+            .iter()
+            .copied()
+            .chain(
+                self.generators
+                    .iter()
+                    .filter(|g| !g.kind.is_current())
+                    .map(|g| g.id.as_str()),
+            )
+            .chain(self.sensors.iter().map(|s| s.id.as_str()))
+            .collect();
+
+        for n in &self.neurons {
+            match &n.model {
+                NeuronModel::Lif(m) => {
+                    let check = || -> Result<(), ParamError> {
+                        positive("capacitance_nF", m.capacitance_nf)?;
+                        positive("resistance_MOhm", m.resistance_mohm)?;
+                        in_range("resting_mV", m.resting_mv, -200.0, 100.0)?;
+                        in_range("threshold_mV", m.threshold_mv, -200.0, 100.0)?;
+                        in_range("reset_mV", m.reset_mv, -200.0, 100.0)?;
+                        if m.reset_mv >= m.threshold_mv {
+                            return Err(ParamError::ResetNotBelowThreshold {
+                                reset_mv: m.reset_mv,
+                                threshold_mv: m.threshold_mv,
+                            });
+                        }
+                        in_range("refractory_ms", m.refractory_ms, 0.0, 1000.0)?;
+                        if let Some(a) = &m.adaptation {
+                            non_negative("increment_nS", a.increment_ns)?;
+                            positive("tau_ms", a.tau_ms)?;
+                        }
+                        if let Some(b) = &m.burst {
+                            non_negative("peak_nA", b.peak_na)?;
+                            non_negative("ramp_nA_per_s", b.ramp_na_per_s)?;
+                        }
+                        Ok(())
+                    };
+                    check().map_err(|e| param(&n.id, e))?;
+                }
+                NeuronModel::HodgkinHuxley(m) => {
+                    positive("area_cm2", m.area_cm2).map_err(|e| param(&n.id, e))?;
+                }
+            }
+        }
+
+        for g in &self.generators {
+            let check = || -> Result<(), ParamError> {
+                match g.kind {
+                    GeneratorKind::Dc { current_na } => in_range("current_nA", current_na, -1e3, 1e3),
+                    GeneratorKind::Ac {
+                        amplitude_na,
+                        frequency_hz,
+                        phase_deg,
+                    } => {
+                        in_range("amplitude_nA", amplitude_na, -1e3, 1e3)?;
+                        in_range("frequency_Hz", frequency_hz, 0.0, 5000.0)?;
+                        in_range("phase_deg", phase_deg, -360.0, 360.0)
+                    }
+                    GeneratorKind::Regular { rate_hz } | GeneratorKind::Poisson { rate_hz } => {
+                        in_range("rate_Hz", rate_hz, 0.0, MAX_RATE_HZ)
+                    }
+                }
+            };
+            check().map_err(|e| param(&g.id, e))?;
+            if !g.kind.is_current() && !g.targets.is_empty() {
+                return Err(invalid(
+                    &g.id,
+                    "targets",
+                    "spike generators connect through `synapses`, not `targets`".into(),
+                ));
+            }
+            for t in &g.targets {
+                if !neurons.contains(t.as_str()) {
+                    return Err(invalid(&g.id, "targets", format!("\"{t}\" is no neuron")));
+                }
+            }
+        }
+
+        for s in &self.sensors {
+            in_range("repeat_Hz", s.repeat_hz, 0.0, MAX_RATE_HZ).map_err(|e| param(&s.id, e))?;
+        }
+
+        for (k, s) in self.synapses.iter().enumerate() {
+            let name = if s.id.is_empty() {
+                format!("synapses[{k}]")
+            } else {
+                s.id.clone()
+            };
+            let at = |field: &str| {
+                if s.id.is_empty() {
+                    locate_reference(text, file, &s.from, &s.to)
+                } else {
+                    locate(&s.id, field)
+                }
+            };
+            let bad = |field: &str, reason: String| CircuitError::Invalid {
+                at: at(field),
+                item: name.clone(),
+                field: field.to_owned(),
+                reason,
+            };
+            if !spike_sources.contains(s.from.as_str()) {
+                let why = if ids.contains(s.from.as_str()) {
+                    format!("\"{}\" sends no spikes (current generators use `targets`)", s.from)
+                } else {
+                    format!("no item has the id \"{}\"", s.from)
+                };
+                return Err(bad("from", why));
+            }
+            if !neurons.contains(s.to.as_str()) {
+                let why = if ids.contains(s.to.as_str()) {
+                    format!("\"{}\" is no neuron; synapses end at neurons", s.to)
+                } else {
+                    format!("no item has the id \"{}\"", s.to)
+                };
+                return Err(bad("to", why));
+            }
+            let check = || -> Result<(), ParamError> {
+                in_range("weight_nA", s.weight_na, 0.0, 1e3)?;
+                positive("tau_ms", s.tau_ms)?;
+                in_range("delay_ms", s.delay_ms, 0.0, MAX_DELAY_S * 1e3)
+            };
+            check().map_err(|e| bad(e.name(), e.to_string()))?;
+        }
+
+        for m in &self.meters {
+            for t in &m.observes {
+                if !neurons.contains(t.as_str()) {
+                    return Err(invalid(&m.id, "observes", format!("\"{t}\" is no neuron")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Spawns every item as entities. The circuit must have been validated.
+    pub fn spawn(&self, world: &mut World) -> SpawnedCircuit {
+        let mut spawned = SpawnedCircuit::default();
+        let common = |id: &str, label: &str, position: (f32, f32)| {
+            (
+                sim::StableId(id.to_owned()),
+                sim::Label(label.to_owned()),
+                sim::Position(Vec2::new(position.0, position.1)),
+            )
+        };
+        for n in &self.neurons {
+            let mut e = world.spawn(common(&n.id, &n.label, n.position));
+            match &n.model {
+                NeuronModel::Lif(m) => {
+                    let params = sim::LifParams {
+                        capacitance_f: m.capacitance_nf * 1e-9,
+                        resistance_ohm: m.resistance_mohm * 1e6,
+                        resting_v: m.resting_mv * 1e-3,
+                        threshold_v: m.threshold_mv * 1e-3,
+                        reset_v: m.reset_mv * 1e-3,
+                    };
+                    e.insert((
+                        params,
+                        sim::Membrane { v: params.reset_v },
+                        sim::Refractory {
+                            period_s: m.refractory_ms * 1e-3,
+                        },
+                    ));
+                    if let Some(a) = &m.adaptation {
+                        e.insert(sim::Adaptation {
+                            increment_s: a.increment_ns * 1e-9,
+                            tau_s: a.tau_ms * 1e-3,
+                            conductance_s: 0.0,
+                        });
+                    }
+                    if let Some(b) = &m.burst {
+                        e.insert(sim::BurstCurrent {
+                            peak_a: b.peak_na * 1e-9,
+                            ramp_a_per_s: b.ramp_na_per_s * 1e-9,
+                            current_a: 0.0,
+                        });
+                    }
+                }
+                NeuronModel::HodgkinHuxley(m) => {
+                    e.insert(sim::HhParams {
+                        area_cm2: m.area_cm2,
+                    });
+                }
+            }
+            if n.inhibitory {
+                e.insert(sim::Inhibitory);
+            }
+            spawned.by_id.insert(n.id.clone(), e.id());
+        }
+        for g in &self.generators {
+            let mut e = world.spawn(common(&g.id, &g.label, g.position));
+            match g.kind {
+                GeneratorKind::Dc { current_na } => {
+                    e.insert(sim::DcSource {
+                        current_a: current_na * 1e-9,
+                    });
+                }
+                GeneratorKind::Ac {
+                    amplitude_na,
+                    frequency_hz,
+                    phase_deg,
+                } => {
+                    e.insert(sim::AcSource {
+                        amplitude_a: amplitude_na * 1e-9,
+                        frequency_hz,
+                        phase_rad: phase_deg.to_radians(),
+                    });
+                }
+                GeneratorKind::Regular { rate_hz } => {
+                    e.insert(sim::RegularSpikes { rate_hz });
+                }
+                GeneratorKind::Poisson { rate_hz } => {
+                    e.insert(sim::PoissonSpikes { rate_hz });
+                }
+            }
+            if g.inhibitory {
+                e.insert(sim::Inhibitory);
+            }
+            spawned.by_id.insert(g.id.clone(), e.id());
+        }
+        for s in &self.sensors {
+            let e = world
+                .spawn((
+                    common(&s.id, &s.label, s.position),
+                    sim::TouchSensor {
+                        repeat_hz: s.repeat_hz,
+                    },
+                ))
+                .id();
+            spawned.by_id.insert(s.id.clone(), e);
+        }
+        for g in &self.generators {
+            for t in &g.targets {
+                world.spawn(sim::CurrentEdge {
+                    source: spawned.by_id[&g.id],
+                    target: spawned.by_id[t],
+                });
+            }
+        }
+        for s in &self.synapses {
+            let mut e = world.spawn((
+                sim::Synapse {
+                    pre: spawned.by_id[&s.from],
+                    post: spawned.by_id[&s.to],
+                },
+                sim::SynapseKinetics {
+                    weight_a: s.weight_na * 1e-9,
+                    tau_s: s.tau_ms * 1e-3,
+                    mode: s.mode,
+                },
+                sim::Delay {
+                    seconds: s.delay_ms * 1e-3,
+                },
+            ));
+            if !s.id.is_empty() {
+                e.insert(sim::StableId(s.id.clone()));
+                spawned.by_id.insert(s.id.clone(), e.id());
+            }
+        }
+        for m in &self.meters {
+            let meter = world
+                .spawn((
+                    common(&m.id, &m.label, m.position),
+                    sim::Meter { kind: m.kind },
+                ))
+                .id();
+            spawned.by_id.insert(m.id.clone(), meter);
+            for t in &m.observes {
+                let target = spawned.by_id[t];
+                world.spawn(sim::Observes { meter, target });
+                if m.kind == sim::MeterKind::Voltmeter {
+                    world.entity_mut(target).insert(sim::RecordVoltage);
+                }
+            }
+        }
+        for n in &self.notes {
+            let e = world
+                .spawn((
+                    sim::StableId(n.id.clone()),
+                    sim::Position(Vec2::new(n.position.0, n.position.1)),
+                    sim::Note {
+                        text: n.text.clone(),
+                    },
+                ))
+                .id();
+            spawned.by_id.insert(n.id.clone(), e);
+        }
+        spawned
+    }
+}
+
+/// 1-based line of the first line containing `needle`.
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+/// Points at `field` of the item whose `id: "item"` appears in the text (or at the item when
+/// the field is not written out, i.e. it took its default).
+fn locate(text: &str, file: &str, item: &str, field: &str) -> Location {
+    let quoted = format!("\"{item}\"");
+    let item_at = text.match_indices(&quoted).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].trim_end();
+        before
+            .strip_suffix(':')
+            .is_some_and(|b| b.trim_end().ends_with("id"))
+    });
+    let Some(start) = item_at else {
+        return Location {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+        };
+    };
+    // The item ends where the next `id:` begins.
+    let rest = &text[start..];
+    let end = rest[quoted.len()..]
+        .find("id:")
+        .map_or(rest.len(), |e| e + quoted.len());
+    let offset = rest[..end]
+        .find(&format!("{field}:"))
+        .map_or(start, |f| start + f);
+    position_of(text, file, offset)
+}
+
+/// Points at the synapse that connects `from` to `to`, for synapses without an id.
+fn locate_reference(text: &str, file: &str, from: &str, to: &str) -> Location {
+    let needle = format!("from: \"{from}\"");
+    let offset = text
+        .match_indices(&needle)
+        .map(|(i, _)| i)
+        .find(|&i| text[i..].lines().take(3).any(|l| l.contains(&format!("\"{to}\""))))
+        .unwrap_or(0);
+    position_of(text, file, offset)
+}
+
+fn position_of(text: &str, file: &str, offset: usize) -> Location {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = offset - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    Location {
+        file: file.to_owned(),
+        line,
+        column,
+    }
+}

@@ -1,0 +1,247 @@
+//! Saving circuits: reads the items of a world back into the file schema (in spawn order, with
+//! values rounded to 12 significant digits so unit conversions do not leave 0.20000000000000004)
+//! and writes RON.
+
+use std::collections::HashMap;
+
+use bevy::prelude::*;
+
+use super::error::CircuitError;
+use super::schema::*;
+use crate::sim::*;
+
+/// Rounds to 12 significant digits: undoes the float noise of SI ↔ display-unit conversions.
+fn tidy(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
+fn pos(p: Option<&Position>) -> (f32, f32) {
+    p.map_or((0.0, 0.0), |p| (p.0.x, p.0.y))
+}
+
+fn label(l: Option<&Label>) -> String {
+    l.map_or_else(String::new, |l| l.0.clone())
+}
+
+impl Circuit {
+    /// Reads every circuit item of the world into a circuit. Items without a stable id get
+    /// one made from their entity.
+    pub fn from_world(world: &mut World, name: &str, description: &str) -> Circuit {
+        let mut ids: HashMap<Entity, String> = world
+            .query::<(Entity, &StableId)>()
+            .iter(world)
+            .map(|(e, id)| (e, id.0.clone()))
+            .collect();
+        let mut id_of = |e: Entity| {
+            ids.entry(e)
+                .or_insert_with(|| format!("item-{}", e.index()))
+                .clone()
+        };
+        let mut circuit = Circuit {
+            version: CIRCUIT_VERSION,
+            name: name.to_owned(),
+            description: description.to_owned(),
+            neurons: Vec::new(),
+            generators: Vec::new(),
+            sensors: Vec::new(),
+            synapses: Vec::new(),
+            meters: Vec::new(),
+            notes: Vec::new(),
+        };
+
+        let mut neurons: Vec<_> = world
+            .query::<(
+                Entity,
+                Option<&Label>,
+                Option<&Position>,
+                Has<Inhibitory>,
+                Option<&LifParams>,
+                Option<&Refractory>,
+                Option<&Adaptation>,
+                Option<&BurstCurrent>,
+                Option<&HhParams>,
+            )>()
+            .iter(world)
+            .filter(|q| q.4.is_some() || q.8.is_some())
+            .map(|(e, l, p, inh, lif, r, a, b, hh)| {
+                let model = match (lif, hh) {
+                    (Some(m), _) => NeuronModel::Lif(LifModel {
+                        capacitance_nf: tidy(m.capacitance_f * 1e9),
+                        resistance_mohm: tidy(m.resistance_ohm * 1e-6),
+                        resting_mv: tidy(m.resting_v * 1e3),
+                        threshold_mv: tidy(m.threshold_v * 1e3),
+                        reset_mv: tidy(m.reset_v * 1e3),
+                        refractory_ms: tidy(r.map_or(0.0, |r| r.period_s * 1e3)),
+                        adaptation: a.map(|a| AdaptationModel {
+                            increment_ns: tidy(a.increment_s * 1e9),
+                            tau_ms: tidy(a.tau_s * 1e3),
+                        }),
+                        burst: b.map(|b| BurstModel {
+                            peak_na: tidy(b.peak_a * 1e9),
+                            ramp_na_per_s: tidy(b.ramp_a_per_s * 1e9),
+                        }),
+                    }),
+                    (None, h) => NeuronModel::HodgkinHuxley(HhModel {
+                        area_cm2: h.map_or(1e-4, |h| h.area_cm2),
+                    }),
+                };
+                (e, label(l), pos(p), inh, model)
+            })
+            .collect();
+        neurons.sort_by_key(|n| n.0.index());
+        for (e, label, position, inhibitory, model) in neurons {
+            circuit.neurons.push(NeuronItem {
+                id: id_of(e),
+                label,
+                position,
+                inhibitory,
+                model,
+            });
+        }
+
+        let mut targets: HashMap<Entity, Vec<Entity>> = HashMap::new();
+        let mut edges: Vec<_> = world
+            .query::<(Entity, &CurrentEdge)>()
+            .iter(world)
+            .map(|(e, c)| (e, *c))
+            .collect();
+        edges.sort_by_key(|(e, _)| e.index());
+        for (_, edge) in edges {
+            targets.entry(edge.source).or_default().push(edge.target);
+        }
+        let mut generators: Vec<_> = world
+            .query::<(
+                Entity,
+                Option<&Label>,
+                Option<&Position>,
+                Has<Inhibitory>,
+                AnyOf<(&DcSource, &AcSource, &RegularSpikes, &PoissonSpikes)>,
+            )>()
+            .iter(world)
+            .map(|(e, l, p, inh, kinds)| {
+                let kind = match kinds {
+                    (Some(d), ..) => GeneratorKind::Dc {
+                        current_na: tidy(d.current_a * 1e9),
+                    },
+                    (_, Some(a), ..) => GeneratorKind::Ac {
+                        amplitude_na: tidy(a.amplitude_a * 1e9),
+                        frequency_hz: a.frequency_hz,
+                        phase_deg: tidy(a.phase_rad.to_degrees()),
+                    },
+                    (_, _, Some(r), _) => GeneratorKind::Regular { rate_hz: r.rate_hz },
+                    (_, _, _, Some(p)) => GeneratorKind::Poisson { rate_hz: p.rate_hz },
+                    _ => unreachable!("AnyOf matches at least one"),
+                };
+                (e, label(l), pos(p), inh, kind)
+            })
+            .collect();
+        generators.sort_by_key(|g| g.0.index());
+        for (e, label, position, inhibitory, kind) in generators {
+            let targets = targets.get(&e).cloned().unwrap_or_default();
+            circuit.generators.push(GeneratorItem {
+                id: id_of(e),
+                label,
+                position,
+                inhibitory,
+                kind,
+                targets: targets.into_iter().map(&mut id_of).collect(),
+            });
+        }
+
+        let mut sensors: Vec<_> = world
+            .query::<(Entity, Option<&Label>, Option<&Position>, &TouchSensor)>()
+            .iter(world)
+            .map(|(e, l, p, t)| (e, label(l), pos(p), t.repeat_hz))
+            .collect();
+        sensors.sort_by_key(|s| s.0.index());
+        for (e, label, position, repeat_hz) in sensors {
+            circuit.sensors.push(SensorItem {
+                id: id_of(e),
+                label,
+                position,
+                repeat_hz,
+            });
+        }
+
+        let mut synapses: Vec<_> = world
+            .query::<(Entity, &Synapse, &SynapseKinetics, &Delay, Option<&StableId>)>()
+            .iter(world)
+            .map(|(e, s, k, d, id)| (e, *s, *k, *d, id.map_or_else(String::new, |id| id.0.clone())))
+            .collect();
+        synapses.sort_by_key(|s| s.0.index());
+        for (_, s, k, d, id) in synapses {
+            circuit.synapses.push(SynapseItem {
+                id,
+                from: id_of(s.pre),
+                to: id_of(s.post),
+                weight_na: tidy(k.weight_a * 1e9),
+                tau_ms: tidy(k.tau_s * 1e3),
+                delay_ms: tidy(d.seconds * 1e3),
+                mode: k.mode,
+            });
+        }
+
+        let mut observed: HashMap<Entity, Vec<Entity>> = HashMap::new();
+        let mut observations: Vec<_> = world
+            .query::<(Entity, &Observes)>()
+            .iter(world)
+            .map(|(e, o)| (e, *o))
+            .collect();
+        observations.sort_by_key(|(e, _)| e.index());
+        for (_, o) in observations {
+            observed.entry(o.meter).or_default().push(o.target);
+        }
+        let mut meters: Vec<_> = world
+            .query::<(Entity, Option<&Label>, Option<&Position>, &Meter)>()
+            .iter(world)
+            .map(|(e, l, p, m)| (e, label(l), pos(p), m.kind))
+            .collect();
+        meters.sort_by_key(|m| m.0.index());
+        for (e, label, position, kind) in meters {
+            let observes = observed.get(&e).cloned().unwrap_or_default();
+            circuit.meters.push(MeterItem {
+                id: id_of(e),
+                label,
+                position,
+                kind,
+                observes: observes.into_iter().map(&mut id_of).collect(),
+            });
+        }
+
+        let mut notes: Vec<_> = world
+            .query::<(Entity, Option<&Position>, &Note)>()
+            .iter(world)
+            .map(|(e, p, n)| (e, pos(p), n.text.clone()))
+            .collect();
+        notes.sort_by_key(|n| n.0.index());
+        for (e, position, text) in notes {
+            circuit.notes.push(NoteItem {
+                id: id_of(e),
+                position,
+                text,
+            });
+        }
+        circuit
+    }
+
+    /// The circuit as pretty RON text.
+    pub fn to_ron_string(&self) -> Result<String, CircuitError> {
+        let config = ron::ser::PrettyConfig::new()
+            .struct_names(true)
+            .separate_tuple_members(false);
+        ron::ser::to_string_pretty(self, config).map_err(|e| CircuitError::Serialise(e.to_string()))
+    }
+
+    /// Writes the circuit to `path` atomically.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn save(&self, path: &std::path::Path) -> Result<(), CircuitError> {
+        let text = self.to_ron_string()?;
+        super::write_atomic(path, text.as_bytes()).map_err(|source| CircuitError::Io {
+            file: path.display().to_string(),
+            source,
+        })
+    }
+}

@@ -1,0 +1,283 @@
+//! The saved circuit: plain serde types for `*.circuit.ron` (format `version: 1`), separate from
+//! the runtime components. Quantities carry their unit in the field name (`weight_nA`); items
+//! have stable string ids that synapses, edges and meters refer to.
+
+use serde::{Deserialize, Serialize};
+
+use crate::sim::{MeterKind, SynapseMode};
+
+/// The circuit format this build reads and writes.
+pub const CIRCUIT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Circuit {
+    pub version: u32,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub neurons: Vec<NeuronItem>,
+    #[serde(default)]
+    pub generators: Vec<GeneratorItem>,
+    #[serde(default)]
+    pub sensors: Vec<SensorItem>,
+    #[serde(default)]
+    pub synapses: Vec<SynapseItem>,
+    #[serde(default)]
+    pub meters: Vec<MeterItem>,
+    #[serde(default)]
+    pub notes: Vec<NoteItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeuronItem {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub position: (f32, f32),
+    #[serde(default)]
+    pub inhibitory: bool,
+    pub model: NeuronModel,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum NeuronModel {
+    /// Leaky integrate-and-fire, optionally with adaptation or a burst current.
+    Lif(LifModel),
+    HodgkinHuxley(HhModel),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifModel {
+    #[serde(rename = "capacitance_nF", default = "d_capacitance")]
+    pub capacitance_nf: f64,
+    #[serde(rename = "resistance_MOhm", default = "d_resistance")]
+    pub resistance_mohm: f64,
+    #[serde(rename = "resting_mV", default = "d_resting")]
+    pub resting_mv: f64,
+    #[serde(rename = "threshold_mV", default = "d_threshold")]
+    pub threshold_mv: f64,
+    #[serde(rename = "reset_mV", default = "d_reset")]
+    pub reset_mv: f64,
+    #[serde(default = "d_refractory")]
+    pub refractory_ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adaptation: Option<AdaptationModel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burst: Option<BurstModel>,
+}
+
+fn d_capacitance() -> f64 {
+    0.2
+}
+fn d_resistance() -> f64 {
+    100.0
+}
+fn d_resting() -> f64 {
+    -70.0
+}
+fn d_threshold() -> f64 {
+    -55.0
+}
+fn d_reset() -> f64 {
+    -80.0
+}
+fn d_refractory() -> f64 {
+    2.0
+}
+
+impl Default for LifModel {
+    fn default() -> Self {
+        Self {
+            capacitance_nf: d_capacitance(),
+            resistance_mohm: d_resistance(),
+            resting_mv: d_resting(),
+            threshold_mv: d_threshold(),
+            reset_mv: d_reset(),
+            refractory_ms: d_refractory(),
+            adaptation: None,
+            burst: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdaptationModel {
+    #[serde(rename = "increment_nS", default = "d_adapt_increment")]
+    pub increment_ns: f64,
+    #[serde(default = "d_adapt_tau")]
+    pub tau_ms: f64,
+}
+
+fn d_adapt_increment() -> f64 {
+    10.0
+}
+fn d_adapt_tau() -> f64 {
+    500.0
+}
+
+impl Default for AdaptationModel {
+    fn default() -> Self {
+        Self {
+            increment_ns: d_adapt_increment(),
+            tau_ms: d_adapt_tau(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BurstModel {
+    #[serde(rename = "peak_nA", default = "d_burst_peak")]
+    pub peak_na: f64,
+    #[serde(rename = "ramp_nA_per_s", default = "d_burst_ramp")]
+    pub ramp_na_per_s: f64,
+}
+
+fn d_burst_peak() -> f64 {
+    1.2
+}
+fn d_burst_ramp() -> f64 {
+    6.0
+}
+
+impl Default for BurstModel {
+    fn default() -> Self {
+        Self {
+            peak_na: d_burst_peak(),
+            ramp_na_per_s: d_burst_ramp(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HhModel {
+    #[serde(default = "d_area")]
+    pub area_cm2: f64,
+}
+
+fn d_area() -> f64 {
+    1e-4
+}
+
+impl Default for HhModel {
+    fn default() -> Self {
+        Self { area_cm2: d_area() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeneratorItem {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub position: (f32, f32),
+    #[serde(default)]
+    pub inhibitory: bool,
+    pub kind: GeneratorKind,
+    /// Neurons a current generator injects into. Spike generators connect through `synapses`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum GeneratorKind {
+    Dc {
+        #[serde(rename = "current_nA")]
+        current_na: f64,
+    },
+    Ac {
+        #[serde(rename = "amplitude_nA")]
+        amplitude_na: f64,
+        #[serde(rename = "frequency_Hz")]
+        frequency_hz: f64,
+        #[serde(default)]
+        phase_deg: f64,
+    },
+    Regular {
+        #[serde(rename = "rate_Hz")]
+        rate_hz: f64,
+    },
+    Poisson {
+        #[serde(rename = "rate_Hz")]
+        rate_hz: f64,
+    },
+}
+
+impl GeneratorKind {
+    pub fn is_current(&self) -> bool {
+        matches!(self, Self::Dc { .. } | Self::Ac { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensorItem {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub position: (f32, f32),
+    /// Spikes per second while held (0: one spike per press).
+    #[serde(rename = "repeat_Hz", default)]
+    pub repeat_hz: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynapseItem {
+    /// Optional; empty when nothing needs to refer to the synapse.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    #[serde(rename = "weight_nA", default = "d_weight")]
+    pub weight_na: f64,
+    #[serde(default = "d_tau")]
+    pub tau_ms: f64,
+    #[serde(default = "d_delay")]
+    pub delay_ms: f64,
+    #[serde(default)]
+    pub mode: SynapseMode,
+}
+
+fn d_weight() -> f64 {
+    3.0
+}
+fn d_tau() -> f64 {
+    2.0
+}
+fn d_delay() -> f64 {
+    5.0
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeterItem {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub position: (f32, f32),
+    pub kind: MeterKind,
+    #[serde(default)]
+    pub observes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteItem {
+    pub id: String,
+    #[serde(default)]
+    pub position: (f32, f32),
+    pub text: String,
+}

@@ -1,0 +1,17 @@
+//! Spikeworks: an educational spiking-neural-circuit simulator. `sim` is the headless core,
+//! `circuit` the saved-file format, `runner` the command-line runner. The plugin groups below
+//! are what apps add: [`SimPlugins`] headless, and later the GUI on top.
+
+pub mod circuit;
+pub mod cuba;
+pub mod runner;
+pub mod sim;
+
+use bevy::app::plugin_group;
+
+plugin_group! {
+    /// The headless simulation: everything needed to load and run circuits without a window.
+    pub struct SimPlugins {
+        sim:::SimPlugin,
+    }
+}

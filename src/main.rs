@@ -1,0 +1,123 @@
+//! The `spikeworks` command: `run` simulates a circuit headless, `bench cuba` runs the CUBA
+//! benchmark. (With no subcommand the sandbox window will open once the GUI exists.)
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use spikeworks::runner::{self, RunOptions};
+
+#[derive(Parser)]
+#[command(name = "spikeworks", version, about = "Build, run, see and hear spiking neural circuits")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulate a circuit without a window and report its spikes.
+    Run {
+        /// The circuit file (*.circuit.ron).
+        circuit: PathBuf,
+        /// Simulated time, e.g. 2s or 500ms.
+        #[arg(long, default_value = "1s")]
+        duration: String,
+        /// Seed of the random generators.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Touch sensors to press: LABEL@0.1s (tap) or LABEL@0.1s..0.3s (hold), comma-separated.
+        #[arg(long)]
+        touch: Option<String>,
+        /// Write every spike as CSV: time_s,id,label.
+        #[arg(long)]
+        spikes: Option<PathBuf>,
+        /// Write voltage traces as CSV: time_s,<label>,… in volts.
+        #[arg(long)]
+        voltages: Option<PathBuf>,
+        /// Neurons whose voltage is written to --voltages, comma-separated labels.
+        #[arg(long, value_delimiter = ',')]
+        record: Vec<String>,
+    },
+    /// Run a benchmark network.
+    Bench {
+        #[command(subcommand)]
+        which: Bench,
+    },
+}
+
+#[derive(Subcommand)]
+enum Bench {
+    /// The CUBA network of Brette et al. (2007), as in Brian2's example.
+    Cuba {
+        #[arg(long, default_value_t = 4000)]
+        neurons: usize,
+        #[arg(long, default_value = "1s")]
+        duration: String,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => {
+            eprintln!(
+                "spikeworks: the sandbox window is not built yet; use `spikeworks run CIRCUIT` \
+                 (see --help)"
+            );
+            return ExitCode::from(2);
+        }
+        Some(Command::Run {
+            circuit,
+            duration,
+            seed,
+            touch,
+            spikes,
+            voltages,
+            record,
+        }) => (|| {
+            let opts = RunOptions {
+                circuit,
+                duration_s: runner::parse_duration(&duration)?,
+                seed,
+                touches: runner::parse_touches(touch.as_deref().unwrap_or(""))?,
+                spikes_csv: spikes,
+                voltages_csv: voltages,
+                record,
+            };
+            let report = runner::run(&opts)?;
+            print!("{}", report.summary());
+            Ok::<(), runner::RunError>(())
+        })()
+        .map_err(|e| e.to_string()),
+        Some(Command::Bench {
+            which:
+                Bench::Cuba {
+                    neurons,
+                    duration,
+                    seed,
+                },
+        }) => runner::parse_duration(&duration)
+            .map_err(|e| e.to_string())
+            .and_then(|d| {
+                if neurons < 5 {
+                    return Err("--neurons: CUBA needs at least 5 neurons".to_owned());
+                }
+                let r = spikeworks::cuba::run_cuba(neurons, d, seed);
+                println!(
+                    "CUBA: {} neurons, {} synapses\nbuild time       {:.3} s\nsimulation wall  {:.3} s for {} s biological\nspikes           {}\nmean rate        {:.2} Hz",
+                    r.neurons, r.synapses, r.build_s, r.simulate_s, d, r.spikes, r.mean_rate_hz
+                );
+                Ok(())
+            }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("spikeworks: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! Rebuilding the dense [`Network`] from the entities: detects when topology or parameters
+//! change, gathers every item into arrays and the synapse CSR, and carries the dynamic state
+//! (voltages, currents in flight, random streams) of items that survive over by entity.
+
+use bevy::ecs::entity::{EntityHashMap, EntityHashSet};
+use bevy::prelude::*;
+
+use super::DT;
+use super::components::*;
+use super::hh::HhState;
+use super::network::*;
+
+/// Set when the circuit's structure or parameters changed; the next tick rebuilds.
+#[derive(Resource, Debug, Default)]
+pub struct NetworkDirty(pub bool);
+
+/// The run's seed; every random generator derives its own stream from it and its stable id.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SimSeed(pub u64);
+
+type StructuralChange = Or<(
+    Changed<LifParams>,
+    Changed<Refractory>,
+    Changed<HhParams>,
+    Changed<Synapse>,
+    Changed<SynapseKinetics>,
+    Changed<Delay>,
+    Changed<CurrentEdge>,
+    Changed<DcSource>,
+    Changed<AcSource>,
+    Changed<RegularSpikes>,
+    Changed<PoissonSpikes>,
+    Changed<TouchSensor>,
+    Changed<StableId>,
+    Added<Inhibitory>,
+    Added<RecordVoltage>,
+)>;
+
+/// Flags a rebuild when a structural component was added, changed or removed. Adaptation and
+/// burst components are written back with change detection bypassed, so only user edits count.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn detect_structural_changes(
+    changed: Query<(), StructuralChange>,
+    changed_models: Query<(), Or<(Changed<Adaptation>, Changed<BurstCurrent>)>>,
+    mut removed: (
+        RemovedComponents<LifParams>,
+        RemovedComponents<HhParams>,
+        RemovedComponents<Synapse>,
+        RemovedComponents<CurrentEdge>,
+        RemovedComponents<DcSource>,
+        RemovedComponents<AcSource>,
+        RemovedComponents<RegularSpikes>,
+        RemovedComponents<PoissonSpikes>,
+        RemovedComponents<TouchSensor>,
+        RemovedComponents<Inhibitory>,
+        RemovedComponents<RecordVoltage>,
+        RemovedComponents<Adaptation>,
+        RemovedComponents<BurstCurrent>,
+    ),
+    seed: Res<SimSeed>,
+    mut dirty: ResMut<NetworkDirty>,
+) {
+    let r = &mut removed;
+    let any_removed = r.0.read().count()
+        + r.1.read().count()
+        + r.2.read().count()
+        + r.3.read().count()
+        + r.4.read().count()
+        + r.5.read().count()
+        + r.6.read().count()
+        + r.7.read().count()
+        + r.8.read().count()
+        + r.9.read().count()
+        + r.10.read().count()
+        + r.11.read().count()
+        + r.12.read().count()
+        > 0;
+    if any_removed || !changed.is_empty() || !changed_models.is_empty() || seed.is_changed() {
+        dirty.0 = true;
+    }
+}
+
+/// Rebuilds the network if flagged, keeping the state of items that still exist.
+pub(crate) fn rebuild_network_if_dirty(world: &mut World) {
+    if !world.resource::<NetworkDirty>().0 {
+        return;
+    }
+    rebuild_network(world);
+}
+
+/// Rebuilds the network now, keeping the state of items that still exist.
+pub fn rebuild_network(world: &mut World) {
+    let seed = world.resource::<SimSeed>().0;
+    let old = world.remove_resource::<Network>();
+    let built = build(world, seed, old.as_ref());
+    world.insert_resource(built);
+    world.resource_mut::<NetworkDirty>().0 = false;
+}
+
+fn round_steps(seconds: f64) -> u64 {
+    (seconds / DT).round().max(0.0) as u64
+}
+
+/// Gathers every item of the world into a fresh [`Network`].
+fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
+    let inhibitory: EntityHashSet = world
+        .query_filtered::<Entity, With<Inhibitory>>()
+        .iter(world)
+        .collect();
+    let sign = |e: Entity| if inhibitory.contains(&e) { -1.0 } else { 1.0 };
+
+    let mut b = NetworkBuilder::new(seed);
+
+    // LIF family: plain neurons first so the hot loop has no branches on model extras.
+    let mut lif: Vec<_> = world
+        .query::<(
+            Entity,
+            &LifParams,
+            &Membrane,
+            Option<&Refractory>,
+            Option<&Adaptation>,
+            Option<&BurstCurrent>,
+        )>()
+        .iter(world)
+        .map(|(e, p, m, r, a, bu)| (e, *p, *m, r.copied(), a.copied(), bu.copied()))
+        .collect();
+    lif.sort_by_key(|(e, _, _, _, a, bu)| (a.is_some() || bu.is_some(), e.index()));
+    for (e, p, m, r, a, bu) in lif {
+        b.push_lif(
+            e,
+            &p,
+            m.v,
+            r.map_or(0, |r| round_steps(r.period_s)),
+            a,
+            bu,
+        );
+    }
+    let mut hh: Vec<_> = world
+        .query::<(Entity, &HhParams, &Membrane, &HhGates)>()
+        .iter(world)
+        .map(|(e, p, m, g)| (e, *p, *m, *g))
+        .collect();
+    hh.sort_by_key(|(e, ..)| e.index());
+    for (e, p, m, g) in hh {
+        b.push_hh(
+            e,
+            p.area_cm2,
+            HhState {
+                v: m.v * 1e3,
+                m: g.m,
+                n: g.n,
+                h: g.h,
+            },
+        );
+    }
+
+    let mut regular: Vec<_> = world
+        .query::<(Entity, &RegularSpikes)>()
+        .iter(world)
+        .map(|(e, g)| (e, *g))
+        .collect();
+    regular.sort_by_key(|(e, _)| e.index());
+    for (e, g) in regular {
+        b.push_regular(e, g.rate_hz);
+    }
+    let mut poisson: Vec<_> = world
+        .query::<(Entity, &PoissonSpikes, Option<&StableId>)>()
+        .iter(world)
+        .map(|(e, g, id)| (e, *g, id.cloned()))
+        .collect();
+    poisson.sort_by_key(|(e, ..)| e.index());
+    for (e, g, id) in poisson {
+        // Items without a stable id (only ever made from code) fall back to the entity.
+        let id = id.map_or_else(|| format!("entity-{}", e.index()), |id| id.0);
+        b.push_poisson(e, g.rate_hz, &id);
+    }
+    let mut touch: Vec<_> = world
+        .query::<(Entity, &TouchSensor)>()
+        .iter(world)
+        .map(|(e, t)| (e, *t))
+        .collect();
+    touch.sort_by_key(|(e, _)| e.index());
+    for (e, t) in touch {
+        b.push_touch(e, t.repeat_hz);
+    }
+
+    let dc: EntityHashMap<DcSource> = world
+        .query::<(Entity, &DcSource)>()
+        .iter(world)
+        .map(|(e, d)| (e, *d))
+        .collect();
+    let ac: EntityHashMap<AcSource> = world
+        .query::<(Entity, &AcSource)>()
+        .iter(world)
+        .map(|(e, a)| (e, *a))
+        .collect();
+    let mut edges: Vec<_> = world
+        .query::<(Entity, &CurrentEdge)>()
+        .iter(world)
+        .map(|(e, c)| (e, *c))
+        .collect();
+    edges.sort_by_key(|(e, _)| e.index());
+    for (e, edge) in edges {
+        let s = sign(edge.source);
+        if let Some(d) = dc.get(&edge.source) {
+            b.push_dc(e, edge.target, s * d.current_a);
+        } else if let Some(a) = ac.get(&edge.source) {
+            b.push_ac(
+                e,
+                edge.target,
+                s * a.amplitude_a,
+                a.frequency_hz,
+                a.phase_rad,
+            );
+        } else {
+            warn!("current edge {e} starts at {}, which is no current source", edge.source);
+        }
+    }
+
+    let mut synapses: Vec<_> = world
+        .query::<(Entity, &Synapse, &SynapseKinetics, &Delay)>()
+        .iter(world)
+        .map(|(e, s, k, d)| (e, *s, *k, *d))
+        .collect();
+    synapses.sort_by_key(|(e, ..)| e.index());
+    for (e, syn, k, d) in synapses {
+        b.push_synapse(e, syn, k, round_steps(d.seconds), sign(syn.pre));
+    }
+
+    let mut recorded: Vec<Entity> = world
+        .query_filtered::<Entity, With<RecordVoltage>>()
+        .iter(world)
+        .collect();
+    recorded.sort_by_key(|e| e.index());
+    b.set_recorded(&recorded);
+
+    let mut network = b.finish();
+    if let Some(old) = old {
+        network.carry_state_from(old);
+    }
+    network
+}
