@@ -59,6 +59,14 @@ enum Bench {
     },
 }
 
+/// Says which flag a bad value came from.
+fn flag(name: &str, e: runner::RunError) -> runner::RunError {
+    runner::RunError::BadArgument {
+        arg: name.to_owned(),
+        reason: e.to_string(),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -80,9 +88,10 @@ fn main() -> ExitCode {
         }) => (|| {
             let opts = RunOptions {
                 circuit,
-                duration_s: runner::parse_duration(&duration)?,
+                duration_s: runner::parse_duration(&duration).map_err(|e| flag("--duration", e))?,
                 seed,
-                touches: runner::parse_touches(touch.as_deref().unwrap_or(""))?,
+                touches: runner::parse_touches(touch.as_deref().unwrap_or(""))
+                    .map_err(|e| flag("--touch", e))?,
                 spikes_csv: spikes,
                 voltages_csv: voltages,
                 record,
@@ -100,7 +109,7 @@ fn main() -> ExitCode {
                     seed,
                 },
         }) => runner::parse_duration(&duration)
-            .map_err(|e| e.to_string())
+            .map_err(|e| flag("--duration", e).to_string())
             .and_then(|d| {
                 if neurons < 5 {
                     return Err("--neurons: CUBA needs at least 5 neurons".to_owned());
