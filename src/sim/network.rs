@@ -149,6 +149,10 @@ pub struct Network {
     channels: Vec<Channel>,
     saturating: Vec<SaturatingSynapse>,
     forced: Vec<bool>,
+    /// Whether any entry of `forced` is set, so the common step skips scanning it.
+    any_forced: bool,
+    /// Scratch: LIF neurons that fire in the present step.
+    firing: Vec<Idx>,
     regular: Vec<RegularGenerator>,
     poisson: Vec<PoissonGenerator>,
     touch: Vec<TouchState>,
@@ -200,6 +204,8 @@ impl Network {
             channels: Vec::new(),
             saturating: Vec::new(),
             forced: Vec::new(),
+            any_forced: false,
+            firing: Vec::new(),
             regular: Vec::new(),
             poisson: Vec::new(),
             touch: Vec::new(),
@@ -334,9 +340,24 @@ impl Network {
                 }
             }
         }
-        let n = self.neuron_count();
-        self.input.clear();
-        self.input.resize(n, 0.0);
+        // The first channel initialises the input, saving a separate clearing pass.
+        match self.channels.split_first_mut() {
+            Some((first, rest)) => {
+                let decay = first.decay;
+                for (i, cur) in self.input.iter_mut().zip(first.current.iter_mut()) {
+                    *i = *cur;
+                    *cur *= decay;
+                }
+                for c in rest {
+                    let decay = c.decay;
+                    for (i, cur) in self.input.iter_mut().zip(c.current.iter_mut()) {
+                        *i += *cur;
+                        *cur *= decay;
+                    }
+                }
+            }
+            None => self.input.fill(0.0),
+        }
         for d in &self.dc {
             self.input[d.target as usize] += d.current;
         }
@@ -348,23 +369,24 @@ impl Network {
             self.input[s.post as usize] += s.current;
             s.current *= s.decay;
         }
-        for c in &mut self.channels {
-            for (i, cur) in self.input.iter_mut().zip(c.current.iter_mut()) {
-                *i += *cur;
-                *cur *= c.decay;
-            }
-        }
     }
 
     /// Integrate phase: advance every membrane from t to t+dt with inputs held constant.
     pub(crate) fn integrate(&mut self, step: u64) {
         let l = &mut self.lif;
-        for i in 0..self.n_plain {
-            if step < l.active_from[i] {
-                continue;
-            }
-            let v_inf = l.resting[i] + l.resistance[i] * self.input[i];
-            l.v[i] = v_inf + (l.v[i] - v_inf) * l.decay[i];
+        // Equal-length slices let the compiler drop bounds checks; the select is branch-free.
+        let n = self.n_plain;
+        let (v, input) = (&mut l.v[..n], &self.input[..n]);
+        let (rest, r, decay, active) = (
+            &l.resting[..n],
+            &l.resistance[..n],
+            &l.decay[..n],
+            &l.active_from[..n],
+        );
+        for i in 0..n {
+            let v_inf = rest[i] + r[i] * input[i];
+            let next = v_inf + (v[i] - v_inf) * decay[i];
+            v[i] = if step >= active[i] { next } else { v[i] };
         }
         for i in self.n_plain..self.n_lif {
             let g_leak = 1.0 / l.resistance[i];
@@ -388,58 +410,90 @@ impl Network {
 
     /// Threshold/reset phase: LIF fires on `V > V_th`, HH on an upward crossing of 0 mV.
     pub(crate) fn threshold(&mut self, step: u64) {
-        let l = &mut self.lif;
-        for i in 0..self.n_lif {
-            if l.v[i] > l.threshold[i] || self.forced[i] {
-                self.forced[i] = false;
-                l.v[i] = l.reset[i];
-                l.active_from[i] = step + l.refractory_steps[i];
-                l.adapt_g[i] += l.adapt_increment[i];
-                if l.burst_i[i] < 1e-12 {
-                    l.burst_i[i] = l.burst_peak[i];
-                }
-                self.spiked.push(i as Idx);
+        let n = self.n_lif;
+        // Compare in blocks of 8 without branches; only blocks with a crossing are scanned.
+        const BLOCK: usize = 8;
+        let (v, th) = (&self.lif.v[..n], &self.lif.threshold[..n]);
+        for (b, (vb, tb)) in v.chunks(BLOCK).zip(th.chunks(BLOCK)).enumerate() {
+            if vb.iter().zip(tb).fold(false, |any, (v, t)| any | (v > t)) {
+                let crossed = vb.iter().zip(tb).enumerate().filter(|(_, (v, t))| v > t);
+                self.firing
+                    .extend(crossed.map(|(k, _)| (b * BLOCK + k) as Idx));
             }
         }
+        if self.any_forced {
+            self.firing
+                .extend((0..n as Idx).filter(|&i| self.forced[i as usize]));
+            // A neuron that crossed and was also forced fires once.
+            self.firing.sort_unstable();
+            self.firing.dedup();
+        }
+        let l = &mut self.lif;
+        for &i in &self.firing {
+            let i = i as usize;
+            l.v[i] = l.reset[i];
+            l.active_from[i] = step + l.refractory_steps[i];
+            l.adapt_g[i] += l.adapt_increment[i];
+            if l.burst_i[i] < 1e-12 {
+                l.burst_i[i] = l.burst_peak[i];
+            }
+            self.spiked.push(i as Idx);
+        }
+        self.firing.clear();
         for (k, s) in self.hh.state.iter().enumerate() {
             let i = self.n_lif + k;
             let crossed = self.hh_before[k] < 0.0 && s.v >= 0.0;
             if crossed || self.forced[i] {
-                self.forced[i] = false;
                 self.spiked.push(i as Idx);
             }
+        }
+        if self.any_forced {
+            self.forced.fill(false);
+            self.any_forced = false;
         }
     }
 
     /// Propagate phase: push this step's spikes into the delay ring, then deliver what is due.
     pub(crate) fn propagate(&mut self, step: u64) {
         let now = (step % RING_SLOTS as u64) as usize;
-        for &s in &self.spiked {
+        let spiked = std::mem::take(&mut self.spiked);
+        for &s in &spiked {
             let (a, b) = (
                 self.out_start[s as usize] as usize,
                 self.out_start[s as usize + 1] as usize,
             );
             for j in a..b {
-                let d = self.out[j].delay_steps as usize;
-                self.ring[(now + d) % RING_SLOTS].push(j as u32);
+                match self.out[j].delay_steps as usize {
+                    // Undelayed spikes act at once instead of passing through the ring.
+                    0 => self.deliver(j as u32),
+                    d => self.ring[(now + d) % RING_SLOTS].push(j as u32),
+                }
             }
         }
+        self.spiked = spiked;
         let mut due = std::mem::take(&mut self.ring[now]);
         for &j in &due {
-            let o = self.out[j as usize];
-            match o.effect {
-                Effect::Add { channel, weight } => {
-                    self.channels[channel as usize].current[o.post as usize] += weight;
-                }
-                Effect::Saturate { slot } => {
-                    let s = &mut self.saturating[slot as usize];
-                    s.current = s.weight;
-                }
-                Effect::Fire => self.forced[o.post as usize] = true,
-            }
+            self.deliver(j);
         }
         due.clear();
         self.ring[now] = due;
+    }
+
+    fn deliver(&mut self, j: u32) {
+        let o = self.out[j as usize];
+        match o.effect {
+            Effect::Add { channel, weight } => {
+                self.channels[channel as usize].current[o.post as usize] += weight;
+            }
+            Effect::Saturate { slot } => {
+                let s = &mut self.saturating[slot as usize];
+                s.current = s.weight;
+            }
+            Effect::Fire => {
+                self.forced[o.post as usize] = true;
+                self.any_forced = true;
+            }
+        }
     }
 
     /// Returns every dynamic variable to its start: LIF at reset, HH at rest, no currents in
@@ -466,6 +520,7 @@ impl Network {
             s.current = 0.0;
         }
         self.forced.fill(false);
+        self.any_forced = false;
         self.ring.iter_mut().for_each(Vec::clear);
         self.spiked.clear();
         for g in &mut self.regular {
@@ -748,6 +803,7 @@ impl Network {
             }
             if i < self.neuron_count() && o < old.neuron_count() {
                 self.forced[i] = old.forced[o];
+                self.any_forced |= old.forced[o];
                 for c in &mut self.channels {
                     if let Some(oc) = old
                         .channels
