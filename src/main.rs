@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use spikeworks::runner::{self, RunOptions};
 
 #[derive(Parser)]
-#[command(name = "spikeworks", version, about = "Build, run, see and hear spiking neural circuits")]
+#[command(
+    name = "spikeworks",
+    version,
+    about = "Build, run, see and hear spiking neural circuits"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

@@ -135,7 +135,11 @@ impl RunReport {
         );
         for n in &self.neurons {
             let name = if n.label.is_empty() { &n.id } else { &n.label };
-            let _ = writeln!(out, "  {name:<20} {:>7} spikes  {:>9.3} Hz", n.spikes, n.rate_hz);
+            let _ = writeln!(
+                out,
+                "  {name:<20} {:>7} spikes  {:>9.3} Hz",
+                n.spikes, n.rate_hz
+            );
         }
         out
     }
@@ -183,7 +187,11 @@ fn find_item(world: &mut World, name: &str) -> Option<Entity> {
     items
         .iter()
         .find(|(_, l, _)| l.is_some_and(|l| l.0 == name))
-        .or_else(|| items.iter().find(|(_, _, id)| id.is_some_and(|id| id.0 == name)))
+        .or_else(|| {
+            items
+                .iter()
+                .find(|(_, _, id)| id.is_some_and(|id| id.0 == name))
+        })
         .map(|(e, ..)| *e)
 }
 
@@ -214,7 +222,12 @@ pub fn run_circuit(circuit: &Circuit, opts: &RunOptions) -> Result<RunReport, Ru
     for t in &opts.touches {
         let e = find_item(world, &t.sensor)
             .filter(|&e| world.get::<TouchSensor>(e).is_some())
-            .ok_or_else(|| bad("--touch", format!("no touch sensor is labelled \"{}\"", t.sensor)))?;
+            .ok_or_else(|| {
+                bad(
+                    "--touch",
+                    format!("no touch sensor is labelled \"{}\"", t.sensor),
+                )
+            })?;
         let press = (t.press_s / DT).round() as u64;
         let release = ((t.release_s / DT).round() as u64).max(press + 1);
         events.push((press, e, true));
@@ -271,7 +284,10 @@ pub fn run_circuit(circuit: &Circuit, opts: &RunOptions) -> Result<RunReport, Ru
     let voltages = recorded
         .into_iter()
         .map(|(name, e)| {
-            let trace = recorder.trace(e).map(|t| t.full().to_vec()).unwrap_or_default();
+            let trace = recorder
+                .trace(e)
+                .map(|t| t.full().to_vec())
+                .unwrap_or_default();
             (name, trace)
         })
         .collect();
@@ -288,7 +304,10 @@ pub fn run_circuit(circuit: &Circuit, opts: &RunOptions) -> Result<RunReport, Ru
 #[cfg(not(target_arch = "wasm32"))]
 pub fn run(opts: &RunOptions) -> Result<RunReport, RunError> {
     if opts.voltages_csv.is_some() && opts.record.is_empty() {
-        return Err(bad("--voltages", "name the neurons to record with --record LABEL,…"));
+        return Err(bad(
+            "--voltages",
+            "name the neurons to record with --record LABEL,…",
+        ));
     }
     let circuit = Circuit::load(&opts.circuit)?;
     let report = run_circuit(&circuit, opts)?;

@@ -55,7 +55,10 @@ fn save_writes_atomically_and_reloads() {
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     // Writing into a folder that does not exist fails cleanly and creates nothing.
     let missing = dir.join("no/such/dir/x.circuit.ron");
-    assert!(matches!(circuit.save(&missing), Err(CircuitError::Io { .. })));
+    assert!(matches!(
+        circuit.save(&missing),
+        Err(CircuitError::Io { .. })
+    ));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -86,7 +89,10 @@ fn the_good_file_loads() {
 
 #[test]
 fn malformed_ron_names_line_and_column() {
-    let text = GOOD.replace("(id: \"ab\", from: \"a\", to: \"b\"),", "(id: \"ab\" from: \"a\"),");
+    let text = GOOD.replace(
+        "(id: \"ab\", from: \"a\", to: \"b\"),",
+        "(id: \"ab\" from: \"a\"),",
+    );
     let e = error_of(&text);
     let at = e.location().unwrap();
     assert_eq!((at.file.as_str(), at.line), ("test.circuit.ron", 11), "{e}");
@@ -102,7 +108,10 @@ fn truncated_file_is_an_error() {
 
 #[test]
 fn unknown_fields_are_refused_with_their_name() {
-    let text = GOOD.replace("threshold_mV: -55.0,", "threshold_mV: -55.0,\n            treshold: 1.0,");
+    let text = GOOD.replace(
+        "threshold_mV: -55.0,",
+        "threshold_mV: -55.0,\n            treshold: 1.0,",
+    );
     let e = error_of(&text);
     let msg = e.to_string();
     assert!(msg.contains("treshold"), "{msg}");
@@ -130,7 +139,10 @@ fn negative_capacitance_points_at_the_field() {
 
 #[test]
 fn reset_not_below_threshold_is_refused() {
-    let text = GOOD.replace("threshold_mV: -55.0,", "threshold_mV: -55.0,\n            reset_mV: -50.0,");
+    let text = GOOD.replace(
+        "threshold_mV: -55.0,",
+        "threshold_mV: -55.0,\n            reset_mV: -50.0,",
+    );
     let e = error_of(&text);
     let msg = e.to_string();
     assert!(msg.contains("\"b\"") && msg.contains("reset_mV"), "{msg}");
@@ -168,7 +180,10 @@ fn wrong_version_duplicate_ids_and_bad_edges_are_refused() {
     let e = error_of(&text);
     assert!(e.to_string().contains("sends no spikes"), "{e}");
 
-    let e = error_of(&GOOD.replace("(id: \"ab\", from: \"a\", to: \"b\")", "(id: \"ab\", from: \"a\", to: \"b\", delay_ms: 45.0)"));
+    let e = error_of(&GOOD.replace(
+        "(id: \"ab\", from: \"a\", to: \"b\")",
+        "(id: \"ab\", from: \"a\", to: \"b\", delay_ms: 45.0)",
+    ));
     assert!(e.to_string().contains("delay_ms"), "{e}");
 }
 
@@ -177,4 +192,27 @@ fn missing_file_is_an_io_error_naming_it() {
     let e = Circuit::load(Path::new("/no/such/file.circuit.ron")).unwrap_err();
     assert!(matches!(e, CircuitError::Io { .. }));
     assert!(e.to_string().contains("/no/such/file.circuit.ron"));
+}
+
+#[test]
+fn the_readme_example_loads() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("```ron\n").unwrap() + "```ron\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let c = Circuit::from_ron_str(&readme[start..end], "README.md").unwrap();
+    assert_eq!(c.neurons.len(), 3);
+    // Optional parts can be written without `Some`.
+    let text = GOOD.replace(
+        "threshold_mV: -55.0,",
+        "threshold_mV: -55.0,\n            adaptation: (tau_ms: 300.0),",
+    );
+    let c = Circuit::from_ron_str(&text, "adaptive").unwrap();
+    match &c.neurons[1].model {
+        spikeworks::circuit::NeuronModel::Lif(m) => {
+            let a = m.adaptation.as_ref().unwrap();
+            assert_eq!((a.increment_ns, a.tau_ms), (10.0, 300.0));
+        }
+        m => panic!("{m:?}"),
+    }
 }

@@ -9,7 +9,9 @@ fn spikeworks() -> Command {
 }
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/examples")
+        .join(name)
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -33,9 +35,19 @@ fn run_prints_rates_and_writes_csv() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("simulated 0.5000 s (5000 steps"), "{stdout}");
-    let line_a = stdout.lines().find(|l| l.trim_start().starts_with("A ")).unwrap();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("simulated 0.5000 s (5000 steps"),
+        "{stdout}"
+    );
+    let line_a = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("A "))
+        .unwrap();
     assert!(line_a.contains("Hz"), "{line_a}");
 
     let csv = std::fs::read_to_string(&spikes).unwrap();
@@ -47,7 +59,10 @@ fn run_prints_rates_and_writes_csv() {
             (f[0].parse().unwrap(), f[1].to_owned(), f[2].to_owned())
         })
         .collect();
-    assert!(rows.windows(2).all(|w| w[0].0 <= w[1].0), "rows in time order");
+    assert!(
+        rows.windows(2).all(|w| w[0].0 <= w[1].0),
+        "rows in time order"
+    );
     assert!(rows.iter().any(|r| r.1 == "a" && r.2 == "A"));
     assert!(rows.iter().any(|r| r.1 == "b" && r.2 == "B"));
 
@@ -67,7 +82,9 @@ fn run_prints_rates_and_writes_csv() {
 fn touches_drive_sensors() {
     let run = |touch: Option<&str>| {
         let mut cmd = spikeworks();
-        cmd.arg("run").arg(example("touch_reflex.circuit.ron")).args(["--duration", "1s"]);
+        cmd.arg("run")
+            .arg(example("touch_reflex.circuit.ron"))
+            .args(["--duration", "1s"]);
         if let Some(t) = touch {
             cmd.args(["--touch", t]);
         }
@@ -76,7 +93,10 @@ fn touches_drive_sensors() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let count = |out: &str, label: &str| -> u64 {
-        let line = out.lines().find(|l| l.trim_start().starts_with(label)).unwrap();
+        let line = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap();
         line.split_whitespace().nth(1).unwrap().parse().unwrap()
     };
     assert_eq!(count(&run(None), "Motor"), 0);
@@ -100,9 +120,16 @@ fn bad_input_exits_non_zero_with_a_reason() {
     fails_with(&["run", "/no/such.circuit.ron"], "/no/such.circuit.ron");
     fails_with(&["run", relay, "--duration", "soon"], "--duration");
     fails_with(&["run", relay, "--touch", "Nobody@0.1s"], "no touch sensor");
-    fails_with(&["run", relay, "--record", "Q"], "no neuron is labelled \"Q\"");
+    fails_with(
+        &["run", relay, "--record", "Q"],
+        "no neuron is labelled \"Q\"",
+    );
     let broken = scratch("broken.circuit.ron");
-    std::fs::write(&broken, "Circuit(version: 1, neurons: [(id: \"a\", model: Lif(()))").unwrap();
+    std::fs::write(
+        &broken,
+        "Circuit(version: 1, neurons: [(id: \"a\", model: Lif(()))",
+    )
+    .unwrap();
     fails_with(&["run", broken.to_str().unwrap()], "broken.circuit.ron:1:");
     fails_with(&["bench", "cuba", "--neurons", "2"], "at least 5");
 }

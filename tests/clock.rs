@@ -52,7 +52,11 @@ fn simulated_time_per_tick_follows_the_speed() {
             .set_speed(speed)
             .unwrap();
         wall_second(&mut app);
-        assert!((sim_time(&app) - speed).abs() < 1e-9, "speed {speed}: {}", sim_time(&app));
+        assert!(
+            (sim_time(&app) - speed).abs() < 1e-9,
+            "speed {speed}: {}",
+            sim_time(&app)
+        );
         assert!(!app.world().resource::<SimClock>().last_tick().capped);
     }
 }
@@ -82,7 +86,10 @@ fn pause_stops_time_and_single_step_advances_one_step() {
     app.update();
     assert_eq!(app.world().resource::<SimClock>().step(), 1);
     let v1 = app.world().get::<Membrane>(n).unwrap().v;
-    assert!(v1 > v0, "the single step integrated the neuron: {v0} → {v1}");
+    assert!(
+        v1 > v0,
+        "the single step integrated the neuron: {v0} → {v1}"
+    );
 
     app.world_mut().resource_mut::<SimClock>().set_paused(false);
     app.update();
@@ -111,7 +118,10 @@ fn touch_messages_fire_sensors_during_normal_ticks() {
     let mut app = ticking_app(1);
     let sensor = app.world_mut().spawn(TouchSensor::default()).id();
     app.update();
-    app.world_mut().write_message(TouchInput { sensor, pressed: true });
+    app.world_mut().write_message(TouchInput {
+        sensor,
+        pressed: true,
+    });
     app.update();
     app.update();
     let spikes = spike_steps(app.world(), sensor);

@@ -39,8 +39,18 @@ fn examples_match_their_golden_spike_hashes() {
     let golden: [(&str, &str, u64, usize); 5] = [
         ("dc_neuron.circuit.ron", "", 0x3d4e571d37ba145b, 444),
         ("relay.circuit.ron", "", 0x63e32c9d62a07f9d, 184),
-        ("inhibitory_oscillator.circuit.ron", "", 0xc042e7d81f740f4b, 97),
-        ("touch_reflex.circuit.ron", "Touch@0.1s,Touch@0.5s..0.8s", 0x4c1031cb4c12ad31, 21),
+        (
+            "inhibitory_oscillator.circuit.ron",
+            "",
+            0xc042e7d81f740f4b,
+            97,
+        ),
+        (
+            "touch_reflex.circuit.ron",
+            "Touch@0.1s,Touch@0.5s..0.8s",
+            0x4c1031cb4c12ad31,
+            21,
+        ),
         ("poisson_drive.circuit.ron", "", 0xa8bf9967a8710eab, 668),
     ];
     let mut report = String::new();
@@ -70,7 +80,10 @@ fn an_unrelated_generator_leaves_a_train_unchanged() {
         w.insert_resource(SimSeed(42));
         if extra {
             // Spawned first, so it would come first in any shared stream.
-            w.spawn((PoissonSpikes { rate_hz: 300.0 }, StableId("intruder".into())));
+            w.spawn((
+                PoissonSpikes { rate_hz: 300.0 },
+                StableId("intruder".into()),
+            ));
         }
         let g = w
             .spawn((PoissonSpikes { rate_hz: 50.0 }, StableId("noise".into())))

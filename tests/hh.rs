@@ -5,7 +5,7 @@ mod common;
 
 use bevy::prelude::*;
 use common::*;
-use spikeworks::sim::{HhParams, Membrane, Recorder, RecordVoltage};
+use spikeworks::sim::{HhParams, Membrane, RecordVoltage, Recorder};
 
 /// An HH neuron driven by `density` µA/cm² (area 1e-4 cm²: 1 µA/cm² = 0.1 nA).
 fn hh_under(world: &mut World, density: f64) -> Entity {
@@ -42,11 +42,18 @@ fn spike_times_within_one_percent_of_reference() {
     let n = hh_under(w, f["I_uA_per_cm2"].as_f64().unwrap());
     run_for(w, f["T_ms"].as_f64().unwrap() * 1e-3);
     let ours: Vec<f64> = spike_times(w, n).iter().map(|t| t * 1e3).collect();
-    assert_eq!(ours.len(), reference.len(), "ours {ours:?}, reference {reference:?}");
+    assert_eq!(
+        ours.len(),
+        reference.len(),
+        "ours {ours:?}, reference {reference:?}"
+    );
     for (o, r) in ours.iter().zip(&reference) {
         // Spikes are stamped at the start of the 0.1 ms step in which V crosses 0 mV.
         assert!(*o <= *r && r - o < 0.1, "spike at {o} ms, reference {r} ms");
-        assert!((o - r).abs() / r < 0.01, "spike at {o} ms, reference {r} ms");
+        assert!(
+            (o - r).abs() / r < 0.01,
+            "spike at {o} ms, reference {r} ms"
+        );
     }
 }
 
@@ -68,7 +75,10 @@ fn peak_above_30_mv_and_no_nan_over_10_s() {
     let rec = w.resource::<Recorder>();
     let trace = rec.trace(n).unwrap().full();
     assert_eq!(trace.len(), 100_000);
-    assert!(trace.iter().all(|v| v.is_finite()), "NaN or infinity in the trace");
+    assert!(
+        trace.iter().all(|v| v.is_finite()),
+        "NaN or infinity in the trace"
+    );
     let peak = trace.iter().cloned().fold(f64::MIN, f64::max) * 1e3;
     assert!(peak > 30.0, "peak {peak} mV");
     // Regular firing at ~68 Hz for the whole 10 s.

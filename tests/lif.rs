@@ -6,7 +6,12 @@ mod common;
 use common::*;
 use spikeworks::sim::{DT, LifParams, Membrane, Refractory};
 
-fn lif_neuron(world: &mut bevy::prelude::World, p: LifParams, t_ref: f64, v0: f64) -> bevy::prelude::Entity {
+fn lif_neuron(
+    world: &mut bevy::prelude::World,
+    p: LifParams,
+    t_ref: f64,
+    v0: f64,
+) -> bevy::prelude::Entity {
     world
         .spawn((p, Membrane { v: v0 }, Refractory { period_s: t_ref }))
         .id()
@@ -39,7 +44,10 @@ fn dc_interspike_interval_matches_closed_form() {
             );
         }
         // Every reset happens on the grid, so all intervals are the same whole number of steps.
-        assert!(t.windows(3).all(|w| ((w[2] - w[1]) - (w[1] - w[0])).abs() < 1e-9));
+        assert!(
+            t.windows(3)
+                .all(|w| ((w[2] - w[1]) - (w[1] - w[0])).abs() < 1e-9)
+        );
     }
 }
 
@@ -117,7 +125,10 @@ fn adaptation_lengthens_intervals() {
     assert!(isi[0] < 0.007, "first ISI {}", isi[0]);
     assert!(isi[isi.len() - 1] > 5.0 * isi[0], "no adaptation: {isi:?}");
     let late_rate = 1.0 / isi[isi.len() - 1];
-    assert!((5.0..25.0).contains(&late_rate), "steady rate {late_rate} Hz");
+    assert!(
+        (5.0..25.0).contains(&late_rate),
+        "steady rate {late_rate} Hz"
+    );
 }
 
 #[test]
@@ -134,7 +145,10 @@ fn burst_current_prolongs_firing_after_one_kick() {
     // One touch through an immediate-fire synapse starts the burst.
     let touch = w.spawn(spikeworks::sim::TouchSensor::default()).id();
     w.spawn((
-        spikeworks::sim::Synapse { pre: touch, post: n },
+        spikeworks::sim::Synapse {
+            pre: touch,
+            post: n,
+        },
         spikeworks::sim::SynapseKinetics {
             mode: spikeworks::sim::SynapseMode::ImmediateFire,
             ..Default::default()
@@ -142,7 +156,10 @@ fn burst_current_prolongs_firing_after_one_kick() {
         spikeworks::sim::Delay { seconds: 0.0 },
     ));
     run_for(w, 0.01);
-    w.write_message(spikeworks::sim::TouchInput { sensor: touch, pressed: true });
+    w.write_message(spikeworks::sim::TouchInput {
+        sensor: touch,
+        pressed: true,
+    });
     run_for(w, 0.5);
     let t = spike_times(w, n);
     // Neuronify (spec §2.4): one touch gives ~22 spikes over ~146 ms.

@@ -15,7 +15,14 @@ fn quiet_neuron(world: &mut World) -> Entity {
         .id()
 }
 
-fn connect(world: &mut World, pre: Entity, post: Entity, weight_a: f64, delay_s: f64, mode: SynapseMode) -> Entity {
+fn connect(
+    world: &mut World,
+    pre: Entity,
+    post: Entity,
+    weight_a: f64,
+    delay_s: f64,
+    mode: SynapseMode,
+) -> Entity {
     world
         .spawn((
             Synapse { pre, post },
@@ -74,7 +81,11 @@ fn a_spike_of_a_reaches_b_exactly_delay_later() {
     assert!(sa.len() >= 5);
     assert_eq!(sa.len(), sb.len());
     for (x, y) in sa.iter().zip(&sb) {
-        assert_eq!(y - x, 51, "A at step {x}, B at step {y}: 50 steps of delay + 1 to act");
+        assert_eq!(
+            y - x,
+            51,
+            "A at step {x}, B at step {y}: 50 steps of delay + 1 to act"
+        );
     }
 }
 
@@ -86,9 +97,17 @@ fn inhibitory_source_lowers_the_target() {
     let post = quiet_neuron(w);
     connect(w, source, post, 3e-9, 1e-3, SynapseMode::Add);
     run_for(w, 0.05);
-    let trace = w.resource::<Recorder>().trace(post).unwrap().full().to_vec();
+    let trace = w
+        .resource::<Recorder>()
+        .trace(post)
+        .unwrap()
+        .full()
+        .to_vec();
     let lowest = trace.iter().cloned().fold(f64::MAX, f64::min);
-    assert!(lowest < -0.075, "inhibition should pull B well below rest, lowest {lowest} V");
+    assert!(
+        lowest < -0.075,
+        "inhibition should pull B well below rest, lowest {lowest} V"
+    );
     assert!(spike_steps(w, post).is_empty());
     assert!(w.resource::<Network>().synaptic_current(post).unwrap() <= 0.0);
 }
@@ -105,7 +124,12 @@ fn additive_synapses_sum_and_saturating_ones_do_not() {
         }
         // Three synapses from three sources fire together; one more shares a source.
         run_for(w, 0.0125);
-        let trace = w.resource::<Recorder>().trace(post).unwrap().full().to_vec();
+        let trace = w
+            .resource::<Recorder>()
+            .trace(post)
+            .unwrap()
+            .full()
+            .to_vec();
         trace.iter().cloned().fold(f64::MIN, f64::max) - LifParams::default().resting_v
     };
     let add = peak(SynapseMode::Add);
@@ -125,7 +149,10 @@ fn additive_synapses_sum_and_saturating_ones_do_not() {
         w.get::<Membrane>(post).unwrap().v
     };
     let (add_v, sat_v) = (driven(SynapseMode::Add), driven(SynapseMode::Saturate));
-    assert!(add_v > sat_v + 1e-3, "adding {add_v} V should exceed saturating {sat_v} V");
+    assert!(
+        add_v > sat_v + 1e-3,
+        "adding {add_v} V should exceed saturating {sat_v} V"
+    );
 }
 
 #[test]
@@ -146,7 +173,10 @@ fn removing_a_synapse_mid_run_keeps_other_spikes_in_flight() {
     let net = w.resource::<Network>();
     let i_kept = net.synaptic_current(kept).unwrap();
     let i_dropped = net.synaptic_current(dropped).unwrap();
-    assert!(i_kept > 0.1e-9, "kept synapse delivered its spikes: {i_kept} A");
+    assert!(
+        i_kept > 0.1e-9,
+        "kept synapse delivered its spikes: {i_kept} A"
+    );
     assert_eq!(i_dropped, 0.0, "removed synapse delivered nothing");
     let rest = LifParams::default().resting_v;
     assert_eq!(w.get::<Membrane>(dropped).unwrap().v, rest);

@@ -33,7 +33,9 @@ pub enum CircuitError {
     },
     #[error("{at}: {message}")]
     Syntax { at: Location, message: String },
-    #[error("{at}: circuit format version {found} is not supported (this build reads version {supported})")]
+    #[error(
+        "{at}: circuit format version {found} is not supported (this build reads version {supported})"
+    )]
     Version {
         at: Location,
         found: u32,

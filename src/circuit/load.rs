@@ -28,7 +28,10 @@ impl SpawnedCircuit {
 impl Circuit {
     /// Parses and validates circuit text; `file` names it in error messages.
     pub fn from_ron_str(text: &str, file: &str) -> Result<Self, CircuitError> {
-        let circuit: Circuit = ron::from_str(text).map_err(|e| CircuitError::Syntax {
+        // Implicit `Some` lets optional parts be written plainly: `adaptation: (tau_ms: 300.0)`.
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let circuit: Circuit = options.from_str(text).map_err(|e| CircuitError::Syntax {
             at: Location {
                 file: file.to_owned(),
                 line: e.span.start.line,
@@ -84,7 +87,12 @@ impl Circuit {
             .chain(self.sensors.iter().map(|s| &s.id))
             .chain(self.meters.iter().map(|m| &m.id))
             .chain(self.notes.iter().map(|n| &n.id))
-            .chain(self.synapses.iter().map(|s| &s.id).filter(|id| !id.is_empty()));
+            .chain(
+                self.synapses
+                    .iter()
+                    .map(|s| &s.id)
+                    .filter(|id| !id.is_empty()),
+            );
         for id in all_ids {
             if id.trim().is_empty() {
                 return Err(invalid(id, "id", "ids must not be empty".into()));
@@ -143,7 +151,9 @@ impl Circuit {
         for g in &self.generators {
             let check = || -> Result<(), ParamError> {
                 match g.kind {
-                    GeneratorKind::Dc { current_na } => in_range("current_nA", current_na, -1e3, 1e3),
+                    GeneratorKind::Dc { current_na } => {
+                        in_range("current_nA", current_na, -1e3, 1e3)
+                    }
                     GeneratorKind::Ac {
                         amplitude_na,
                         frequency_hz,
@@ -198,7 +208,10 @@ impl Circuit {
             };
             if !spike_sources.contains(s.from.as_str()) {
                 let why = if ids.contains(s.from.as_str()) {
-                    format!("\"{}\" sends no spikes (current generators use `targets`)", s.from)
+                    format!(
+                        "\"{}\" sends no spikes (current generators use `targets`)",
+                        s.from
+                    )
                 } else {
                     format!("no item has the id \"{}\"", s.from)
                 };
@@ -425,7 +438,12 @@ fn locate_reference(text: &str, file: &str, from: &str, to: &str) -> Location {
     let offset = text
         .match_indices(&needle)
         .map(|(i, _)| i)
-        .find(|&i| text[i..].lines().take(3).any(|l| l.contains(&format!("\"{to}\""))))
+        .find(|&i| {
+            text[i..]
+                .lines()
+                .take(3)
+                .any(|l| l.contains(&format!("\"{to}\"")))
+        })
         .unwrap_or(0);
     position_of(text, file, offset)
 }

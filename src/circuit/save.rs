@@ -167,9 +167,23 @@ impl Circuit {
         }
 
         let mut synapses: Vec<_> = world
-            .query::<(Entity, &Synapse, &SynapseKinetics, &Delay, Option<&StableId>)>()
+            .query::<(
+                Entity,
+                &Synapse,
+                &SynapseKinetics,
+                &Delay,
+                Option<&StableId>,
+            )>()
             .iter(world)
-            .map(|(e, s, k, d, id)| (e, *s, *k, *d, id.map_or_else(String::new, |id| id.0.clone())))
+            .map(|(e, s, k, d, id)| {
+                (
+                    e,
+                    *s,
+                    *k,
+                    *d,
+                    id.map_or_else(String::new, |id| id.0.clone()),
+                )
+            })
             .collect();
         synapses.sort_by_key(|s| s.0.index());
         for (_, s, k, d, id) in synapses {

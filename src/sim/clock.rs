@@ -145,7 +145,10 @@ mod tests {
     fn real_time_runs_156_25_substeps_per_tick() {
         let mut c = SimClock::default();
         let total: u64 = (0..64).map(|_| c.plan_tick(TICK)).sum();
-        assert_eq!(total, 10_000, "one wall second at 1× is one simulated second");
+        assert_eq!(
+            total, 10_000,
+            "one wall second at 1× is one simulated second"
+        );
     }
 
     #[test]
@@ -174,7 +177,11 @@ mod tests {
         assert_eq!(c.plan_tick(TICK), 1000);
         let r = c.last_tick();
         assert!(r.capped);
-        assert!((r.effective_speed - 6.4).abs() < 1e-9, "{}", r.effective_speed);
+        assert!(
+            (r.effective_speed - 6.4).abs() < 1e-9,
+            "{}",
+            r.effective_speed
+        );
     }
 
     #[test]

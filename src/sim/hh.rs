@@ -181,8 +181,18 @@ mod tests {
         let mut v = -149.99;
         while v < 99.0 {
             let (t, e) = (rates(v), exact_rates(v));
-            for (a, b) in [(t.am, e.am), (t.bm, e.bm), (t.an, e.an), (t.bn, e.bn), (t.ah, e.ah), (t.bh, e.bh)] {
-                assert!((a - b).abs() <= 1e-6 * b.abs().max(1e-3), "at {v} mV: {a} vs {b}");
+            for (a, b) in [
+                (t.am, e.am),
+                (t.bm, e.bm),
+                (t.an, e.an),
+                (t.bn, e.bn),
+                (t.ah, e.ah),
+                (t.bh, e.bh),
+            ] {
+                assert!(
+                    (a - b).abs() <= 1e-6 * b.abs().max(1e-3),
+                    "at {v} mV: {a} vs {b}"
+                );
             }
             v += 0.0137;
         }

@@ -185,19 +185,17 @@ fn advance(world: &mut World) {
     }
 }
 
+type NeuronStateMut = (
+    Entity,
+    &'static mut Membrane,
+    Option<&'static mut Adaptation>,
+    Option<&'static mut BurstCurrent>,
+    Option<&'static mut HhGates>,
+);
+
 /// Copies voltages and model state into the components so renderers and files see them.
 /// Model components bypass change detection: only user edits should trigger a rebuild.
-fn write_back(
-    net: Res<Network>,
-    clock: Res<SimClock>,
-    mut neurons: Query<(
-        Entity,
-        &mut Membrane,
-        Option<&mut Adaptation>,
-        Option<&mut BurstCurrent>,
-        Option<&mut HhGates>,
-    )>,
-) {
+fn write_back(net: Res<Network>, clock: Res<SimClock>, mut neurons: Query<NeuronStateMut>) {
     if clock.last_tick().substeps == 0 && !net.is_changed() {
         return;
     }

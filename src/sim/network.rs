@@ -570,7 +570,10 @@ impl NetworkBuilder {
         adaptation: Option<Adaptation>,
         burst: Option<BurstCurrent>,
     ) {
-        assert!(self.net.hh.state.is_empty(), "LIF neurons come before HH neurons");
+        assert!(
+            self.net.hh.state.is_empty(),
+            "LIF neurons come before HH neurons"
+        );
         self.push_source(e);
         let l = &mut self.net.lif;
         l.v.push(v);
@@ -600,7 +603,11 @@ impl NetworkBuilder {
         l.burst_i.push(bu.current_a);
         self.net.n_lif += 1;
         if adaptation.is_none() && burst.is_none() {
-            assert_eq!(self.net.n_plain + 1, self.net.n_lif, "plain LIF neurons come first");
+            assert_eq!(
+                self.net.n_plain + 1,
+                self.net.n_lif,
+                "plain LIF neurons come first"
+            );
             self.net.n_plain += 1;
         }
     }
@@ -687,7 +694,10 @@ impl NetworkBuilder {
         sign: f64,
     ) {
         let Some(&pre) = self.net.source_index.get(&syn.pre) else {
-            warn!("synapse {e} starts at {}, which is no spike source", syn.pre);
+            warn!(
+                "synapse {e} starts at {}, which is no spike source",
+                syn.pre
+            );
             return;
         };
         let Some(post) = self.neuron(syn.post) else {

@@ -3,6 +3,7 @@
 //! (voltages, currents in flight, random streams) of items that survive over by entity.
 
 use bevy::ecs::entity::{EntityHashMap, EntityHashSet};
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use super::DT;
@@ -36,45 +37,58 @@ type StructuralChange = Or<(
     Added<RecordVoltage>,
 )>;
 
+type ModelChange = Or<(Changed<Adaptation>, Changed<BurstCurrent>)>;
+
+/// Removals of any component the network is built from (despawning removes them all).
+#[derive(SystemParam)]
+pub(crate) struct RemovedItems<'w, 's> {
+    lif: RemovedComponents<'w, 's, LifParams>,
+    hh: RemovedComponents<'w, 's, HhParams>,
+    synapse: RemovedComponents<'w, 's, Synapse>,
+    current_edge: RemovedComponents<'w, 's, CurrentEdge>,
+    dc: RemovedComponents<'w, 's, DcSource>,
+    ac: RemovedComponents<'w, 's, AcSource>,
+    regular: RemovedComponents<'w, 's, RegularSpikes>,
+    poisson: RemovedComponents<'w, 's, PoissonSpikes>,
+    touch: RemovedComponents<'w, 's, TouchSensor>,
+    inhibitory: RemovedComponents<'w, 's, Inhibitory>,
+    record: RemovedComponents<'w, 's, RecordVoltage>,
+    adaptation: RemovedComponents<'w, 's, Adaptation>,
+    burst: RemovedComponents<'w, 's, BurstCurrent>,
+}
+
+impl RemovedItems<'_, '_> {
+    /// Whether anything was removed since the last call (reads every buffer to the end).
+    fn any(&mut self) -> bool {
+        let counts = [
+            self.lif.read().count(),
+            self.hh.read().count(),
+            self.synapse.read().count(),
+            self.current_edge.read().count(),
+            self.dc.read().count(),
+            self.ac.read().count(),
+            self.regular.read().count(),
+            self.poisson.read().count(),
+            self.touch.read().count(),
+            self.inhibitory.read().count(),
+            self.record.read().count(),
+            self.adaptation.read().count(),
+            self.burst.read().count(),
+        ];
+        counts.iter().any(|&c| c > 0)
+    }
+}
+
 /// Flags a rebuild when a structural component was added, changed or removed. Adaptation and
 /// burst components are written back with change detection bypassed, so only user edits count.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn detect_structural_changes(
     changed: Query<(), StructuralChange>,
-    changed_models: Query<(), Or<(Changed<Adaptation>, Changed<BurstCurrent>)>>,
-    mut removed: (
-        RemovedComponents<LifParams>,
-        RemovedComponents<HhParams>,
-        RemovedComponents<Synapse>,
-        RemovedComponents<CurrentEdge>,
-        RemovedComponents<DcSource>,
-        RemovedComponents<AcSource>,
-        RemovedComponents<RegularSpikes>,
-        RemovedComponents<PoissonSpikes>,
-        RemovedComponents<TouchSensor>,
-        RemovedComponents<Inhibitory>,
-        RemovedComponents<RecordVoltage>,
-        RemovedComponents<Adaptation>,
-        RemovedComponents<BurstCurrent>,
-    ),
+    changed_models: Query<(), ModelChange>,
+    mut removed: RemovedItems,
     seed: Res<SimSeed>,
     mut dirty: ResMut<NetworkDirty>,
 ) {
-    let r = &mut removed;
-    let any_removed = r.0.read().count()
-        + r.1.read().count()
-        + r.2.read().count()
-        + r.3.read().count()
-        + r.4.read().count()
-        + r.5.read().count()
-        + r.6.read().count()
-        + r.7.read().count()
-        + r.8.read().count()
-        + r.9.read().count()
-        + r.10.read().count()
-        + r.11.read().count()
-        + r.12.read().count()
-        > 0;
+    let any_removed = removed.any();
     if any_removed || !changed.is_empty() || !changed_models.is_empty() || seed.is_changed() {
         dirty.0 = true;
     }
@@ -126,14 +140,7 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .collect();
     lif.sort_by_key(|(e, _, _, _, a, bu)| (a.is_some() || bu.is_some(), e.index()));
     for (e, p, m, r, a, bu) in lif {
-        b.push_lif(
-            e,
-            &p,
-            m.v,
-            r.map_or(0, |r| round_steps(r.period_s)),
-            a,
-            bu,
-        );
+        b.push_lif(e, &p, m.v, r.map_or(0, |r| round_steps(r.period_s)), a, bu);
     }
     let mut hh: Vec<_> = world
         .query::<(Entity, &HhParams, &Membrane, &HhGates)>()
@@ -213,7 +220,10 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
                 a.phase_rad,
             );
         } else {
-            warn!("current edge {e} starts at {}, which is no current source", edge.source);
+            warn!(
+                "current edge {e} starts at {}, which is no current source",
+                edge.source
+            );
         }
     }
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian/Ubuntu machine to build and test Spikeworks. Idempotent: it installs
+# only what is missing, so a second run does nothing and needs no network.
+set -euo pipefail
+
+# System packages: pkg-config and a C compiler for -sys crates.
+packages=(pkg-config build-essential)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+# The Rust toolchain: Bevy 0.19 needs rustc 1.95 or newer, plus rustfmt and clippy.
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "setup: Rust is missing; install it from https://rustup.rs (rustc >= 1.95)" >&2
+    exit 1
+fi
+rustc_minor=$(rustc --version | sed -E 's/^rustc 1\.([0-9]+).*/\1/')
+if ((rustc_minor < 95)); then
+    echo "setup: rustc $(rustc --version) is too old; Spikeworks needs 1.95 or newer" >&2
+    exit 1
+fi
+for component in rustfmt clippy; do
+    if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+        rustup component add "$component"
+    fi
+done
+echo "setup: ready"
