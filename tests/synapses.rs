@@ -181,3 +181,32 @@ fn removing_a_synapse_mid_run_keeps_other_spikes_in_flight() {
     let rest = LifParams::default().resting_v;
     assert_eq!(w.get::<Membrane>(dropped).unwrap().v, rest);
 }
+
+#[test]
+fn ac_source_drives_the_membrane_at_its_frequency() {
+    let mut app = app();
+    let w = app.world_mut();
+    let post = quiet_neuron(w);
+    let source = w
+        .spawn(AcSource {
+            amplitude_a: 0.1e-9,
+            frequency_hz: 20.0,
+            phase_rad: 0.0,
+        })
+        .id();
+    w.spawn(CurrentEdge { source, target: post });
+    run_for(w, 1.0);
+    let trace = w.resource::<Recorder>().trace(post).unwrap().full().to_vec();
+    // Upward crossings of rest after the first 100 ms: one per period.
+    let rest = LifParams::default().resting_v;
+    let ups: Vec<usize> = (1000..trace.len())
+        .filter(|&k| trace[k - 1] < rest && trace[k] >= rest)
+        .collect();
+    assert_eq!(ups.len(), 18, "{ups:?}");
+    let period = (ups[ups.len() - 1] - ups[0]) as f64 * 1e-4 / (ups.len() - 1) as f64;
+    assert!((period - 0.05).abs() < 2e-4, "period {period} s");
+    // Subthreshold: 0.1 nA · 100 MΩ = 10 mV at most, filtered by the membrane.
+    let swing = trace[1000..].iter().cloned().fold(f64::MIN, f64::max) - rest;
+    assert!(swing > 0.002 && swing < 0.010, "swing {swing} V");
+    assert!(spike_steps(w, post).is_empty());
+}
