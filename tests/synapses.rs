@@ -194,9 +194,17 @@ fn ac_source_drives_the_membrane_at_its_frequency() {
             phase_rad: 0.0,
         })
         .id();
-    w.spawn(CurrentEdge { source, target: post });
+    w.spawn(CurrentEdge {
+        source,
+        target: post,
+    });
     run_for(w, 1.0);
-    let trace = w.resource::<Recorder>().trace(post).unwrap().full().to_vec();
+    let trace = w
+        .resource::<Recorder>()
+        .trace(post)
+        .unwrap()
+        .full()
+        .to_vec();
     // Upward crossings of rest after the first 100 ms: one per period.
     let rest = LifParams::default().resting_v;
     let ups: Vec<usize> = (1000..trace.len())

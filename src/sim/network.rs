@@ -619,10 +619,6 @@ impl NetworkBuilder {
         self.net.hh.density_per_amp.push(1e6 / area_cm2);
     }
 
-    fn neurons_done(&self) -> bool {
-        self.net.source_entities.len() == self.net.neuron_count()
-    }
-
     pub fn push_regular(&mut self, e: Entity, rate_hz: f64) {
         let source = self.push_source(e);
         self.net.regular.push(RegularGenerator {
@@ -765,7 +761,6 @@ impl NetworkBuilder {
     }
 
     pub fn finish(mut self) -> Network {
-        debug_assert!(self.neurons_done() || !self.net.source_entities.is_empty());
         let n = self.net.neuron_count();
         let sources = self.net.source_entities.len();
         for c in &mut self.net.channels {
@@ -825,23 +820,23 @@ impl Network {
                 }
             }
         }
-        let by_entity = |net: &Network, source: Idx| net.source_entities[source as usize];
+        let old_entity = |source: Idx| old.source_entities[source as usize];
         for g in &mut self.regular {
-            let e = by_entity_of(&self.source_entities, g.source);
-            if let Some(og) = old.regular.iter().find(|og| by_entity(old, og.source) == e) {
+            let e = self.source_entities[g.source as usize];
+            if let Some(og) = old.regular.iter().find(|og| old_entity(og.source) == e) {
                 g.phase = og.phase;
             }
         }
         for g in &mut self.poisson {
-            let e = by_entity_of(&self.source_entities, g.source);
-            if let Some(og) = old.poisson.iter().find(|og| by_entity(old, og.source) == e) {
+            let e = self.source_entities[g.source as usize];
+            if let Some(og) = old.poisson.iter().find(|og| old_entity(og.source) == e) {
                 g.rng = og.rng.clone();
                 g.initial_rng = og.initial_rng.clone();
             }
         }
         for t in &mut self.touch {
-            let e = by_entity_of(&self.source_entities, t.source);
-            if let Some(ot) = old.touch.iter().find(|ot| by_entity(old, ot.source) == e) {
+            let e = self.source_entities[t.source as usize];
+            if let Some(ot) = old.touch.iter().find(|ot| old_entity(ot.source) == e) {
                 t.held = ot.held;
                 t.pending_press = ot.pending_press;
                 t.phase = ot.phase;
@@ -871,8 +866,4 @@ impl Network {
                 .collect();
         }
     }
-}
-
-fn by_entity_of(entities: &[Entity], source: Idx) -> Entity {
-    entities[source as usize]
 }
