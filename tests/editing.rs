@@ -57,3 +57,23 @@ fn despawning_a_neuron_removes_it_and_its_synapses() {
     // The dangling synapse is skipped (with a warning), not a crash.
     assert_eq!(net.synapse_count(), 0);
 }
+
+#[test]
+fn removals_between_ticks_are_not_lost() {
+    use bevy::time::TimeUpdateStrategy;
+    let mut app = app();
+    // Frames with no FixedUpdate tick at all, as on a display faster than 64 Hz.
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(
+        std::time::Duration::ZERO,
+    ));
+    let n = app.world_mut().spawn(LifParams::default()).id();
+    app.update();
+    run_steps(app.world_mut(), 1);
+    assert_eq!(app.world().resource::<Network>().neuron_count(), 1);
+    app.world_mut().despawn(n);
+    for _ in 0..5 {
+        app.update();
+    }
+    run_steps(app.world_mut(), 1);
+    assert_eq!(app.world().resource::<Network>().neuron_count(), 0);
+}

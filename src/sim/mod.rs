@@ -124,7 +124,10 @@ impl Plugin for SimPlugin {
                 advance.in_set(SimSystems::Advance),
                 write_back.in_set(SimSystems::WriteBack),
             ),
-        );
+        )
+        // Removal buffers live for two frames; frames without a FixedUpdate tick (a display
+        // faster than 64 Hz) must not lose them, so changes are also noted every frame.
+        .add_systems(Last, rebuild::detect_structural_changes);
     }
 }
 
