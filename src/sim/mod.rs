@@ -183,8 +183,13 @@ fn advance(world: &mut World) {
         .get_resource::<Time<Fixed>>()
         .map_or(1.0 / TICK_HZ, |t| t.timestep().as_secs_f64());
     let substeps = world.resource_mut::<SimClock>().plan_tick(tick_s);
-    for _ in 0..substeps {
-        world.run_schedule(SimStep);
+    if substeps > 0 {
+        // One scope for all substeps: the schedule is taken out of the registry only once.
+        world.schedule_scope(SimStep, |world, schedule| {
+            for _ in 0..substeps {
+                schedule.run(world);
+            }
+        });
     }
 }
 
