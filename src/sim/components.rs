@@ -342,3 +342,46 @@ pub struct RecordVoltage;
 pub struct Note {
     pub text: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_neuronifys_and_valid() {
+        let p = LifParams::default();
+        assert!((p.tau_s() - 0.020).abs() < 1e-15);
+        assert!(p.validate().is_ok());
+        assert!(HhParams::default().validate().is_ok());
+        assert!(SynapseKinetics::default().validate().is_ok());
+        assert!(Delay::default().validate().is_ok());
+    }
+
+    #[test]
+    fn impossible_parameters_are_refused() {
+        let bad_c = LifParams {
+            capacitance_f: -1e-10,
+            ..LifParams::default()
+        };
+        assert!(matches!(
+            bad_c.validate(),
+            Err(ParamError::NotPositive { .. })
+        ));
+        let bad_reset = LifParams {
+            reset_v: -0.050,
+            ..LifParams::default()
+        };
+        let e = bad_reset.validate().unwrap_err();
+        assert!(e.to_string().contains("below the threshold"), "{e}");
+        assert!(Delay { seconds: 0.031 }.validate().is_err());
+        assert!(
+            SynapseKinetics {
+                tau_s: 0.0,
+                ..SynapseKinetics::default()
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(HhParams { area_cm2: f64::NAN }.validate().is_err());
+    }
+}
