@@ -85,3 +85,38 @@ fn peak_above_30_mv_and_no_nan_over_10_s() {
     let count = spike_times(w, n).len();
     assert!((600..760).contains(&count), "{count} spikes in 10 s");
 }
+
+#[test]
+fn an_immediate_fire_edge_starts_a_real_action_potential() {
+    use spikeworks::sim::{Delay, Synapse, SynapseKinetics, SynapseMode, TouchInput, TouchSensor};
+    let mut app = app();
+    let w = app.world_mut();
+    let n = hh_under(w, 0.0);
+    let touch = w.spawn(TouchSensor::default()).id();
+    w.spawn((
+        Synapse {
+            pre: touch,
+            post: n,
+        },
+        SynapseKinetics {
+            mode: SynapseMode::ImmediateFire,
+            ..Default::default()
+        },
+        Delay { seconds: 0.0 },
+    ));
+    run_for(w, 0.05);
+    w.write_message(TouchInput {
+        sensor: touch,
+        pressed: true,
+    });
+    run_for(w, 0.05);
+    let spikes = spike_times(w, n);
+    assert_eq!(spikes.len(), 1, "{spikes:?}");
+    assert!(
+        spikes[0] > 0.05 && spikes[0] < 0.053,
+        "fires within 3 ms: {spikes:?}"
+    );
+    let trace = w.resource::<Recorder>().trace(n).unwrap().full().to_vec();
+    let peak = trace.iter().cloned().fold(f64::MIN, f64::max) * 1e3;
+    assert!(peak > 30.0, "a full action potential, peak {peak} mV");
+}

@@ -22,7 +22,7 @@ enum Effect {
     Add { channel: u16, weight: f64 },
     /// Reset an individual synapse current to its full signed weight.
     Saturate { slot: u32 },
-    /// Make the target fire at its next threshold test.
+    /// Make the target fire at its next threshold test (an HH target gets a kick instead).
     Fire,
 }
 
@@ -369,6 +369,16 @@ impl Network {
             self.input[s.post as usize] += s.current;
             s.current *= s.decay;
         }
+        if self.any_forced {
+            // An HH membrane cannot be reset by decree: an immediate-fire edge gives it a
+            // one-step kick that starts a real action potential.
+            for (k, per_amp) in self.hh.density_per_amp.iter().enumerate() {
+                let i = self.n_lif + k;
+                if self.forced[i] {
+                    self.input[i] += hh::KICK_UA_PER_CM2 / per_amp;
+                }
+            }
+        }
     }
 
     /// Integrate phase: advance every membrane from t to t+dt with inputs held constant.
@@ -442,8 +452,7 @@ impl Network {
         self.firing.clear();
         for (k, s) in self.hh.state.iter().enumerate() {
             let i = self.n_lif + k;
-            let crossed = self.hh_before[k] < 0.0 && s.v >= 0.0;
-            if crossed || self.forced[i] {
+            if self.hh_before[k] < 0.0 && s.v >= 0.0 {
                 self.spiked.push(i as Idx);
             }
         }
