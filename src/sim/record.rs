@@ -131,3 +131,44 @@ impl Recorder {
         trace.recent.push_back((step, v));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_windows_are_bounded_and_full_history_is_optional() {
+        let e = Entity::from_raw_u32(7).unwrap();
+        let mut live = Recorder {
+            spike_capacity: 3,
+            trace_capacity: 2,
+            ..Recorder::default()
+        };
+        for step in 0..10 {
+            live.push_spike(SpikeEvent { step, source: e });
+            live.push_voltage(e, step, step as f64);
+        }
+        assert_eq!(live.total_spikes(), 10);
+        assert!(live.spikes().is_empty(), "no full history unless asked");
+        let recent: Vec<u64> = live.recent_spikes().map(|s| s.step).collect();
+        assert_eq!(recent, [7, 8, 9]);
+        let trace: Vec<(f64, f64)> = live.trace(e).unwrap().recent().collect();
+        assert_eq!(trace.len(), 2);
+        assert!(
+            (trace[1].0 - 10.0 * DT).abs() < 1e-12,
+            "sample of step 9 is at 1.0 ms"
+        );
+
+        let mut full = Recorder::full_history();
+        full.spike_capacity = 3;
+        for step in 0..10 {
+            full.push_spike(SpikeEvent { step, source: e });
+            full.push_voltage(e, step, 0.0);
+        }
+        assert_eq!(full.spikes().len(), 10);
+        assert_eq!(full.trace(e).unwrap().full().len(), 10);
+        full.clear();
+        assert_eq!(full.total_spikes(), 0);
+        assert!(full.trace(e).is_none());
+    }
+}
