@@ -9,7 +9,7 @@ use bevy::prelude::*;
 use thiserror::Error;
 
 use crate::circuit::{Circuit, CircuitError};
-use crate::sim::{self, DT, Label, Recorder, SimSeed, StableId, TouchInput, TouchSensor};
+use crate::sim::{self, DT, Label, Recorder, SimSeed, StableId, TouchSensor, TouchSensorInput};
 
 #[derive(Debug, Error)]
 pub enum RunError {
@@ -240,7 +240,7 @@ pub fn run_circuit(circuit: &Circuit, opts: &RunOptions) -> Result<RunReport, Ru
     for (at, sensor, pressed) in events.into_iter().filter(|e| e.0 < steps) {
         sim::run_steps(world, at - now);
         now = at;
-        world.write_message(TouchInput { sensor, pressed });
+        world.write_message(TouchSensorInput { sensor, pressed });
     }
     sim::run_steps(world, steps - now);
 

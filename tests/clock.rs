@@ -118,7 +118,7 @@ fn touch_messages_fire_sensors_during_normal_ticks() {
     let mut app = ticking_app(1);
     let sensor = app.world_mut().spawn(TouchSensor::default()).id();
     app.update();
-    app.world_mut().write_message(TouchInput {
+    app.world_mut().write_message(TouchSensorInput {
         sensor,
         pressed: true,
     });

@@ -88,7 +88,9 @@ fn peak_above_30_mv_and_no_nan_over_10_s() {
 
 #[test]
 fn an_immediate_fire_edge_starts_a_real_action_potential() {
-    use spikeworks::sim::{Delay, Synapse, SynapseKinetics, SynapseMode, TouchInput, TouchSensor};
+    use spikeworks::sim::{
+        Delay, Synapse, SynapseKinetics, SynapseMode, TouchSensor, TouchSensorInput,
+    };
     let mut app = app();
     let w = app.world_mut();
     let n = hh_under(w, 0.0);
@@ -105,7 +107,7 @@ fn an_immediate_fire_edge_starts_a_real_action_potential() {
         Delay { seconds: 0.0 },
     ));
     run_for(w, 0.05);
-    w.write_message(TouchInput {
+    w.write_message(TouchSensorInput {
         sensor: touch,
         pressed: true,
     });

@@ -156,7 +156,7 @@ fn burst_current_prolongs_firing_after_one_kick() {
         spikeworks::sim::Delay { seconds: 0.0 },
     ));
     run_for(w, 0.01);
-    w.write_message(spikeworks::sim::TouchInput {
+    w.write_message(spikeworks::sim::TouchSensorInput {
         sensor: touch,
         pressed: true,
     });

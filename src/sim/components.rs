@@ -299,7 +299,7 @@ impl Default for PoissonSpikes {
 pub const MAX_RATE_HZ: f64 = 10_000.0;
 
 /// A touch sensor: one spike at the step after it is pressed, then (if `repeat_hz > 0`) one
-/// every `1/repeat_hz` while it stays held. Driven by [`super::TouchInput`] messages.
+/// every `1/repeat_hz` while it stays held. Driven by [`super::TouchSensorInput`] messages.
 #[derive(Component, Debug, Clone, Copy, PartialEq)]
 pub struct TouchSensor {
     pub repeat_hz: f64,

@@ -1,7 +1,7 @@
 //! The simulation core: components of circuit items, the dense network cache, the clock and
 //! the `SimStep` schedule whose chained phases (Stimulus → Integrate → Threshold → Propagate →
 //! Record) advance the circuit by one step of dt = 0.1 ms. No rendering lives here; the GUI
-//! reads the components and sends [`TouchInput`] and [`ResetDynamics`] messages.
+//! reads the components and sends [`TouchSensorInput`] and [`ResetDynamics`] messages.
 
 pub mod clock;
 pub mod components;
@@ -55,7 +55,7 @@ pub enum SimSystems {
 
 /// A touch sensor was pressed or released (by a finger, the mouse, a level or the runner).
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TouchInput {
+pub struct TouchSensorInput {
     pub sensor: Entity,
     pub pressed: bool,
 }
@@ -75,7 +75,7 @@ impl Plugin for SimPlugin {
             .init_resource::<NetworkDirty>()
             .init_resource::<Network>()
             .init_resource::<Recorder>()
-            .add_message::<TouchInput>()
+            .add_message::<TouchSensorInput>()
             .add_message::<ResetDynamics>()
             .insert_resource(Time::<Fixed>::from_hz(TICK_HZ));
 
@@ -159,7 +159,7 @@ fn record(net: Res<Network>, mut clock: ResMut<SimClock>, mut recorder: ResMut<R
 }
 
 fn apply_inputs(
-    mut touches: MessageReader<TouchInput>,
+    mut touches: MessageReader<TouchSensorInput>,
     mut resets: MessageReader<ResetDynamics>,
     mut net: ResMut<Network>,
     mut clock: ResMut<SimClock>,
