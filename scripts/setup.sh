@@ -3,8 +3,9 @@
 # only what is missing, so a second run does nothing and needs no network.
 set -euo pipefail
 
-# System packages: pkg-config and a C compiler for -sys crates.
-packages=(pkg-config build-essential)
+# System packages: pkg-config and a C compiler for -sys crates; Xvfb and Mesa's software
+# Vulkan (lavapipe) for the real-window test on machines without a GPU or display.
+packages=(pkg-config build-essential xvfb xauth mesa-vulkan-drivers libvulkan1)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,7 +1,10 @@
 //! Spikeworks: an educational spiking-neural-circuit simulator. `sim` is the headless core,
-//! `circuit` the saved-file format, `runner` the command-line runner. The plugin groups below
-//! are what apps add: [`SimPlugins`] headless, and later the GUI on top.
+//! `circuit` the saved-file format, `runner` the command-line runner,
+//! `cuba` the benchmark network. The plugin groups below
+//! are what apps add: [`SimPlugins`] headless; `app` (feature `gui`) is the sandbox window.
 
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod circuit;
 pub mod cuba;
 pub mod runner;

@@ -1,5 +1,5 @@
-//! The `spikeworks` command: `run` simulates a circuit headless, `bench cuba` runs the CUBA
-//! benchmark. (With no subcommand the sandbox window will open once the GUI exists.)
+//! The `spikeworks` command: with no subcommand it opens the sandbox window (optionally on a
+//! circuit file); `run` simulates a circuit headless; `bench cuba` runs the CUBA benchmark.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,11 +11,20 @@ use spikeworks::runner::{self, RunOptions};
 #[command(
     name = "spikeworks",
     version,
-    about = "Build, run, see and hear spiking neural circuits"
+    about = "Build, run, see and hear spiking neural circuits",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// A circuit file to open in the sandbox.
+    circuit: Option<PathBuf>,
+    /// Save a screenshot of the window to this PNG after --frames frames, then quit.
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
+    /// Frames to run before the screenshot.
+    #[arg(long, default_value_t = 120)]
+    frames: u32,
 }
 
 #[derive(Subcommand)]
@@ -63,6 +72,31 @@ enum Bench {
     },
 }
 
+#[cfg(feature = "gui")]
+fn open_sandbox(circuit: Option<PathBuf>, screenshot: Option<PathBuf>, frames: u32) -> ExitCode {
+    use spikeworks::app::{self, LaunchOptions, screenshot::ScreenshotPlan};
+    let options = LaunchOptions {
+        circuit,
+        screenshot: screenshot.map(|path| ScreenshotPlan {
+            path,
+            after_frames: frames,
+        }),
+    };
+    match app::run(options) {
+        bevy::app::AppExit::Success => ExitCode::SUCCESS,
+        bevy::app::AppExit::Error(_) => ExitCode::FAILURE,
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_sandbox(_: Option<PathBuf>, _: Option<PathBuf>, _: u32) -> ExitCode {
+    eprintln!(
+        "spikeworks: this build has no window (built without the `gui` feature); \
+         use `spikeworks run CIRCUIT` (see --help)"
+    );
+    ExitCode::from(2)
+}
+
 /// Says which flag a bad value came from.
 fn flag(name: &str, e: runner::RunError) -> runner::RunError {
     runner::RunError::BadArgument {
@@ -74,13 +108,7 @@ fn flag(name: &str, e: runner::RunError) -> runner::RunError {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => {
-            eprintln!(
-                "spikeworks: the sandbox window is not built yet; use `spikeworks run CIRCUIT` \
-                 (see --help)"
-            );
-            return ExitCode::from(2);
-        }
+        None => return open_sandbox(cli.circuit, cli.screenshot, cli.frames),
         Some(Command::Run {
             circuit,
             duration,

@@ -1,0 +1,551 @@
+//! The canvas: lyon shapes for every circuit item, tessellated when an item appears or moves.
+//! Per frame only colours change: each neuron's fill shows its membrane voltage and flashes
+//! for ~100 ms of wall time on every spike, so spikes are visible at any speed. Excitatory and
+//! inhibitory neurons differ by shape and sign (circle with +, diamond with −), not colour
+//! alone; colours are from the Okabe–Ito palette. The camera fits the circuit on load.
+
+use bevy::prelude::*;
+use bevy_prototype_lyon::prelude::*;
+
+use super::AppSystems;
+use crate::sim::{
+    AcSource, CurrentEdge, DcSource, HhParams, Inhibitory, Label, LifParams, Membrane, Meter,
+    PoissonSpikes, Position, Recorder, RegularSpikes, Synapse, TouchSensor,
+};
+
+/// Okabe–Ito colours (colour-blind safe).
+pub mod palette {
+    use bevy::prelude::Color;
+    pub const ORANGE: Color = Color::srgb(0.902, 0.624, 0.0);
+    pub const SKY_BLUE: Color = Color::srgb(0.337, 0.706, 0.914);
+    pub const GREEN: Color = Color::srgb(0.0, 0.620, 0.451);
+    pub const YELLOW: Color = Color::srgb(0.941, 0.894, 0.259);
+    pub const BLUE: Color = Color::srgb(0.0, 0.447, 0.698);
+    pub const VERMILLION: Color = Color::srgb(0.835, 0.369, 0.0);
+    pub const PURPLE: Color = Color::srgb(0.800, 0.475, 0.655);
+    pub const INK: Color = Color::srgb(0.15, 0.15, 0.17);
+    /// Fill of a neuron at or below its reset potential.
+    pub const COLD: Color = Color::srgb(0.86, 0.89, 0.93);
+}
+
+/// Radius of a neuron in canvas pixels: a 60 px target, above the 48 px touch minimum.
+pub const NEURON_RADIUS: f32 = 30.0;
+/// How long a spike flash lasts in wall-clock seconds.
+pub const FLASH_S: f64 = 0.1;
+
+/// A shape entity that draws a circuit item.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct ItemVisual {
+    pub item: Entity,
+}
+
+/// Labels sit above their item.
+const LABEL_OFFSET: Vec2 = Vec2::new(0.0, 52.0);
+
+/// Marks an item's label (it follows the item with an offset).
+#[derive(Component, Debug, Clone, Copy)]
+pub struct ItemLabel;
+
+/// The fill of a neuron's shape: its own material, recoloured every frame.
+#[derive(Component, Debug, Clone)]
+pub struct NeuronFill {
+    pub material: Handle<ColorMaterial>,
+    /// Wall-clock second until which the neuron shows a spike flash.
+    pub flash_until: f64,
+}
+
+/// A shape entity that draws a connection between two items.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct EdgeVisual {
+    pub edge: Entity,
+    pub from: Entity,
+    pub to: Entity,
+}
+
+/// The newest spike step already shown, so each spike flashes once.
+#[derive(Resource, Debug, Default)]
+struct FlashCursor(Option<u64>);
+
+/// Whether the camera has been fitted to the circuit yet.
+#[derive(Resource, Debug, Default)]
+struct CameraFitted(bool);
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<FlashCursor>()
+        .init_resource::<CameraFitted>()
+        .add_systems(Startup, spawn_camera)
+        .add_systems(
+            Update,
+            (
+                (spawn_item_visuals, spawn_edge_visuals, despawn_orphans)
+                    .chain()
+                    .in_set(AppSystems::Sync),
+                (
+                    follow_items,
+                    redraw_edges,
+                    flash_spikes,
+                    colour_neurons,
+                    fit_camera,
+                )
+                    .chain()
+                    .in_set(AppSystems::Draw),
+            ),
+        );
+}
+
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn((Camera2d, Msaa::Sample4));
+}
+
+/// Canvas positions are screen-like (y grows downwards, as in Neuronify); the world's y up.
+pub fn to_world(p: Vec2) -> Vec2 {
+    Vec2::new(p.x, -p.y)
+}
+
+/// What kind of glyph an item gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Glyph {
+    Neuron { inhibitory: bool },
+    CurrentSource,
+    SpikeSource,
+    Touch,
+    Meter,
+}
+
+type ItemKinds = (
+    Has<LifParams>,
+    Has<HhParams>,
+    Has<Inhibitory>,
+    Has<DcSource>,
+    Has<AcSource>,
+    Has<RegularSpikes>,
+    Has<PoissonSpikes>,
+    Has<TouchSensor>,
+    Has<Meter>,
+);
+
+fn glyph_of(k: (bool, bool, bool, bool, bool, bool, bool, bool, bool)) -> Option<Glyph> {
+    let (lif, hh, inh, dc, ac, regular, poisson, touch, meter) = k;
+    Some(match () {
+        _ if lif || hh => Glyph::Neuron { inhibitory: inh },
+        _ if dc || ac => Glyph::CurrentSource,
+        _ if regular || poisson => Glyph::SpikeSource,
+        _ if touch => Glyph::Touch,
+        _ if meter => Glyph::Meter,
+        _ => return None,
+    })
+}
+
+fn spawn_item_visuals(
+    mut commands: Commands,
+    mut materials: ResMut<Assets<ColorMaterial>>,
+    items: Query<(Entity, &Position, Option<&Label>, ItemKinds), Added<Position>>,
+) {
+    for (item, position, label, kinds) in &items {
+        let Some(glyph) = glyph_of(kinds) else {
+            continue;
+        };
+        if let Some(label) = label.filter(|l| !l.0.is_empty()) {
+            commands.spawn((
+                Text2d::new(label.0.clone()),
+                TextFont::from_font_size(18.0),
+                TextColor(palette::INK),
+                Transform::from_translation((to_world(position.0) + LABEL_OFFSET).extend(2.0)),
+                ItemVisual { item },
+                ItemLabel,
+            ));
+        }
+        let transform = Transform::from_translation(to_world(position.0).extend(1.0));
+        let visual = ItemVisual { item };
+        match glyph {
+            Glyph::Neuron { inhibitory } => {
+                let (outline, colour) = if inhibitory {
+                    let d = NEURON_RADIUS * 1.25;
+                    let diamond = shapes::Polygon {
+                        points: vec![
+                            Vec2::new(0.0, d),
+                            Vec2::new(d, 0.0),
+                            Vec2::new(0.0, -d),
+                            Vec2::new(-d, 0.0),
+                        ],
+                        closed: true,
+                    };
+                    (ShapeBuilder::with(&diamond), palette::VERMILLION)
+                } else {
+                    let circle = shapes::Circle {
+                        radius: NEURON_RADIUS,
+                        center: Vec2::ZERO,
+                    };
+                    (ShapeBuilder::with(&circle), palette::BLUE)
+                };
+                // White geometry tinted by the neuron's own material: recolouring never
+                // re-tessellates.
+                let shape = outline.fill(Color::WHITE).build();
+                let material = materials.add(ColorMaterial::from(palette::COLD));
+                let sign = sign_glyph(inhibitory, colour);
+                commands
+                    .spawn((
+                        shape,
+                        MeshMaterial2d(material.clone()),
+                        transform,
+                        visual,
+                        NeuronFill {
+                            material,
+                            flash_until: f64::NEG_INFINITY,
+                        },
+                    ))
+                    .with_children(|parent| {
+                        parent
+                            .spawn((ring(inhibitory, colour), Transform::from_xyz(0.0, 0.0, 0.1)));
+                        parent.spawn((sign, Transform::from_xyz(0.0, 0.0, 0.2)));
+                    });
+            }
+            Glyph::CurrentSource => {
+                let square = shapes::Rectangle {
+                    extents: Vec2::splat(48.0),
+                    origin: RectangleOrigin::Center,
+                    radii: Some(BorderRadii::single(6.0)),
+                };
+                let wave = ShapePath::new()
+                    .move_to(Vec2::new(-14.0, -6.0))
+                    .line_to(Vec2::new(-14.0, 6.0))
+                    .line_to(Vec2::new(14.0, 6.0))
+                    .line_to(Vec2::new(14.0, -6.0));
+                commands
+                    .spawn((
+                        ShapeBuilder::with(&square)
+                            .fill(palette::ORANGE)
+                            .stroke((palette::INK, 2.0))
+                            .build(),
+                        transform,
+                        visual,
+                    ))
+                    .with_children(|p| {
+                        p.spawn((
+                            ShapeBuilder::with(&wave)
+                                .stroke((palette::INK, 3.0))
+                                .build(),
+                            Transform::from_xyz(0.0, 0.0, 0.1),
+                        ));
+                    });
+            }
+            Glyph::SpikeSource => {
+                let triangle = shapes::RegularPolygon {
+                    sides: 3,
+                    center: Vec2::ZERO,
+                    feature: RegularPolygonFeature::Radius(32.0),
+                };
+                commands.spawn((
+                    ShapeBuilder::with(&triangle)
+                        .fill(palette::SKY_BLUE)
+                        .stroke((palette::INK, 2.0))
+                        .build(),
+                    transform,
+                    visual,
+                ));
+            }
+            Glyph::Touch => {
+                let pad = shapes::Rectangle {
+                    extents: Vec2::splat(72.0),
+                    origin: RectangleOrigin::Center,
+                    radii: Some(BorderRadii::single(18.0)),
+                };
+                commands.spawn((
+                    ShapeBuilder::with(&pad)
+                        .fill(palette::GREEN)
+                        .stroke((palette::INK, 2.0))
+                        .build(),
+                    transform,
+                    visual,
+                ));
+            }
+            Glyph::Meter => {
+                let screen = shapes::Rectangle {
+                    extents: Vec2::new(64.0, 44.0),
+                    origin: RectangleOrigin::Center,
+                    radii: Some(BorderRadii::single(4.0)),
+                };
+                let trace = ShapePath::new()
+                    .move_to(Vec2::new(-24.0, -6.0))
+                    .line_to(Vec2::new(-8.0, -6.0))
+                    .line_to(Vec2::new(-2.0, 14.0))
+                    .line_to(Vec2::new(4.0, -14.0))
+                    .line_to(Vec2::new(10.0, -6.0))
+                    .line_to(Vec2::new(24.0, -6.0));
+                commands
+                    .spawn((
+                        ShapeBuilder::with(&screen)
+                            .fill(Color::WHITE)
+                            .stroke((palette::PURPLE, 3.0))
+                            .build(),
+                        transform,
+                        visual,
+                    ))
+                    .with_children(|p| {
+                        p.spawn((
+                            ShapeBuilder::with(&trace)
+                                .stroke((palette::PURPLE, 2.5))
+                                .build(),
+                            Transform::from_xyz(0.0, 0.0, 0.1),
+                        ));
+                    });
+            }
+        }
+    }
+}
+
+/// The outline drawn over a neuron's tinted fill.
+fn ring(inhibitory: bool, colour: Color) -> Shape {
+    if inhibitory {
+        let d = NEURON_RADIUS * 1.25;
+        let diamond = shapes::Polygon {
+            points: vec![
+                Vec2::new(0.0, d),
+                Vec2::new(d, 0.0),
+                Vec2::new(0.0, -d),
+                Vec2::new(-d, 0.0),
+            ],
+            closed: true,
+        };
+        ShapeBuilder::with(&diamond).stroke((colour, 4.0)).build()
+    } else {
+        let circle = shapes::Circle {
+            radius: NEURON_RADIUS,
+            center: Vec2::ZERO,
+        };
+        ShapeBuilder::with(&circle).stroke((colour, 4.0)).build()
+    }
+}
+
+/// A plus or minus sign inside the neuron.
+fn sign_glyph(inhibitory: bool, colour: Color) -> Shape {
+    let mut path = ShapePath::new()
+        .move_to(Vec2::new(-10.0, 0.0))
+        .line_to(Vec2::new(10.0, 0.0));
+    if !inhibitory {
+        path = path
+            .move_to(Vec2::new(0.0, -10.0))
+            .line_to(Vec2::new(0.0, 10.0));
+    }
+    ShapeBuilder::with(&path).stroke((colour, 4.0)).build()
+}
+
+/// The geometry of a connection: a line between the items' rims with an arrow head
+/// (excitatory) or a round end (inhibitory), as in Neuronify.
+fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, current: bool) -> Shape {
+    let (a, b) = (to_world(from), to_world(to));
+    let dir = (b - a).normalize_or_zero();
+    let normal = Vec2::new(-dir.y, dir.x);
+    // Each edge keeps to its own side, so A→B and B→A do not draw over each other.
+    let side = -normal * 8.0;
+    let start = a + dir * (NEURON_RADIUS + 4.0) + side;
+    let end = b - dir * (NEURON_RADIUS + 8.0) + side;
+    let colour = match (current, inhibitory) {
+        (true, _) => palette::ORANGE,
+        (false, true) => palette::VERMILLION,
+        (false, false) => palette::BLUE,
+    };
+    let mut path = ShapePath::new().move_to(start).line_to(end);
+    if inhibitory && !current {
+        let radius = 7.0;
+        path = path.move_to(end + Vec2::X * radius).arc(
+            end,
+            Vec2::splat(radius),
+            std::f32::consts::TAU,
+            0.0,
+        );
+        return ShapeBuilder::with(&path).stroke((colour, 4.0)).build();
+    }
+    path = path
+        .move_to(end - dir * 14.0 + normal * 8.0)
+        .line_to(end)
+        .line_to(end - dir * 14.0 - normal * 8.0);
+    ShapeBuilder::with(&path).stroke((colour, 4.0)).build()
+}
+
+fn spawn_edge_visuals(
+    mut commands: Commands,
+    synapses: Query<(Entity, &Synapse), Added<Synapse>>,
+    currents: Query<(Entity, &CurrentEdge), Added<CurrentEdge>>,
+    positions: Query<(&Position, Has<Inhibitory>)>,
+) {
+    let pairs = synapses
+        .iter()
+        .map(|(e, s)| (e, s.pre, s.post, false))
+        .chain(currents.iter().map(|(e, c)| (e, c.source, c.target, true)));
+    for (edge, from, to, current) in pairs {
+        let (Ok((a, inhibitory)), Ok((b, _))) = (positions.get(from), positions.get(to)) else {
+            continue;
+        };
+        commands.spawn((
+            edge_shape(a.0, b.0, inhibitory, current),
+            EdgeVisual { edge, from, to },
+        ));
+    }
+}
+
+/// Removes visuals whose item or edge no longer exists.
+fn despawn_orphans(
+    mut commands: Commands,
+    items: Query<(Entity, &ItemVisual)>,
+    edges: Query<(Entity, &EdgeVisual)>,
+    alive: Query<()>,
+) {
+    for (visual, i) in &items {
+        if alive.get(i.item).is_err() {
+            commands.entity(visual).despawn();
+        }
+    }
+    for (visual, e) in &edges {
+        if alive.get(e.edge).is_err() {
+            commands.entity(visual).despawn();
+        }
+    }
+}
+
+fn follow_items(
+    items: Query<&Position, Changed<Position>>,
+    mut visuals: Query<(&ItemVisual, &mut Transform, Has<ItemLabel>)>,
+) {
+    for (visual, mut transform, is_label) in &mut visuals {
+        if let Ok(p) = items.get(visual.item) {
+            let offset = if is_label { LABEL_OFFSET } else { Vec2::ZERO };
+            transform.translation = (to_world(p.0) + offset).extend(transform.translation.z);
+        }
+    }
+}
+
+fn redraw_edges(
+    moved: Query<(), Changed<Position>>,
+    positions: Query<(&Position, Has<Inhibitory>)>,
+    currents: Query<(), With<CurrentEdge>>,
+    mut edges: Query<(&EdgeVisual, &mut Shape)>,
+) {
+    for (edge, mut shape) in &mut edges {
+        if moved.get(edge.from).is_err() && moved.get(edge.to).is_err() {
+            continue;
+        }
+        if let (Ok((a, inhibitory)), Ok((b, _))) =
+            (positions.get(edge.from), positions.get(edge.to))
+        {
+            *shape = edge_shape(a.0, b.0, inhibitory, currents.get(edge.edge).is_ok());
+        }
+    }
+}
+
+/// Starts a wall-clock flash for every spike recorded since the last frame.
+fn flash_spikes(
+    time: Res<Time<Real>>,
+    recorder: Res<Recorder>,
+    mut cursor: ResMut<FlashCursor>,
+    mut fills: Query<(&ItemVisual, &mut NeuronFill)>,
+) {
+    let now = time.elapsed_secs_f64();
+    let fresh: Vec<Entity> = recorder
+        .recent_spikes()
+        .filter(|s| cursor.0.is_none_or(|c| s.step > c))
+        .map(|s| s.source)
+        .collect();
+    if let Some(last) = recorder.recent_spikes().last() {
+        cursor.0 = Some(last.step);
+    } else {
+        cursor.0 = None;
+    }
+    if fresh.is_empty() {
+        return;
+    }
+    for (visual, mut fill) in &mut fills {
+        if fresh.contains(&visual.item) {
+            fill.flash_until = now + FLASH_S;
+        }
+    }
+}
+
+/// The fill colour for a membrane: cold at reset, warm orange near threshold.
+pub fn voltage_colour(v: f64, reset: f64, threshold: f64) -> Color {
+    let f = ((v - reset) / (threshold - reset)).clamp(0.0, 1.0) as f32;
+    palette::COLD.mix(&palette::ORANGE, f)
+}
+
+fn colour_neurons(
+    time: Res<Time<Real>>,
+    neurons: Query<(&Membrane, Option<&LifParams>)>,
+    fills: Query<(&ItemVisual, &NeuronFill)>,
+    mut materials: ResMut<Assets<ColorMaterial>>,
+) {
+    let now = time.elapsed_secs_f64();
+    for (visual, fill) in &fills {
+        let Ok((membrane, lif)) = neurons.get(visual.item) else {
+            continue;
+        };
+        let colour = if now < fill.flash_until {
+            palette::YELLOW
+        } else {
+            match lif {
+                Some(p) => voltage_colour(membrane.v, p.reset_v, p.threshold_v),
+                // HH: from below rest (−75 mV) to its firing range (−50 mV).
+                None => voltage_colour(membrane.v, -0.075, -0.050),
+            }
+        };
+        if let Some(mut m) = materials.get_mut(&fill.material)
+            && m.color != colour
+        {
+            m.color = colour;
+        }
+    }
+}
+
+/// Fits the camera to the circuit once it has items.
+fn fit_camera(
+    mut fitted: ResMut<CameraFitted>,
+    items: Query<&Position>,
+    windows: Query<&Window>,
+    mut camera: Query<(&mut Transform, &mut Projection), With<Camera2d>>,
+) {
+    if fitted.0 || items.is_empty() {
+        return;
+    }
+    let (Ok(window), Ok((mut transform, mut projection))) = (windows.single(), camera.single_mut())
+    else {
+        return;
+    };
+    let (mut lo, mut hi) = (Vec2::splat(f32::MAX), Vec2::splat(f32::MIN));
+    for p in &items {
+        let w = to_world(p.0);
+        lo = lo.min(w);
+        hi = hi.max(w);
+    }
+    let margin = Vec2::splat(120.0);
+    let size = (hi - lo) + 2.0 * margin;
+    // Leave room for the playback bar at the top.
+    let view = Vec2::new(window.width(), window.height() - 60.0).max(Vec2::ONE);
+    let scale = (size.x / view.x).max(size.y / view.y).clamp(0.5, 20.0);
+    let centre = (lo + hi) / 2.0;
+    transform.translation = Vec3::new(centre.x, centre.y + 30.0 * scale, transform.translation.z);
+    if let Projection::Orthographic(ortho) = projection.as_mut() {
+        ortho.scale = scale;
+    }
+    fitted.0 = true;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn voltage_colour_runs_from_cold_to_warm() {
+        assert_eq!(voltage_colour(-0.080, -0.080, -0.055), palette::COLD);
+        assert_eq!(voltage_colour(-0.090, -0.080, -0.055), palette::COLD);
+        assert_eq!(voltage_colour(-0.055, -0.080, -0.055), palette::ORANGE);
+        assert_ne!(voltage_colour(-0.070, -0.080, -0.055), palette::COLD);
+    }
+
+    #[test]
+    fn excitatory_and_inhibitory_get_different_glyphs() {
+        let lif = (true, false, false, false, false, false, false, false, false);
+        let inh = (true, false, true, false, false, false, false, false, false);
+        assert_eq!(glyph_of(lif), Some(Glyph::Neuron { inhibitory: false }));
+        assert_eq!(glyph_of(inh), Some(Glyph::Neuron { inhibitory: true }));
+        assert_eq!(glyph_of(Default::default()), None);
+    }
+}
