@@ -157,35 +157,20 @@ fn spawn_item_visuals(
         }
         let transform = Transform::from_translation(to_world(position.0).extend(1.0));
         let visual = ItemVisual { item };
-        match glyph {
+        let (body, detail) = match glyph {
             Glyph::Neuron { inhibitory } => {
-                let (outline, colour) = if inhibitory {
-                    let d = NEURON_RADIUS * 1.25;
-                    let diamond = shapes::Polygon {
-                        points: vec![
-                            Vec2::new(0.0, d),
-                            Vec2::new(d, 0.0),
-                            Vec2::new(0.0, -d),
-                            Vec2::new(-d, 0.0),
-                        ],
-                        closed: true,
-                    };
-                    (ShapeBuilder::with(&diamond), palette::VERMILLION)
+                let outline = neuron_outline(inhibitory);
+                let colour = if inhibitory {
+                    palette::VERMILLION
                 } else {
-                    let circle = shapes::Circle {
-                        radius: NEURON_RADIUS,
-                        center: Vec2::ZERO,
-                    };
-                    (ShapeBuilder::with(&circle), palette::BLUE)
+                    palette::BLUE
                 };
                 // White geometry tinted by the neuron's own material: recolouring never
                 // re-tessellates.
-                let shape = outline.fill(Color::WHITE).build();
                 let material = materials.add(ColorMaterial::from(palette::COLD));
-                let sign = sign_glyph(inhibitory, colour);
                 commands
                     .spawn((
-                        shape,
+                        ShapeBuilder::with(&outline).fill(Color::WHITE).build(),
                         MeshMaterial2d(material.clone()),
                         transform,
                         visual,
@@ -195,10 +180,12 @@ fn spawn_item_visuals(
                         },
                     ))
                     .with_children(|parent| {
-                        parent
-                            .spawn((ring(inhibitory, colour), Transform::from_xyz(0.0, 0.0, 0.1)));
+                        let ring = ShapeBuilder::with(&outline).stroke((colour, 4.0)).build();
+                        parent.spawn((ring, Transform::from_xyz(0.0, 0.0, 0.1)));
+                        let sign = sign_glyph(inhibitory, colour);
                         parent.spawn((sign, Transform::from_xyz(0.0, 0.0, 0.2)));
                     });
+                continue;
             }
             Glyph::CurrentSource => {
                 let square = shapes::Rectangle {
@@ -206,28 +193,22 @@ fn spawn_item_visuals(
                     origin: RectangleOrigin::Center,
                     radii: Some(BorderRadii::single(6.0)),
                 };
-                let wave = ShapePath::new()
+                let step = ShapePath::new()
                     .move_to(Vec2::new(-14.0, -6.0))
                     .line_to(Vec2::new(-14.0, 6.0))
                     .line_to(Vec2::new(14.0, 6.0))
                     .line_to(Vec2::new(14.0, -6.0));
-                commands
-                    .spawn((
-                        ShapeBuilder::with(&square)
-                            .fill(palette::ORANGE)
-                            .stroke((palette::INK, 2.0))
+                (
+                    ShapeBuilder::with(&square)
+                        .fill(palette::ORANGE)
+                        .stroke((palette::INK, 2.0))
+                        .build(),
+                    Some(
+                        ShapeBuilder::with(&step)
+                            .stroke((palette::INK, 3.0))
                             .build(),
-                        transform,
-                        visual,
-                    ))
-                    .with_children(|p| {
-                        p.spawn((
-                            ShapeBuilder::with(&wave)
-                                .stroke((palette::INK, 3.0))
-                                .build(),
-                            Transform::from_xyz(0.0, 0.0, 0.1),
-                        ));
-                    });
+                    ),
+                )
             }
             Glyph::SpikeSource => {
                 let triangle = shapes::RegularPolygon {
@@ -235,14 +216,11 @@ fn spawn_item_visuals(
                     center: Vec2::ZERO,
                     feature: RegularPolygonFeature::Radius(32.0),
                 };
-                commands.spawn((
-                    ShapeBuilder::with(&triangle)
-                        .fill(palette::SKY_BLUE)
-                        .stroke((palette::INK, 2.0))
-                        .build(),
-                    transform,
-                    visual,
-                ));
+                let body = ShapeBuilder::with(&triangle)
+                    .fill(palette::SKY_BLUE)
+                    .stroke((palette::INK, 2.0))
+                    .build();
+                (body, None)
             }
             Glyph::Touch => {
                 let pad = shapes::Rectangle {
@@ -250,14 +228,11 @@ fn spawn_item_visuals(
                     origin: RectangleOrigin::Center,
                     radii: Some(BorderRadii::single(18.0)),
                 };
-                commands.spawn((
-                    ShapeBuilder::with(&pad)
-                        .fill(palette::GREEN)
-                        .stroke((palette::INK, 2.0))
-                        .build(),
-                    transform,
-                    visual,
-                ));
+                let body = ShapeBuilder::with(&pad)
+                    .fill(palette::GREEN)
+                    .stroke((palette::INK, 2.0))
+                    .build();
+                (body, None)
             }
             Glyph::Meter => {
                 let screen = shapes::Rectangle {
@@ -272,48 +247,48 @@ fn spawn_item_visuals(
                     .line_to(Vec2::new(4.0, -14.0))
                     .line_to(Vec2::new(10.0, -6.0))
                     .line_to(Vec2::new(24.0, -6.0));
-                commands
-                    .spawn((
-                        ShapeBuilder::with(&screen)
-                            .fill(Color::WHITE)
-                            .stroke((palette::PURPLE, 3.0))
+                (
+                    ShapeBuilder::with(&screen)
+                        .fill(Color::WHITE)
+                        .stroke((palette::PURPLE, 3.0))
+                        .build(),
+                    Some(
+                        ShapeBuilder::with(&trace)
+                            .stroke((palette::PURPLE, 2.5))
                             .build(),
-                        transform,
-                        visual,
-                    ))
-                    .with_children(|p| {
-                        p.spawn((
-                            ShapeBuilder::with(&trace)
-                                .stroke((palette::PURPLE, 2.5))
-                                .build(),
-                            Transform::from_xyz(0.0, 0.0, 0.1),
-                        ));
-                    });
+                    ),
+                )
             }
+        };
+        let mut glyph = commands.spawn((body, transform, visual));
+        if let Some(detail) = detail {
+            glyph.with_children(|p| {
+                p.spawn((detail, Transform::from_xyz(0.0, 0.0, 0.1)));
+            });
         }
     }
 }
 
-/// The outline drawn over a neuron's tinted fill.
-fn ring(inhibitory: bool, colour: Color) -> Shape {
+/// A neuron's outline: a circle (excitatory) or a diamond (inhibitory).
+fn neuron_outline(inhibitory: bool) -> ShapePath {
     if inhibitory {
         let d = NEURON_RADIUS * 1.25;
-        let diamond = shapes::Polygon {
-            points: vec![
-                Vec2::new(0.0, d),
-                Vec2::new(d, 0.0),
-                Vec2::new(0.0, -d),
-                Vec2::new(-d, 0.0),
-            ],
-            closed: true,
-        };
-        ShapeBuilder::with(&diamond).stroke((colour, 4.0)).build()
+        ShapePath::new()
+            .move_to(Vec2::new(0.0, d))
+            .line_to(Vec2::new(d, 0.0))
+            .line_to(Vec2::new(0.0, -d))
+            .line_to(Vec2::new(-d, 0.0))
+            .close()
     } else {
-        let circle = shapes::Circle {
-            radius: NEURON_RADIUS,
-            center: Vec2::ZERO,
-        };
-        ShapeBuilder::with(&circle).stroke((colour, 4.0)).build()
+        ShapePath::new()
+            .move_to(Vec2::new(NEURON_RADIUS, 0.0))
+            .arc(
+                Vec2::ZERO,
+                Vec2::splat(NEURON_RADIUS),
+                std::f32::consts::TAU,
+                0.0,
+            )
+            .close()
     }
 }
 
