@@ -8,9 +8,10 @@ use bevy::prelude::*;
 use bevy_prototype_lyon::prelude::*;
 
 use super::AppSystems;
+use crate::sim::Delay;
 use crate::sim::{
     AcSource, CurrentEdge, DcSource, HhParams, Inhibitory, Label, LifParams, Membrane, Meter,
-    PoissonSpikes, Position, Recorder, RegularSpikes, Synapse, TouchSensor,
+    PoissonSpikes, Position, Recorder, RegularSpikes, SimClock, Synapse, TouchSensor,
 };
 
 /// Okabe–Ito colours (colour-blind safe).
@@ -66,12 +67,32 @@ pub struct EdgeVisual {
 #[derive(Resource, Debug, Default)]
 struct FlashCursor(Option<u64>);
 
+/// The newest spike step already sent along synapses as a travelling dot.
+#[derive(Resource, Debug, Default)]
+struct DotCursor(Option<u64>);
+
+/// A dot travelling along a synapse while its spike is in flight.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct SpikeDot {
+    pub from: Vec2,
+    pub to: Vec2,
+    pub sent_step: u64,
+    pub delay_steps: u64,
+}
+
+/// Where a dot is at `step`: the fraction of the delay elapsed, or `None` once it arrived.
+pub fn dot_progress(sent_step: u64, delay_steps: u64, step: u64) -> Option<f32> {
+    let elapsed = step.saturating_sub(sent_step);
+    (elapsed <= delay_steps).then(|| elapsed as f32 / delay_steps.max(1) as f32)
+}
+
 /// Whether the camera has been fitted to the circuit yet.
 #[derive(Resource, Debug, Default)]
 struct CameraFitted(bool);
 
 pub fn plugin(app: &mut App) {
     app.init_resource::<FlashCursor>()
+        .init_resource::<DotCursor>()
         .init_resource::<CameraFitted>()
         .add_systems(Startup, spawn_camera)
         .add_systems(
@@ -84,6 +105,8 @@ pub fn plugin(app: &mut App) {
                     follow_items,
                     redraw_edges,
                     flash_spikes,
+                    launch_spike_dots,
+                    move_spike_dots,
                     colour_neurons,
                     fit_camera,
                 )
@@ -436,6 +459,68 @@ fn flash_spikes(
     }
 }
 
+/// Sends a dot along every synapse of every source that spiked since the last frame.
+fn launch_spike_dots(
+    mut commands: Commands,
+    recorder: Res<Recorder>,
+    mut cursor: ResMut<DotCursor>,
+    synapses: Query<(&Synapse, &Delay)>,
+    positions: Query<&Position>,
+) {
+    let fresh: Vec<(Entity, u64)> = recorder
+        .recent_spikes()
+        .filter(|s| cursor.0.is_none_or(|c| s.step > c))
+        .map(|s| (s.source, s.step))
+        .collect();
+    cursor.0 = recorder.recent_spikes().last().map(|s| s.step);
+    // Hundreds of dots would hide the circuit; large networks show flashes only.
+    if fresh.is_empty() || fresh.len() > 200 {
+        return;
+    }
+    for (synapse, delay) in &synapses {
+        let Some(&(_, step)) = fresh.iter().find(|(source, _)| *source == synapse.pre) else {
+            continue;
+        };
+        let (Ok(a), Ok(b)) = (positions.get(synapse.pre), positions.get(synapse.post)) else {
+            continue;
+        };
+        let (from, to) = (to_world(a.0), to_world(b.0));
+        let dir = (to - from).normalize_or_zero();
+        let side = -Vec2::new(-dir.y, dir.x) * 8.0;
+        let dot = shapes::Circle {
+            radius: 7.0,
+            center: Vec2::ZERO,
+        };
+        commands.spawn((
+            ShapeBuilder::with(&dot)
+                .fill(palette::YELLOW)
+                .stroke((palette::INK, 1.5))
+                .build(),
+            Transform::from_translation((from + side).extend(3.0)),
+            SpikeDot {
+                from: from + dir * NEURON_RADIUS + side,
+                to: to - dir * NEURON_RADIUS + side,
+                sent_step: step,
+                delay_steps: (delay.seconds / crate::sim::DT).round() as u64,
+            },
+        ));
+    }
+}
+
+/// Moves dots with simulated time, so their speed follows the playback speed.
+fn move_spike_dots(
+    mut commands: Commands,
+    clock: Res<SimClock>,
+    mut dots: Query<(Entity, &SpikeDot, &mut Transform)>,
+) {
+    for (entity, dot, mut transform) in &mut dots {
+        match dot_progress(dot.sent_step, dot.delay_steps, clock.step()) {
+            Some(f) => transform.translation = dot.from.lerp(dot.to, f).extend(3.0),
+            None => commands.entity(entity).despawn(),
+        }
+    }
+}
+
 /// The fill colour for a membrane: cold at reset, warm orange near threshold.
 pub fn voltage_colour(v: f64, reset: f64, threshold: f64) -> Color {
     let f = ((v - reset) / (threshold - reset)).clamp(0.0, 1.0) as f32;
@@ -513,6 +598,16 @@ mod tests {
         assert_eq!(voltage_colour(-0.090, -0.080, -0.055), palette::COLD);
         assert_eq!(voltage_colour(-0.055, -0.080, -0.055), palette::ORANGE);
         assert_ne!(voltage_colour(-0.070, -0.080, -0.055), palette::COLD);
+    }
+
+    #[test]
+    fn dots_travel_for_exactly_the_delay() {
+        assert_eq!(dot_progress(100, 50, 100), Some(0.0));
+        assert_eq!(dot_progress(100, 50, 125), Some(0.5));
+        assert_eq!(dot_progress(100, 50, 150), Some(1.0));
+        assert_eq!(dot_progress(100, 50, 151), None);
+        // An undelayed synapse shows its dot for one step.
+        assert_eq!(dot_progress(100, 0, 100), Some(0.0));
     }
 
     #[test]
