@@ -8,10 +8,10 @@ use bevy::prelude::*;
 use bevy_prototype_lyon::prelude::*;
 
 use super::AppSystems;
-use crate::sim::Delay;
 use crate::sim::{
-    AcSource, CurrentEdge, DcSource, HhParams, Inhibitory, Label, LifParams, Membrane, Meter,
-    PoissonSpikes, Position, Recorder, RegularSpikes, SimClock, Synapse, TouchSensor,
+    AcSource, CurrentEdge, DcSource, Delay, HhParams, Inhibitory, Label, LifParams, Membrane,
+    Meter, PoissonSpikes, Position, Recorder, RegularSpikes, SimClock, SpikeEvent, Synapse,
+    TouchSensor,
 };
 
 /// Okabe–Ito colours (colour-blind safe).
@@ -63,14 +63,6 @@ pub struct EdgeVisual {
     pub to: Entity,
 }
 
-/// The newest spike step already shown, so each spike flashes once.
-#[derive(Resource, Debug, Default)]
-struct FlashCursor(Option<u64>);
-
-/// The newest spike step already sent along synapses as a travelling dot.
-#[derive(Resource, Debug, Default)]
-struct DotCursor(Option<u64>);
-
 /// A dot travelling along a synapse while its spike is in flight.
 #[derive(Component, Debug, Clone, Copy)]
 pub struct SpikeDot {
@@ -91,8 +83,7 @@ pub fn dot_progress(sent_step: u64, delay_steps: u64, step: u64) -> Option<f32> 
 struct CameraFitted(bool);
 
 pub fn plugin(app: &mut App) {
-    app.init_resource::<FlashCursor>()
-        .init_resource::<DotCursor>()
+    app.init_resource::<FreshSpikes>()
         .init_resource::<CameraFitted>()
         .add_systems(Startup, spawn_camera)
         .add_systems(
@@ -104,6 +95,7 @@ pub fn plugin(app: &mut App) {
                 (
                     follow_items,
                     redraw_edges,
+                    collect_fresh_spikes,
                     flash_spikes,
                     launch_spike_dots,
                     move_spike_dots,
@@ -328,16 +320,23 @@ fn sign_glyph(inhibitory: bool, colour: Color) -> Shape {
     ShapeBuilder::with(&path).stroke((colour, 4.0)).build()
 }
 
+/// Where a connection runs in the world, from rim to rim, and its direction. Each edge keeps
+/// to its own side, so A→B and B→A do not draw over each other.
+fn edge_ends(from: Vec2, to: Vec2) -> (Vec2, Vec2, Vec2) {
+    let (a, b) = (to_world(from), to_world(to));
+    let dir = (b - a).normalize_or_zero();
+    let side = Vec2::new(dir.y, -dir.x) * 8.0;
+    (
+        a + dir * (NEURON_RADIUS + 4.0) + side,
+        b - dir * (NEURON_RADIUS + 8.0) + side,
+        dir,
+    )
+}
+
 /// The geometry of a connection: a line between the items' rims with an arrow head
 /// (excitatory) or a round end (inhibitory), as in Neuronify.
 fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, current: bool) -> Shape {
-    let (a, b) = (to_world(from), to_world(to));
-    let dir = (b - a).normalize_or_zero();
-    let normal = Vec2::new(-dir.y, dir.x);
-    // Each edge keeps to its own side, so A→B and B→A do not draw over each other.
-    let side = -normal * 8.0;
-    let start = a + dir * (NEURON_RADIUS + 4.0) + side;
-    let end = b - dir * (NEURON_RADIUS + 8.0) + side;
+    let (start, end, dir) = edge_ends(from, to);
     let colour = match (current, inhibitory) {
         (true, _) => palette::ORANGE,
         (false, true) => palette::VERMILLION,
@@ -354,6 +353,7 @@ fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, current: bool) -> Shape {
         );
         return ShapeBuilder::with(&path).stroke((colour, 4.0)).build();
     }
+    let normal = dir.perp();
     path = path
         .move_to(end - dir * 14.0 + normal * 8.0)
         .line_to(end)
@@ -431,29 +431,42 @@ fn redraw_edges(
     }
 }
 
-/// Starts a wall-clock flash for every spike recorded since the last frame.
+/// Spikes recorded since the previous frame, gathered once for every system that shows them.
+#[derive(Resource, Debug, Default)]
+pub struct FreshSpikes {
+    /// The recorder's generation and spike total when last read.
+    seen: (u64, u64),
+    pub spikes: Vec<SpikeEvent>,
+}
+
+fn collect_fresh_spikes(recorder: Res<Recorder>, mut fresh: ResMut<FreshSpikes>) {
+    let (generation, total) = (recorder.generation(), recorder.total_spikes());
+    // After a clear (a dynamics reset) every recorded spike is new.
+    let seen = if fresh.seen.0 == generation {
+        fresh.seen.1
+    } else {
+        0
+    };
+    let new = total.saturating_sub(seen);
+    fresh.seen = (generation, total);
+    fresh.spikes.clear();
+    fresh
+        .spikes
+        .extend(recorder.newest_spikes(new as usize).copied());
+}
+
+/// Starts a wall-clock flash for every fresh spike.
 fn flash_spikes(
     time: Res<Time<Real>>,
-    recorder: Res<Recorder>,
-    mut cursor: ResMut<FlashCursor>,
+    fresh: Res<FreshSpikes>,
     mut fills: Query<(&ItemVisual, &mut NeuronFill)>,
 ) {
-    let now = time.elapsed_secs_f64();
-    let fresh: Vec<Entity> = recorder
-        .recent_spikes()
-        .filter(|s| cursor.0.is_none_or(|c| s.step > c))
-        .map(|s| s.source)
-        .collect();
-    if let Some(last) = recorder.recent_spikes().last() {
-        cursor.0 = Some(last.step);
-    } else {
-        cursor.0 = None;
-    }
-    if fresh.is_empty() {
+    if fresh.spikes.is_empty() {
         return;
     }
+    let now = time.elapsed_secs_f64();
     for (visual, mut fill) in &mut fills {
-        if fresh.contains(&visual.item) {
+        if fresh.spikes.iter().any(|s| s.source == visual.item) {
             fill.flash_until = now + FLASH_S;
         }
     }
@@ -462,31 +475,22 @@ fn flash_spikes(
 /// Sends a dot along every synapse of every source that spiked since the last frame.
 fn launch_spike_dots(
     mut commands: Commands,
-    recorder: Res<Recorder>,
-    mut cursor: ResMut<DotCursor>,
+    fresh: Res<FreshSpikes>,
     synapses: Query<(&Synapse, &Delay)>,
     positions: Query<&Position>,
 ) {
-    let fresh: Vec<(Entity, u64)> = recorder
-        .recent_spikes()
-        .filter(|s| cursor.0.is_none_or(|c| s.step > c))
-        .map(|s| (s.source, s.step))
-        .collect();
-    cursor.0 = recorder.recent_spikes().last().map(|s| s.step);
     // Hundreds of dots would hide the circuit; large networks show flashes only.
-    if fresh.is_empty() || fresh.len() > 200 {
+    if fresh.spikes.is_empty() || fresh.spikes.len() > 200 {
         return;
     }
     for (synapse, delay) in &synapses {
-        let Some(&(_, step)) = fresh.iter().find(|(source, _)| *source == synapse.pre) else {
+        let Some(spike) = fresh.spikes.iter().find(|s| s.source == synapse.pre) else {
             continue;
         };
         let (Ok(a), Ok(b)) = (positions.get(synapse.pre), positions.get(synapse.post)) else {
             continue;
         };
-        let (from, to) = (to_world(a.0), to_world(b.0));
-        let dir = (to - from).normalize_or_zero();
-        let side = -Vec2::new(-dir.y, dir.x) * 8.0;
+        let (start, end, _) = edge_ends(a.0, b.0);
         let dot = shapes::Circle {
             radius: 7.0,
             center: Vec2::ZERO,
@@ -496,11 +500,11 @@ fn launch_spike_dots(
                 .fill(palette::YELLOW)
                 .stroke((palette::INK, 1.5))
                 .build(),
-            Transform::from_translation((from + side).extend(3.0)),
+            Transform::from_translation(start.extend(3.0)),
             SpikeDot {
-                from: from + dir * NEURON_RADIUS + side,
-                to: to - dir * NEURON_RADIUS + side,
-                sent_step: step,
+                from: start,
+                to: end,
+                sent_step: spike.step,
                 delay_steps: (delay.seconds / crate::sim::DT).round() as u64,
             },
         ));
@@ -598,6 +602,42 @@ mod tests {
         assert_eq!(voltage_colour(-0.090, -0.080, -0.055), palette::COLD);
         assert_eq!(voltage_colour(-0.055, -0.080, -0.055), palette::ORANGE);
         assert_ne!(voltage_colour(-0.070, -0.080, -0.055), palette::COLD);
+    }
+
+    #[test]
+    fn fresh_spikes_are_each_seen_once_and_survive_a_reset() {
+        use bevy::ecs::system::RunSystemOnce;
+        let mut world = World::new();
+        world.init_resource::<FreshSpikes>();
+        world.insert_resource(Recorder::default());
+        let source = world.spawn_empty().id();
+        let push = |world: &mut World, step| {
+            world
+                .resource_mut::<Recorder>()
+                .push_spike(SpikeEvent { step, source });
+        };
+        let fresh_steps = |world: &mut World| -> Vec<u64> {
+            world.run_system_once(collect_fresh_spikes).unwrap();
+            world
+                .resource::<FreshSpikes>()
+                .spikes
+                .iter()
+                .map(|s| s.step)
+                .collect()
+        };
+        push(&mut world, 5);
+        push(&mut world, 9);
+        assert_eq!(fresh_steps(&mut world), [5, 9]);
+        assert!(
+            fresh_steps(&mut world).is_empty(),
+            "nothing new, nothing shown"
+        );
+        push(&mut world, 12);
+        assert_eq!(fresh_steps(&mut world), [12]);
+        // A dynamics reset clears the recorder and restarts time.
+        world.resource_mut::<Recorder>().clear();
+        push(&mut world, 3);
+        assert_eq!(fresh_steps(&mut world), [3]);
     }
 
     #[test]

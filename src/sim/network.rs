@@ -237,10 +237,6 @@ impl Network {
             .map(|&s| self.source_entities[s as usize])
     }
 
-    pub fn spike_count_this_step(&self) -> usize {
-        self.spiked.len()
-    }
-
     /// Membrane potential in volts of a neuron, if the entity is one.
     pub fn voltage(&self, entity: Entity) -> Option<f64> {
         let &i = self.source_index.get(&entity)?;

@@ -56,6 +56,8 @@ pub struct Recorder {
     spikes_recent: VecDeque<SpikeEvent>,
     traces: EntityHashMap<Trace>,
     total_spikes: u64,
+    /// Counts clears, so readers can tell a restart from "nothing new".
+    generation: u64,
 }
 
 impl Default for Recorder {
@@ -68,6 +70,7 @@ impl Default for Recorder {
             spikes_recent: VecDeque::new(),
             traces: EntityHashMap::default(),
             total_spikes: 0,
+            generation: 0,
         }
     }
 }
@@ -93,18 +96,30 @@ impl Recorder {
         self.spikes_recent.iter()
     }
 
+    /// The newest `n` spikes of the recent window, oldest first.
+    pub fn newest_spikes(&self, n: usize) -> impl Iterator<Item = &SpikeEvent> {
+        let len = self.spikes_recent.len();
+        self.spikes_recent.range(len.saturating_sub(n)..)
+    }
+
     pub fn trace(&self, entity: Entity) -> Option<&Trace> {
         self.traces.get(&entity)
     }
 
+    /// How many times the recorder has been cleared.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     pub fn clear(&mut self) {
+        self.generation += 1;
         self.spikes_full.clear();
         self.spikes_recent.clear();
         self.traces.clear();
         self.total_spikes = 0;
     }
 
-    pub(crate) fn push_spike(&mut self, event: SpikeEvent) {
+    pub fn push_spike(&mut self, event: SpikeEvent) {
         self.total_spikes += 1;
         if self.keep_full {
             self.spikes_full.push(event);
@@ -152,6 +167,9 @@ mod tests {
         assert!(live.spikes().is_empty(), "no full history unless asked");
         let recent: Vec<u64> = live.recent_spikes().map(|s| s.step).collect();
         assert_eq!(recent, [7, 8, 9]);
+        let newest: Vec<u64> = live.newest_spikes(2).map(|s| s.step).collect();
+        assert_eq!(newest, [8, 9]);
+        assert_eq!(live.newest_spikes(50).count(), 3);
         let trace: Vec<(f64, f64)> = live.trace(e).unwrap().recent().collect();
         assert_eq!(trace.len(), 2);
         assert!(
