@@ -4,8 +4,9 @@
 set -euo pipefail
 
 # System packages: pkg-config and a C compiler for -sys crates; Xvfb and Mesa's software
-# Vulkan (lavapipe) for the real-window test on machines without a GPU or display.
-packages=(pkg-config build-essential xvfb xauth mesa-vulkan-drivers libvulkan1)
+# Vulkan (lavapipe) for the real-window test on machines without a GPU or display; ALSA's
+# headers for the loudspeaker's audio output.
+packages=(pkg-config build-essential libasound2-dev xvfb xauth mesa-vulkan-drivers libvulkan1)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

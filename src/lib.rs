@@ -1,12 +1,13 @@
 //! Spikeworks: an educational spiking-neural-circuit simulator. `sim` is the headless core,
-//! `circuit` the saved-file format, `runner` the command-line runner,
-//! `cuba` the benchmark network. The plugin groups below
+//! `circuit` the saved-file format, `editor` the editable document with undo, `runner` the
+//! command-line runner, `cuba` the benchmark network. The plugin groups below
 //! are what apps add: [`SimPlugins`] headless; `app` (feature `gui`) is the sandbox window.
 
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod circuit;
 pub mod cuba;
+pub mod editor;
 pub mod runner;
 pub mod sim;
 

@@ -25,6 +25,9 @@ struct Cli {
     /// Frames to run before the screenshot.
     #[arg(long, default_value_t = 120)]
     frames: u32,
+    /// Play scripted input (a RON list of steps; see the `app::script` docs), for tests.
+    #[arg(long)]
+    script: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -73,14 +76,15 @@ enum Bench {
 }
 
 #[cfg(feature = "gui")]
-fn open_sandbox(circuit: Option<PathBuf>, screenshot: Option<PathBuf>, frames: u32) -> ExitCode {
+fn open_sandbox(cli: Cli) -> ExitCode {
     use spikeworks::app::{self, LaunchOptions, screenshot::ScreenshotPlan};
     let options = LaunchOptions {
-        circuit,
-        screenshot: screenshot.map(|path| ScreenshotPlan {
+        circuit: cli.circuit,
+        screenshot: cli.screenshot.map(|path| ScreenshotPlan {
             path,
-            after_frames: frames,
+            after_frames: cli.frames,
         }),
+        script: cli.script,
     };
     match app::run(options) {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,
@@ -89,7 +93,7 @@ fn open_sandbox(circuit: Option<PathBuf>, screenshot: Option<PathBuf>, frames: u
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_sandbox(_: Option<PathBuf>, _: Option<PathBuf>, _: u32) -> ExitCode {
+fn open_sandbox(_: Cli) -> ExitCode {
     eprintln!(
         "spikeworks: this build has no window (built without the `gui` feature); \
          use `spikeworks run CIRCUIT` (see --help)"
@@ -107,9 +111,11 @@ fn flag(name: &str, e: runner::RunError) -> runner::RunError {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        None => return open_sandbox(cli.circuit, cli.screenshot, cli.frames),
-        Some(Command::Run {
+    let Some(command) = cli.command else {
+        return open_sandbox(cli);
+    };
+    let result = match command {
+        Command::Run {
             circuit,
             duration,
             seed,
@@ -117,7 +123,7 @@ fn main() -> ExitCode {
             spikes,
             voltages,
             record,
-        }) => (|| {
+        } => (|| {
             let opts = RunOptions {
                 circuit,
                 duration_s: runner::parse_duration(&duration).map_err(|e| flag("--duration", e))?,
@@ -133,14 +139,14 @@ fn main() -> ExitCode {
             Ok::<(), runner::RunError>(())
         })()
         .map_err(|e| e.to_string()),
-        Some(Command::Bench {
+        Command::Bench {
             which:
                 Bench::Cuba {
                     neurons,
                     duration,
                     seed,
                 },
-        }) => runner::parse_duration(&duration)
+        } => runner::parse_duration(&duration)
             .map_err(|e| flag("--duration", e).to_string())
             .and_then(|d| {
                 if neurons < 5 {

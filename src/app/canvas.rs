@@ -2,16 +2,22 @@
 //! Per frame only colours change: each neuron's fill shows its membrane voltage and flashes
 //! for ~100 ms of wall time on every spike, so spikes are visible at any speed. Excitatory and
 //! inhibitory neurons differ by shape and sign (circle with +, diamond with −), not colour
-//! alone; colours are from the Okabe–Ito palette. The camera fits the circuit on load.
+//! alone; colours are from the Okabe–Ito palette. Synapses are curved arrows along which a
+//! dot travels for the length of the delay; meters are tied to what they observe by dashed
+//! lines; notes are text boxes. Selected items get a ring and a wiring handle.
 
 use bevy::prelude::*;
 use bevy_prototype_lyon::prelude::*;
 
 use super::AppSystems;
+use super::interaction::{GesturePreview, HANDLE_OFFSET, Selection, can_wire_from, note_half_size};
+use super::view::to_world;
+use crate::circuit::Restyled;
+use crate::editor::Document;
 use crate::sim::{
     AcSource, CurrentEdge, DcSource, Delay, HhParams, Inhibitory, Label, LifParams, Membrane,
-    Meter, PoissonSpikes, Position, Recorder, RegularSpikes, SimClock, SpikeEvent, Synapse,
-    TouchSensor,
+    Meter, Note, Observes, PoissonSpikes, Position, Recorder, RegularSpikes, SimClock, SpikeEvent,
+    Synapse, TouchSensor,
 };
 
 /// Okabe–Ito colours (colour-blind safe).
@@ -55,21 +61,86 @@ pub struct NeuronFill {
     pub flash_until: f64,
 }
 
+/// What a connection is, for its look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeKind {
+    Synapse,
+    Current,
+    Observation,
+}
+
 /// A shape entity that draws a connection between two items.
 #[derive(Component, Debug, Clone, Copy)]
 pub struct EdgeVisual {
     pub edge: Entity,
     pub from: Entity,
     pub to: Entity,
+    pub kind: EdgeKind,
 }
 
 /// A dot travelling along a synapse while its spike is in flight.
 #[derive(Component, Debug, Clone, Copy)]
 pub struct SpikeDot {
-    pub from: Vec2,
-    pub to: Vec2,
+    pub path: EdgeCurve,
     pub sent_step: u64,
     pub delay_steps: u64,
+}
+
+/// A connection's path in canvas coordinates: a quadratic curve from rim to rim that bends to
+/// its right, so A→B and B→A do not draw over each other.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EdgeCurve {
+    pub start: Vec2,
+    pub ctrl: Vec2,
+    pub end: Vec2,
+}
+
+/// The curve of a connection between item centres `from` and `to` (canvas coordinates).
+pub fn edge_curve(from: Vec2, to: Vec2) -> EdgeCurve {
+    let dir = (to - from).normalize_or_zero();
+    let bend = dir.perp() * (from.distance(to) * 0.12).min(40.0);
+    let mid = (from + to) / 2.0 + bend;
+    let start = from + (mid - from).normalize_or_zero() * (NEURON_RADIUS + 4.0);
+    let end = to + (mid - to).normalize_or_zero() * (NEURON_RADIUS + 8.0);
+    EdgeCurve {
+        start,
+        ctrl: mid,
+        end,
+    }
+}
+
+impl EdgeCurve {
+    pub fn point(&self, t: f32) -> Vec2 {
+        let u = 1.0 - t;
+        u * u * self.start + 2.0 * u * t * self.ctrl + t * t * self.end
+    }
+
+    /// Direction of travel at the end.
+    pub fn end_direction(&self) -> Vec2 {
+        (self.end - self.ctrl).normalize_or_zero()
+    }
+
+    /// Shortest distance from `p` to the curve (sampled).
+    pub fn distance_to(&self, p: Vec2) -> f32 {
+        let samples: Vec<Vec2> = (0..=16).map(|i| self.point(i as f32 / 16.0)).collect();
+        samples
+            .windows(2)
+            .map(|w| {
+                let (a, b) = (w[0], w[1]);
+                let t = ((p - a).dot(b - a) / (b - a).length_squared().max(1e-6)).clamp(0.0, 1.0);
+                p.distance(a + (b - a) * t)
+            })
+            .fold(f32::MAX, f32::min)
+    }
+
+    /// The same curve in world coordinates (y up), for drawing.
+    fn world(&self) -> EdgeCurve {
+        EdgeCurve {
+            start: to_world(self.start),
+            ctrl: to_world(self.ctrl),
+            end: to_world(self.end),
+        }
+    }
 }
 
 /// Where a dot is at `step`: the fraction of the delay elapsed, or `None` once it arrived.
@@ -78,29 +149,35 @@ pub fn dot_progress(sent_step: u64, delay_steps: u64, step: u64) -> Option<f32> 
     (elapsed <= delay_steps).then(|| elapsed as f32 / delay_steps.max(1) as f32)
 }
 
-/// Whether the camera has been fitted to the circuit yet.
-#[derive(Resource, Debug, Default)]
-struct CameraFitted(bool);
+/// Where this frame's new spikes are gathered; readers of [`FreshSpikes`] run after it.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CollectSpikes;
 
 pub fn plugin(app: &mut App) {
     app.init_resource::<FreshSpikes>()
-        .init_resource::<CameraFitted>()
         .add_systems(Startup, spawn_camera)
         .add_systems(
             Update,
             (
-                (spawn_item_visuals, spawn_edge_visuals, despawn_orphans)
+                (
+                    despawn_restyled_visuals,
+                    spawn_item_visuals,
+                    spawn_edge_visuals,
+                    despawn_orphans,
+                )
                     .chain()
                     .in_set(AppSystems::Sync),
                 (
                     follow_items,
                     redraw_edges,
-                    collect_fresh_spikes,
+                    clear_restyled,
+                    collect_fresh_spikes.in_set(CollectSpikes),
                     flash_spikes,
                     launch_spike_dots,
                     move_spike_dots,
                     colour_neurons,
-                    fit_camera,
+                    draw_selection,
+                    draw_previews,
                 )
                     .chain()
                     .in_set(AppSystems::Draw),
@@ -112,11 +189,6 @@ fn spawn_camera(mut commands: Commands) {
     commands.spawn((Camera2d, Msaa::Sample4));
 }
 
-/// Canvas positions are screen-like (y grows downwards, as in Neuronify); the world's y up.
-pub fn to_world(p: Vec2) -> Vec2 {
-    Vec2::new(p.x, -p.y)
-}
-
 /// What kind of glyph an item gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Glyph {
@@ -125,6 +197,7 @@ enum Glyph {
     SpikeSource,
     Touch,
     Meter,
+    Note,
 }
 
 type ItemKinds = (
@@ -137,26 +210,61 @@ type ItemKinds = (
     Has<PoissonSpikes>,
     Has<TouchSensor>,
     Has<Meter>,
+    Has<Note>,
 );
 
-fn glyph_of(k: (bool, bool, bool, bool, bool, bool, bool, bool, bool)) -> Option<Glyph> {
-    let (lif, hh, inh, dc, ac, regular, poisson, touch, meter) = k;
+fn glyph_of(k: (bool, bool, bool, bool, bool, bool, bool, bool, bool, bool)) -> Option<Glyph> {
+    let (lif, hh, inh, dc, ac, regular, poisson, touch, meter, note) = k;
     Some(match () {
         _ if lif || hh => Glyph::Neuron { inhibitory: inh },
         _ if dc || ac => Glyph::CurrentSource,
         _ if regular || poisson => Glyph::SpikeSource,
         _ if touch => Glyph::Touch,
         _ if meter => Glyph::Meter,
+        _ if note => Glyph::Note,
         _ => return None,
     })
 }
 
+/// Items whose look changed lose their visuals; the next system draws them anew.
+fn despawn_restyled_visuals(
+    mut commands: Commands,
+    restyled: Query<(), With<Restyled>>,
+    visuals: Query<(Entity, &ItemVisual)>,
+) {
+    if restyled.is_empty() {
+        return;
+    }
+    for (visual, of) in &visuals {
+        if restyled.contains(of.item) {
+            commands.entity(visual).despawn();
+        }
+    }
+}
+
+fn clear_restyled(mut commands: Commands, restyled: Query<Entity, With<Restyled>>) {
+    for e in &restyled {
+        commands.entity(e).remove::<Restyled>();
+    }
+}
+
+type NewOrRestyled = Or<(Added<Position>, With<Restyled>)>;
+type MovedOrRestyled = Or<(Changed<Position>, With<Restyled>)>;
+/// An item as its glyph needs it.
+type ItemLook<'a> = (
+    Entity,
+    &'a Position,
+    Option<&'a Label>,
+    Option<&'a Note>,
+    ItemKinds,
+);
+
 fn spawn_item_visuals(
     mut commands: Commands,
     mut materials: ResMut<Assets<ColorMaterial>>,
-    items: Query<(Entity, &Position, Option<&Label>, ItemKinds), Added<Position>>,
+    items: Query<ItemLook, NewOrRestyled>,
 ) {
-    for (item, position, label, kinds) in &items {
+    for (item, position, label, note, kinds) in &items {
         let Some(glyph) = glyph_of(kinds) else {
             continue;
         };
@@ -173,6 +281,33 @@ fn spawn_item_visuals(
         let transform = Transform::from_translation(to_world(position.0).extend(1.0));
         let visual = ItemVisual { item };
         let (body, detail) = match glyph {
+            Glyph::Note => {
+                let text = note.map_or("", |n| n.text.as_str());
+                let half = note_half_size(text);
+                let card = shapes::Rectangle {
+                    extents: half * 2.0,
+                    origin: RectangleOrigin::Center,
+                    radii: Some(BorderRadii::single(6.0)),
+                };
+                commands
+                    .spawn((
+                        ShapeBuilder::with(&card)
+                            .fill(Color::srgb(1.0, 0.98, 0.86))
+                            .stroke((palette::INK.with_alpha(0.35), 1.5))
+                            .build(),
+                        transform,
+                        visual,
+                    ))
+                    .with_children(|p| {
+                        p.spawn((
+                            Text2d::new(text.to_owned()),
+                            TextFont::from_font_size(15.0),
+                            TextColor(palette::INK),
+                            Transform::from_xyz(0.0, 0.0, 0.1),
+                        ));
+                    });
+                continue;
+            }
             Glyph::Neuron { inhibitory } => {
                 let outline = neuron_outline(inhibitory);
                 let colour = if inhibitory {
@@ -320,30 +455,38 @@ fn sign_glyph(inhibitory: bool, colour: Color) -> Shape {
     ShapeBuilder::with(&path).stroke((colour, 4.0)).build()
 }
 
-/// Where a connection runs in the world, from rim to rim, and its direction. Each edge keeps
-/// to its own side, so A→B and B→A do not draw over each other.
-fn edge_ends(from: Vec2, to: Vec2) -> (Vec2, Vec2, Vec2) {
-    let (a, b) = (to_world(from), to_world(to));
-    let dir = (b - a).normalize_or_zero();
-    let side = Vec2::new(dir.y, -dir.x) * 8.0;
-    (
-        a + dir * (NEURON_RADIUS + 4.0) + side,
-        b - dir * (NEURON_RADIUS + 8.0) + side,
-        dir,
-    )
-}
-
-/// The geometry of a connection: a line between the items' rims with an arrow head
-/// (excitatory) or a round end (inhibitory), as in Neuronify.
-fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, current: bool) -> Shape {
-    let (start, end, dir) = edge_ends(from, to);
-    let colour = match (current, inhibitory) {
-        (true, _) => palette::ORANGE,
-        (false, true) => palette::VERMILLION,
-        (false, false) => palette::BLUE,
+/// The geometry of a connection: a curve between the items' rims with an arrow head
+/// (excitatory) or a round end (inhibitory), as in Neuronify; observations are thin dashes.
+fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, kind: EdgeKind) -> Shape {
+    let curve = edge_curve(from, to).world();
+    if kind == EdgeKind::Observation {
+        // Straight dashes from the meter to the neuron it observes.
+        let (a, b) = (to_world(from), to_world(to));
+        let dir = (b - a).normalize_or_zero();
+        let (a, b) = (a + dir * 36.0, b - dir * (NEURON_RADIUS + 6.0));
+        let mut path = ShapePath::new();
+        let length = a.distance(b);
+        let mut t = 0.0;
+        while t < length {
+            path = path
+                .move_to(a + dir * t)
+                .line_to(a + dir * (t + 8.0).min(length));
+            t += 14.0;
+        }
+        return ShapeBuilder::with(&path)
+            .stroke((palette::PURPLE, 2.0))
+            .build();
+    }
+    let colour = match (kind, inhibitory) {
+        (EdgeKind::Current, _) => palette::ORANGE,
+        (_, true) => palette::VERMILLION,
+        _ => palette::BLUE,
     };
-    let mut path = ShapePath::new().move_to(start).line_to(end);
-    if inhibitory && !current {
+    let end = curve.end;
+    let mut path = ShapePath::new()
+        .move_to(curve.start)
+        .quadratic_bezier_to(curve.ctrl, end);
+    if inhibitory && kind == EdgeKind::Synapse {
         let radius = 7.0;
         path = path.move_to(end + Vec2::X * radius).arc(
             end,
@@ -353,6 +496,7 @@ fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, current: bool) -> Shape {
         );
         return ShapeBuilder::with(&path).stroke((colour, 4.0)).build();
     }
+    let dir = curve.end_direction();
     let normal = dir.perp();
     path = path
         .move_to(end - dir * 14.0 + normal * 8.0)
@@ -365,19 +509,35 @@ fn spawn_edge_visuals(
     mut commands: Commands,
     synapses: Query<(Entity, &Synapse), Added<Synapse>>,
     currents: Query<(Entity, &CurrentEdge), Added<CurrentEdge>>,
+    observations: Query<(Entity, &Observes), Added<Observes>>,
     positions: Query<(&Position, Has<Inhibitory>)>,
 ) {
     let pairs = synapses
         .iter()
-        .map(|(e, s)| (e, s.pre, s.post, false))
-        .chain(currents.iter().map(|(e, c)| (e, c.source, c.target, true)));
-    for (edge, from, to, current) in pairs {
+        .map(|(e, s)| (e, s.pre, s.post, EdgeKind::Synapse))
+        .chain(
+            currents
+                .iter()
+                .map(|(e, c)| (e, c.source, c.target, EdgeKind::Current)),
+        )
+        .chain(
+            observations
+                .iter()
+                .map(|(e, o)| (e, o.meter, o.target, EdgeKind::Observation)),
+        );
+    for (edge, from, to, kind) in pairs {
         let (Ok((a, inhibitory)), Ok((b, _))) = (positions.get(from), positions.get(to)) else {
             continue;
         };
         commands.spawn((
-            edge_shape(a.0, b.0, inhibitory, current),
-            EdgeVisual { edge, from, to },
+            edge_shape(a.0, b.0, inhibitory, kind),
+            Transform::from_xyz(0.0, 0.0, 0.5),
+            EdgeVisual {
+                edge,
+                from,
+                to,
+                kind,
+            },
         ));
     }
 }
@@ -414,19 +574,18 @@ fn follow_items(
 }
 
 fn redraw_edges(
-    moved: Query<(), Changed<Position>>,
+    touched: Query<(), MovedOrRestyled>,
     positions: Query<(&Position, Has<Inhibitory>)>,
-    currents: Query<(), With<CurrentEdge>>,
     mut edges: Query<(&EdgeVisual, &mut Shape)>,
 ) {
     for (edge, mut shape) in &mut edges {
-        if moved.get(edge.from).is_err() && moved.get(edge.to).is_err() {
+        if !touched.contains(edge.from) && !touched.contains(edge.to) {
             continue;
         }
         if let (Ok((a, inhibitory)), Ok((b, _))) =
             (positions.get(edge.from), positions.get(edge.to))
         {
-            *shape = edge_shape(a.0, b.0, inhibitory, currents.get(edge.edge).is_ok());
+            *shape = edge_shape(a.0, b.0, inhibitory, edge.kind);
         }
     }
 }
@@ -490,7 +649,7 @@ fn launch_spike_dots(
         let (Ok(a), Ok(b)) = (positions.get(synapse.pre), positions.get(synapse.post)) else {
             continue;
         };
-        let (start, end, _) = edge_ends(a.0, b.0);
+        let path = edge_curve(a.0, b.0).world();
         let dot = shapes::Circle {
             radius: 7.0,
             center: Vec2::ZERO,
@@ -500,10 +659,9 @@ fn launch_spike_dots(
                 .fill(palette::YELLOW)
                 .stroke((palette::INK, 1.5))
                 .build(),
-            Transform::from_translation(start.extend(3.0)),
+            Transform::from_translation(path.start.extend(3.0)),
             SpikeDot {
-                from: start,
-                to: end,
+                path,
                 sent_step: spike.step,
                 delay_steps: (delay.seconds / crate::sim::DT).round() as u64,
             },
@@ -519,7 +677,7 @@ fn move_spike_dots(
 ) {
     for (entity, dot, mut transform) in &mut dots {
         match dot_progress(dot.sent_step, dot.delay_steps, clock.step()) {
-            Some(f) => transform.translation = dot.from.lerp(dot.to, f).extend(3.0),
+            Some(f) => transform.translation = dot.path.point(f).extend(3.0),
             None => commands.entity(entity).despawn(),
         }
     }
@@ -559,37 +717,137 @@ fn colour_neurons(
     }
 }
 
-/// Fits the camera to the circuit once it has items.
-fn fit_camera(
-    mut fitted: ResMut<CameraFitted>,
-    items: Query<&Position>,
-    windows: Query<&Window>,
-    mut camera: Query<(&mut Transform, &mut Projection), With<Camera2d>>,
+/// A ring around each selected item, a halo on each selected synapse, and the wiring handle
+/// of a single selected item. Redrawn when the selection or the document changes.
+#[derive(Component, Debug)]
+struct SelectionMark;
+
+fn draw_selection(
+    mut commands: Commands,
+    selection: Res<Selection>,
+    doc: Res<Document>,
+    marks: Query<Entity, With<SelectionMark>>,
 ) {
-    if fitted.0 || items.is_empty() {
+    if !selection.is_changed() && !doc.is_changed() {
         return;
     }
-    let (Ok(window), Ok((mut transform, mut projection))) = (windows.single(), camera.single_mut())
-    else {
+    for m in &marks {
+        commands.entity(m).despawn();
+    }
+    let circuit = doc.circuit();
+    let highlight = palette::SKY_BLUE;
+    for id in &selection.ids {
+        if let Some(s) = circuit.synapses.iter().find(|s| &s.id == id) {
+            let (Some(a), Some(b)) = (circuit.position(&s.from), circuit.position(&s.to)) else {
+                continue;
+            };
+            let c = edge_curve(a, b).world();
+            let path = ShapePath::new()
+                .move_to(c.start)
+                .quadratic_bezier_to(c.ctrl, c.end);
+            commands.spawn((
+                ShapeBuilder::with(&path)
+                    .stroke((highlight.with_alpha(0.6), 14.0))
+                    .build(),
+                Transform::from_xyz(0.0, 0.0, 0.4),
+                SelectionMark,
+            ));
+            continue;
+        }
+        let Some(p) = circuit.position(id) else {
+            continue;
+        };
+        let half = match circuit.notes.iter().find(|n| &n.id == id) {
+            Some(n) => note_half_size(&n.text) + Vec2::splat(8.0),
+            None => Vec2::splat(46.0),
+        };
+        let ring = shapes::Rectangle {
+            extents: half * 2.0,
+            origin: RectangleOrigin::Center,
+            radii: Some(BorderRadii::single(12.0)),
+        };
+        commands.spawn((
+            ShapeBuilder::with(&ring).stroke((highlight, 3.0)).build(),
+            Transform::from_translation(to_world(p).extend(0.9)),
+            SelectionMark,
+        ));
+    }
+    if let [only] = selection.ids.as_slice()
+        && let (Some(p), Some(role)) = (circuit.position(only), circuit.role(only))
+        && can_wire_from(role)
+    {
+        let handle = to_world(p + HANDLE_OFFSET);
+        let knob = shapes::Circle {
+            radius: 12.0,
+            center: Vec2::ZERO,
+        };
+        let arrow = ShapePath::new()
+            .move_to(Vec2::new(-5.0, 0.0))
+            .line_to(Vec2::new(5.0, 0.0))
+            .move_to(Vec2::new(1.0, 4.0))
+            .line_to(Vec2::new(5.0, 0.0))
+            .line_to(Vec2::new(1.0, -4.0));
+        commands
+            .spawn((
+                ShapeBuilder::with(&knob)
+                    .fill(palette::GREEN)
+                    .stroke((Color::WHITE, 2.0))
+                    .build(),
+                Transform::from_translation(handle.extend(4.0)),
+                SelectionMark,
+            ))
+            .with_children(|p| {
+                p.spawn((
+                    ShapeBuilder::with(&arrow)
+                        .stroke((Color::WHITE, 2.0))
+                        .build(),
+                    Transform::from_xyz(0.0, 0.0, 0.1),
+                ));
+            });
+    }
+}
+
+/// The wire being dragged and the rubber band.
+#[derive(Component, Debug)]
+struct PreviewMark;
+
+fn draw_previews(
+    mut commands: Commands,
+    preview: Res<GesturePreview>,
+    marks: Query<Entity, With<PreviewMark>>,
+) {
+    if !preview.is_changed() {
         return;
-    };
-    let (mut lo, mut hi) = (Vec2::splat(f32::MAX), Vec2::splat(f32::MIN));
-    for p in &items {
-        let w = to_world(p.0);
-        lo = lo.min(w);
-        hi = hi.max(w);
     }
-    let margin = Vec2::splat(120.0);
-    let size = (hi - lo) + 2.0 * margin;
-    // Leave room for the playback bar at the top.
-    let view = Vec2::new(window.width(), window.height() - 60.0).max(Vec2::ONE);
-    let scale = (size.x / view.x).max(size.y / view.y).clamp(0.5, 20.0);
-    let centre = (lo + hi) / 2.0;
-    transform.translation = Vec3::new(centre.x, centre.y + 30.0 * scale, transform.translation.z);
-    if let Projection::Orthographic(ortho) = projection.as_mut() {
-        ortho.scale = scale;
+    for m in &marks {
+        commands.entity(m).despawn();
     }
-    fitted.0 = true;
+    if let Some((a, b)) = preview.wire {
+        let path = ShapePath::new().move_to(to_world(a)).line_to(to_world(b));
+        commands.spawn((
+            ShapeBuilder::with(&path)
+                .stroke((palette::GREEN, 3.0))
+                .build(),
+            Transform::from_xyz(0.0, 0.0, 5.0),
+            PreviewMark,
+        ));
+    }
+    if let Some((a, b)) = preview.band {
+        let (a, b) = (to_world(a), to_world(b));
+        let band = shapes::Rectangle {
+            extents: (b - a).abs(),
+            origin: RectangleOrigin::Center,
+            radii: None,
+        };
+        commands.spawn((
+            ShapeBuilder::with(&band)
+                .fill(palette::SKY_BLUE.with_alpha(0.12))
+                .stroke((palette::SKY_BLUE, 1.5))
+                .build(),
+            Transform::from_translation(((a + b) / 2.0).extend(5.0)),
+            PreviewMark,
+        ));
+    }
 }
 
 #[cfg(test)]
@@ -652,8 +910,12 @@ mod tests {
 
     #[test]
     fn excitatory_and_inhibitory_get_different_glyphs() {
-        let lif = (true, false, false, false, false, false, false, false, false);
-        let inh = (true, false, true, false, false, false, false, false, false);
+        let lif = (
+            true, false, false, false, false, false, false, false, false, false,
+        );
+        let inh = (
+            true, false, true, false, false, false, false, false, false, false,
+        );
         assert_eq!(glyph_of(lif), Some(Glyph::Neuron { inhibitory: false }));
         assert_eq!(glyph_of(inh), Some(Glyph::Neuron { inhibitory: true }));
         assert_eq!(glyph_of(Default::default()), None);

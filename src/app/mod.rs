@@ -1,23 +1,36 @@
-//! The sandbox window (feature `gui`): assembles Bevy's windowed plugins, egui, lyon and the
-//! simulation, and owns the app-level system sets. Each feature is its own plugin: the
-//! [`canvas`] draws the circuit, [`playback`] runs the clock controls, [`screenshot`] saves
-//! frames for visual checks. The GUI only reads simulation components and sends messages.
+//! The sandbox window (feature `gui`): assembles Bevy's windowed plugins, egui, lyon, the
+//! simulation and the editor, and owns the app-level system sets. Each feature is its own
+//! plugin: [`view`] (pan, zoom, fit), [`interaction`] (gestures), [`canvas`] (drawing),
+//! [`panels`] (the egui layout: [`playback`] bar, [`palette`], [`properties`]), [`meters`]
+//! (plots), [`speaker`] (clicks), [`files`] (open, save, autosave), [`shortcuts`],
+//! [`script`] (scripted input for end-to-end tests) and [`screenshot`].
 
 pub mod canvas;
+pub mod files;
+pub mod interaction;
+pub mod meters;
+pub mod palette;
+pub mod panels;
 pub mod playback;
+pub mod properties;
 pub mod screenshot;
+pub mod script;
+pub mod shortcuts;
+pub mod speaker;
+pub mod view;
 
 use std::path::PathBuf;
 
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
 
-use crate::circuit::Circuit;
+use crate::editor::Document;
+use crate::sim::Recorder;
 
 /// The app's per-frame work, chained in this order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AppSystems {
-    /// Read input and turn it into commands and messages.
+    /// Read input and turn it into edits and messages.
     Input,
     /// Create, update and remove visuals of circuit items.
     Sync,
@@ -25,25 +38,44 @@ pub enum AppSystems {
     Draw,
 }
 
-/// What to open and whether to capture a screenshot and quit (for visual checks).
+/// What to open, and what to do without a person at the controls (tests, visual checks).
 #[derive(Resource, Debug, Clone, Default)]
 pub struct LaunchOptions {
     pub circuit: Option<PathBuf>,
     pub screenshot: Option<screenshot::ScreenshotPlan>,
+    pub script: Option<PathBuf>,
 }
 
-/// The circuit the sandbox shows, with its name for the title bar.
-#[derive(Resource, Debug, Clone, Default)]
-pub struct OpenCircuit {
-    pub name: String,
-    pub path: Option<PathBuf>,
+/// The plugins that make the sandbox work without a window: editor, gestures and the
+/// resources the panels share. Headless interaction tests add these to a minimal app.
+pub fn interaction_plugins(app: &mut App) {
+    app.add_plugins((
+        crate::editor::plugin,
+        view::plugin,
+        interaction::plugin,
+        shortcuts::plugin,
+    ))
+    .configure_sets(
+        Update,
+        (AppSystems::Input, AppSystems::Sync, AppSystems::Draw).chain(),
+    );
 }
 
 /// Opens the sandbox window and runs until it is closed.
 pub fn run(options: LaunchOptions) -> AppExit {
-    let circuit = match &options.circuit {
-        Some(path) => match Circuit::load(path) {
-            Ok(c) => Some(c),
+    let document = match &options.circuit {
+        Some(path) => match files::open_path(path) {
+            Ok(c) => Some((c, path.clone())),
+            Err(e) => {
+                eprintln!("spikeworks: {e}");
+                return AppExit::error();
+            }
+        },
+        None => None,
+    };
+    let script = match &options.script {
+        Some(path) => match script::Script::load(path) {
+            Ok(s) => Some(s),
             Err(e) => {
                 eprintln!("spikeworks: {e}");
                 return AppExit::error();
@@ -58,31 +90,44 @@ pub fn run(options: LaunchOptions) -> AppExit {
             resolution: WindowResolution::new(1280, 800),
             ..default()
         }),
+        // Closing asks about unsaved work first.
+        close_when_requested: false,
         ..default()
     }))
     .add_plugins((
         bevy_egui::EguiPlugin::default(),
         bevy_prototype_lyon::prelude::ShapePlugin,
         crate::SimPlugins,
+        interaction_plugins,
+    ))
+    .add_plugins((
         canvas::plugin,
+        panels::plugin,
         playback::plugin,
+        meters::plugin,
+        speaker::plugin,
+        files::plugin,
+        script::plugin,
         screenshot::plugin,
     ))
-    .configure_sets(
-        Update,
-        (AppSystems::Input, AppSystems::Sync, AppSystems::Draw).chain(),
-    )
     .insert_resource(ClearColor(Color::srgb(0.97, 0.97, 0.95)))
+    // Ten seconds of voltage at 0.1 ms steps for the voltmeters' longest window.
+    .insert_resource({
+        let mut recorder = Recorder::default();
+        recorder.trace_capacity = 100_000;
+        recorder
+    })
     .insert_resource(options.clone());
-    let world = app.world_mut();
-    if let Some(c) = circuit {
-        c.spawn(world);
-        world.insert_resource(OpenCircuit {
-            name: c.name.clone(),
-            path: options.circuit.clone(),
-        });
-    } else {
-        world.init_resource::<OpenCircuit>();
+    if let Some(script) = script {
+        app.insert_resource(script);
+    }
+    match document {
+        Some((circuit, path)) => {
+            app.insert_resource(Document::new(circuit, Some(path)));
+        }
+        None => {
+            app.add_systems(Startup, files::restore_autosave);
+        }
     }
     app.run()
 }

@@ -1,11 +1,16 @@
-//! Playback controls: play/pause, single step, speed presets, reset of the dynamics, the
-//! simulated-time readout and the warning when the substep cap lowers the speed. An egui bar
-//! at the top of the window, and the keyboard (space, `.` for a step, 1–6 for speeds).
+//! The top bar: the file menu, undo and redo, and the playback controls — play/pause, single
+//! step, speed presets, reset of the dynamics, the simulated-time readout and the warning
+//! when the substep cap lowers the speed — with the sound switch and the document's title.
+//! Keyboard: space, `.` for a step, R to reset, 1–6 for speeds.
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use bevy_egui::egui;
 
-use super::{AppSystems, OpenCircuit};
+use super::interaction::UiFocus;
+use super::shortcuts::EditorAction;
+use super::{AppSystems, files, speaker};
+use crate::editor::Document;
 use crate::sim::{DT, ResetDynamics, SimClock};
 
 /// Speed presets: simulated seconds per wall second. Slow motion first, so a spike's journey
@@ -24,8 +29,7 @@ pub const DEFAULT_SPEED: f64 = 0.05;
 
 pub fn plugin(app: &mut App) {
     app.add_systems(Startup, set_default_speed)
-        .add_systems(Update, keyboard.in_set(AppSystems::Input))
-        .add_systems(EguiPrimaryContextPass, top_bar);
+        .add_systems(Update, keyboard.in_set(AppSystems::Input));
 }
 
 fn set_default_speed(mut clock: ResMut<SimClock>) {
@@ -35,9 +39,14 @@ fn set_default_speed(mut clock: ResMut<SimClock>) {
 
 fn keyboard(
     keys: Res<ButtonInput<KeyCode>>,
+    focus: Res<UiFocus>,
     mut clock: ResMut<SimClock>,
     mut resets: MessageWriter<ResetDynamics>,
 ) {
+    let ctrl = keys.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]);
+    if focus.keyboard || ctrl {
+        return;
+    }
     if keys.just_pressed(KeyCode::Space) {
         let paused = clock.paused();
         clock.set_paused(!paused);
@@ -73,76 +82,122 @@ pub fn format_time(seconds: f64) -> String {
     }
 }
 
-fn top_bar(
-    mut contexts: EguiContexts,
-    mut clock: ResMut<SimClock>,
-    mut resets: MessageWriter<ResetDynamics>,
-    open: Res<OpenCircuit>,
-) -> Result {
-    let ctx = contexts.ctx_mut()?;
-    let mut root = egui::Ui::new(
-        ctx.clone(),
-        "playback-root".into(),
-        egui::UiBuilder::new()
-            .layer_id(egui::LayerId::background())
-            .max_rect(ctx.viewport_rect()),
-    );
-    egui::Panel::top("playback").show(&mut root, |ui| {
+/// What the top bar reads and changes.
+#[derive(SystemParam)]
+pub struct TopBar<'w, 's> {
+    clock: ResMut<'w, SimClock>,
+    resets: MessageWriter<'w, ResetDynamics>,
+    actions: MessageWriter<'w, EditorAction>,
+    doc: Res<'w, Document>,
+    sound: ResMut<'w, speaker::Sound>,
+    files: files::FileMenu<'w, 's>,
+}
+
+impl TopBar<'_, '_> {
+    pub fn show(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            ui.spacing_mut().button_padding = egui::vec2(10.0, 8.0);
-            let (icon, hint) = if clock.paused() {
-                ("▶ Play", "Run the simulation (space)")
-            } else {
-                ("⏸ Pause", "Pause the simulation (space)")
-            };
-            if ui.button(icon).on_hover_text(hint).clicked() {
-                let paused = clock.paused();
-                clock.set_paused(!paused);
+            self.files.show(ui);
+            ui.separator();
+            let undo = ui
+                .add_enabled(self.doc.can_undo(), egui::Button::new("↶ Undo"))
+                .on_hover_text("Undo the last edit (Ctrl+Z)");
+            if undo.clicked() {
+                self.actions.write(EditorAction::Undo);
+            }
+            let redo = ui
+                .add_enabled(self.doc.can_redo(), egui::Button::new("↷ Redo"))
+                .on_hover_text("Redo (Ctrl+Y)");
+            if redo.clicked() {
+                self.actions.write(EditorAction::Redo);
             }
             if ui
-                .button("⏭ Step")
-                .on_hover_text(format!("Advance one step of {} ms (.)", DT * 1e3))
+                .button("⛶ Fit")
+                .on_hover_text("Show the whole circuit (F)")
                 .clicked()
             {
-                clock.set_paused(true);
-                clock.request_steps(1);
-            }
-            if ui
-                .button("⟲ Reset")
-                .on_hover_text("Reset voltages and time; the circuit stays (R)")
-                .clicked()
-            {
-                resets.write(ResetDynamics);
+                self.actions.write(EditorAction::Fit);
             }
             ui.separator();
-            ui.label("Speed:");
-            for (speed, name) in SPEEDS {
-                let selected = (clock.speed() - speed).abs() < 1e-12;
-                if ui.selectable_label(selected, name).clicked() {
-                    let _ = clock.set_speed(speed);
+            self.playback(ui);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let sound = if self.sound.muted {
+                    "🔇 Sound off"
+                } else {
+                    "🔊 Sound on"
+                };
+                if ui
+                    .selectable_label(!self.sound.muted, sound)
+                    .on_hover_text("Loudspeakers click for every spike they hear")
+                    .clicked()
+                {
+                    self.sound.muted = !self.sound.muted;
                 }
-            }
-            ui.separator();
-            ui.monospace(format!("t = {}", format_time(clock.time_s())));
-            let tick = clock.last_tick();
-            if tick.capped {
-                ui.colored_label(
-                    egui::Color32::from_rgb(213, 94, 0),
-                    format!(
-                        "⚠ running at {:.2}× (the circuit is too large for {}×)",
-                        tick.effective_speed,
-                        clock.speed()
-                    ),
-                );
-            }
-            if !open.name.is_empty() {
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.strong(&open.name);
-                });
-            }
+                let dirty = if self.doc.is_dirty() { " •" } else { "" };
+                ui.strong(format!("{}{dirty}", self.doc.title()))
+                    .on_hover_text(if dirty.is_empty() {
+                        "Saved"
+                    } else {
+                        "Unsaved changes"
+                    });
+            });
         });
-    });
-    Ok(())
+    }
+
+    fn playback(&mut self, ui: &mut egui::Ui) {
+        let clock = &mut self.clock;
+        let (icon, hint) = if clock.paused() {
+            ("▶ Play", "Run the simulation (space)")
+        } else {
+            ("⏸ Pause", "Pause the simulation (space)")
+        };
+        if ui.button(icon).on_hover_text(hint).clicked() {
+            let paused = clock.paused();
+            clock.set_paused(!paused);
+        }
+        if ui
+            .button("⏭ Step")
+            .on_hover_text(format!("Advance one step of {} ms (.)", DT * 1e3))
+            .clicked()
+        {
+            clock.set_paused(true);
+            clock.request_steps(1);
+        }
+        if ui
+            .button("⟲ Reset")
+            .on_hover_text("Reset voltages, plots and time; the circuit stays (R)")
+            .clicked()
+        {
+            self.resets.write(ResetDynamics);
+        }
+        ui.separator();
+        ui.label("Speed:");
+        for (i, (speed, name)) in SPEEDS.into_iter().enumerate() {
+            let selected = (clock.speed() - speed).abs() < 1e-12;
+            if ui
+                .selectable_label(selected, name)
+                .on_hover_text(format!(
+                    "{speed} simulated seconds per second (key {})",
+                    i + 1
+                ))
+                .clicked()
+            {
+                let _ = clock.set_speed(speed);
+            }
+        }
+        ui.separator();
+        ui.monospace(format!("t = {}", format_time(clock.time_s())));
+        let tick = clock.last_tick();
+        if tick.capped {
+            ui.colored_label(
+                egui::Color32::from_rgb(213, 94, 0),
+                format!("⚠ running at {:.2}×", tick.effective_speed),
+            )
+            .on_hover_text(format!(
+                "The circuit is too large to simulate at {}× on this computer",
+                clock.speed()
+            ));
+        }
+    }
 }
 
 #[cfg(test)]

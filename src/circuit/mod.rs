@@ -1,5 +1,6 @@
-//! The saved circuit: the versioned RON format ([`schema`]), loading with validation and
-//! spawning into a world ([`load`]), saving a world back ([`save`]), and atomic file writes.
+//! The saved circuit: the versioned RON format ([`schema`]), loading with validation
+//! ([`load`]), a world kept in line with a circuit as it is spawned or edited ([`sync`]),
+//! saving a world back ([`save`]), and atomic file writes.
 //! Everything here builds without the `gui` feature and takes files as text, so the browser
 //! build can hand it uploaded bytes.
 
@@ -7,10 +8,12 @@ pub mod error;
 pub mod load;
 pub mod save;
 pub mod schema;
+pub mod sync;
 
 pub use error::{CircuitError, Location};
 pub use load::SpawnedCircuit;
 pub use schema::*;
+pub use sync::Restyled;
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk,
 /// then renamed over the target, so a crash never leaves half a file.

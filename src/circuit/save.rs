@@ -41,15 +41,8 @@ impl Circuit {
                 .clone()
         };
         let mut circuit = Circuit {
-            version: CIRCUIT_VERSION,
-            name: name.to_owned(),
             description: description.to_owned(),
-            neurons: Vec::new(),
-            generators: Vec::new(),
-            sensors: Vec::new(),
-            synapses: Vec::new(),
-            meters: Vec::new(),
-            notes: Vec::new(),
+            ..Circuit::empty(name)
         };
 
         let mut neurons: Vec<_> = world

@@ -1,0 +1,607 @@
+//! Files in the sandbox: New, Open, Save, Save As and the Examples menu, a path dialog (with
+//! the circuit files of a folder to pick from), the unsaved-changes prompt before anything
+//! that would lose work (New, Open, closing the window), and the autosave that brings back
+//! unsaved work after a crash. Ctrl+N, Ctrl+O, Ctrl+S and Ctrl+Shift+S.
+
+use std::path::{Path, PathBuf};
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+use bevy::window::WindowCloseRequested;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::AppSystems;
+use super::interaction::{Hint, UiFocus};
+use super::panels::UiSystems;
+use crate::circuit::{Circuit, CircuitError, write_atomic};
+use crate::editor::Document;
+
+/// What the user asked of files.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum FileRequest {
+    New,
+    /// Show the Open dialog.
+    ChooseOpen,
+    Open(PathBuf),
+    Save,
+    /// Show the Save As dialog.
+    ChooseSaveAs,
+    SaveAs(PathBuf),
+    Quit,
+}
+
+/// An action waiting for the answer to "save your changes?".
+#[derive(Debug, Clone, PartialEq)]
+enum Pending {
+    New,
+    Open(PathBuf),
+    Quit,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum DialogKind {
+    Open,
+    SaveAs,
+}
+
+#[derive(Debug, Clone)]
+struct Dialog {
+    kind: DialogKind,
+    folder: PathBuf,
+    path: String,
+}
+
+/// The state of the file dialogs and prompt.
+#[derive(Resource, Debug, Default)]
+pub struct FileUi {
+    dialog: Option<Dialog>,
+    pending: Option<Pending>,
+    /// A pending action that waits for a Save As to finish.
+    after_save: Option<Pending>,
+}
+
+impl FileUi {
+    /// Whether the "save your changes?" prompt is showing.
+    pub fn prompting(&self) -> bool {
+        self.pending.is_some()
+    }
+}
+
+/// Where the autosave lives and what it last wrote.
+#[derive(Resource, Debug)]
+pub struct Autosave {
+    pub dir: PathBuf,
+    written: Option<(u64, u64)>,
+    last_write_s: f64,
+}
+
+/// Seconds between autosaves while there are unsaved changes.
+pub const AUTOSAVE_EVERY_S: f64 = 2.0;
+
+impl Autosave {
+    pub fn circuit_path(&self) -> PathBuf {
+        self.dir.join("autosave.circuit.ron")
+    }
+
+    fn origin_path(&self) -> PathBuf {
+        self.dir.join("autosave.origin")
+    }
+
+    fn clear(&mut self) {
+        let _ = std::fs::remove_file(self.circuit_path());
+        let _ = std::fs::remove_file(self.origin_path());
+        self.written = None;
+    }
+}
+
+/// The folder for autosaves: `$SPIKEWORKS_DATA_DIR`, else `$XDG_DATA_HOME/spikeworks`, else
+/// `~/.local/share/spikeworks`.
+pub fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("SPIKEWORKS_DATA_DIR") {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(dir).join("spikeworks");
+    }
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    home.join(".local/share/spikeworks")
+}
+
+/// The bundled examples folder: next to the working directory, or the source tree's.
+pub fn examples_dir() -> PathBuf {
+    let local = PathBuf::from("assets/examples");
+    if local.is_dir() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples")
+}
+
+/// Reads a circuit file for the sandbox.
+pub fn open_path(path: &Path) -> Result<Circuit, CircuitError> {
+    Circuit::load(path)
+}
+
+/// Circuit files in a folder, sorted, with their names.
+fn circuit_files(folder: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".circuit.ron"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Adds the circuit extension to a bare name.
+fn with_extension(path: &str) -> PathBuf {
+    if path.ends_with(".ron") {
+        PathBuf::from(path)
+    } else {
+        PathBuf::from(format!("{path}.circuit.ron"))
+    }
+}
+
+pub fn plugin(app: &mut App) {
+    app.add_message::<FileRequest>()
+        .init_resource::<FileUi>()
+        .insert_resource(Autosave {
+            dir: data_dir(),
+            written: None,
+            last_write_s: 0.0,
+        })
+        .add_systems(
+            Update,
+            (
+                keyboard,
+                close_requests,
+                handle_requests,
+                autosave,
+                window_title,
+            )
+                .chain()
+                .in_set(AppSystems::Input),
+        )
+        .add_systems(EguiPrimaryContextPass, dialogs.in_set(UiSystems::Windows));
+}
+
+fn keyboard(
+    keys: Res<ButtonInput<KeyCode>>,
+    focus: Res<UiFocus>,
+    mut requests: MessageWriter<FileRequest>,
+) {
+    let ctrl = keys.any_pressed([
+        KeyCode::ControlLeft,
+        KeyCode::ControlRight,
+        KeyCode::SuperLeft,
+        KeyCode::SuperRight,
+    ]);
+    if !ctrl || focus.keyboard {
+        return;
+    }
+    let shift = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
+    if keys.just_pressed(KeyCode::KeyS) {
+        requests.write(if shift {
+            FileRequest::ChooseSaveAs
+        } else {
+            FileRequest::Save
+        });
+    }
+    if keys.just_pressed(KeyCode::KeyO) {
+        requests.write(FileRequest::ChooseOpen);
+    }
+    if keys.just_pressed(KeyCode::KeyN) {
+        requests.write(FileRequest::New);
+    }
+}
+
+fn close_requests(
+    mut closes: MessageReader<WindowCloseRequested>,
+    mut requests: MessageWriter<FileRequest>,
+) {
+    if closes.read().count() > 0 {
+        requests.write(FileRequest::Quit);
+    }
+}
+
+/// Everything file handling changes.
+#[derive(SystemParam)]
+struct Files<'w> {
+    doc: ResMut<'w, Document>,
+    ui: ResMut<'w, FileUi>,
+    autosave: ResMut<'w, Autosave>,
+    hint: ResMut<'w, Hint>,
+    time: Res<'w, Time<Real>>,
+    exit: MessageWriter<'w, AppExit>,
+}
+
+impl Files<'_> {
+    fn say(&mut self, text: String) {
+        let now = self.time.elapsed_secs_f64();
+        self.hint.show(text, now);
+    }
+
+    fn folder(&self) -> PathBuf {
+        self.doc
+            .path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(
+                || std::env::current_dir().unwrap_or_default(),
+                Path::to_path_buf,
+            )
+    }
+
+    fn dialog(&mut self, kind: DialogKind) {
+        let path = match (&kind, &self.doc.path) {
+            (DialogKind::SaveAs, Some(p)) => p.display().to_string(),
+            (DialogKind::SaveAs, None) => self
+                .folder()
+                .join("my-circuit.circuit.ron")
+                .display()
+                .to_string(),
+            (DialogKind::Open, _) => String::new(),
+        };
+        let folder = self.folder();
+        self.ui.dialog = Some(Dialog { kind, folder, path });
+    }
+
+    /// Does `action` now, or asks first if it would lose unsaved work.
+    fn guard(&mut self, action: Pending) {
+        if self.doc.is_dirty() {
+            self.ui.pending = Some(action);
+        } else {
+            self.perform(action);
+        }
+    }
+
+    fn perform(&mut self, action: Pending) {
+        match action {
+            Pending::New => {
+                self.doc.replace(Circuit::empty("Untitled"), None);
+                self.autosave.clear();
+            }
+            Pending::Open(path) => match open_path(&path) {
+                Ok(c) => {
+                    self.doc.replace(c, Some(path.clone()));
+                    self.autosave.clear();
+                    self.say(format!("Opened {}", path.display()));
+                }
+                Err(e) => self.say(format!("Not opened: {e}")),
+            },
+            Pending::Quit => {
+                self.autosave.clear();
+                self.exit.write(AppExit::Success);
+            }
+        }
+    }
+
+    /// Saves to `path`; true on success.
+    fn save_to(&mut self, path: PathBuf) -> bool {
+        match self.doc.circuit().save(&path) {
+            Ok(()) => {
+                self.doc.mark_saved(path.clone());
+                self.autosave.clear();
+                self.say(format!("Saved to {}", path.display()));
+                if let Some(next) = self.ui.after_save.take() {
+                    self.perform(next);
+                }
+                true
+            }
+            Err(e) => {
+                self.say(format!("Not saved: {e}"));
+                false
+            }
+        }
+    }
+
+    fn save(&mut self) {
+        match self.doc.path.clone() {
+            Some(path) => {
+                self.save_to(path);
+            }
+            None => self.dialog(DialogKind::SaveAs),
+        }
+    }
+}
+
+fn handle_requests(mut requests: MessageReader<FileRequest>, mut files: Files) {
+    for request in requests.read() {
+        match request.clone() {
+            FileRequest::New => files.guard(Pending::New),
+            FileRequest::ChooseOpen => files.dialog(DialogKind::Open),
+            FileRequest::Open(path) => files.guard(Pending::Open(path)),
+            FileRequest::Save => files.save(),
+            FileRequest::ChooseSaveAs => files.dialog(DialogKind::SaveAs),
+            FileRequest::SaveAs(path) => {
+                files.save_to(path);
+            }
+            FileRequest::Quit => files.guard(Pending::Quit),
+        }
+    }
+}
+
+/// Writes unsaved work every few seconds; a clean document has no autosave.
+fn autosave(
+    doc: Res<Document>,
+    mut autosave: ResMut<Autosave>,
+    time: Res<Time<Real>>,
+    mut hint: ResMut<Hint>,
+) {
+    let now = time.elapsed_secs_f64();
+    let version = (doc.generation(), doc.revision());
+    if !doc.is_dirty()
+        || autosave.written == Some(version)
+        || now - autosave.last_write_s < AUTOSAVE_EVERY_S
+    {
+        return;
+    }
+    autosave.last_write_s = now;
+    let write = || -> Result<(), String> {
+        std::fs::create_dir_all(&autosave.dir).map_err(|e| e.to_string())?;
+        let text = doc.circuit().to_ron_string().map_err(|e| e.to_string())?;
+        let origin = doc
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        write_atomic(&autosave.origin_path(), origin.as_bytes()).map_err(|e| e.to_string())?;
+        write_atomic(&autosave.circuit_path(), text.as_bytes()).map_err(|e| e.to_string())
+    };
+    match write() {
+        Ok(()) => autosave.written = Some(version),
+        Err(e) => hint.show(
+            format!("Autosave failed ({}): {e}", autosave.dir.display()),
+            now,
+        ),
+    }
+}
+
+/// At start without a file: brings back the work an earlier session did not save.
+pub fn restore_autosave(
+    mut doc: ResMut<Document>,
+    autosave: Res<Autosave>,
+    mut hint: ResMut<Hint>,
+) {
+    let path = autosave.circuit_path();
+    if !path.exists() {
+        return;
+    }
+    match Circuit::load(&path) {
+        Ok(circuit) => {
+            let origin = std::fs::read_to_string(autosave.origin_path()).unwrap_or_default();
+            let origin = (!origin.trim().is_empty()).then(|| PathBuf::from(origin.trim()));
+            doc.replace(circuit, origin);
+            doc.mark_dirty();
+            hint.show("Restored the unsaved work of your last session", 0.0);
+            hint.until = f64::INFINITY;
+        }
+        Err(e) => hint.show(format!("The autosave could not be restored: {e}"), 0.0),
+    }
+}
+
+fn window_title(doc: Res<Document>, mut windows: Query<&mut Window>) {
+    if !doc.is_changed() {
+        return;
+    }
+    let dirty = if doc.is_dirty() { " •" } else { "" };
+    let title = format!("{}{dirty} — Spikeworks", doc.title());
+    for mut w in &mut windows {
+        if w.title != title {
+            w.title.clone_from(&title);
+        }
+    }
+}
+
+/// The File and Examples menus of the top bar.
+#[derive(SystemParam)]
+pub struct FileMenu<'w, 's> {
+    requests: MessageWriter<'w, FileRequest>,
+    marker: Local<'s, ()>,
+}
+
+impl FileMenu<'_, '_> {
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let _ = &self.marker;
+        ui.menu_button("File", |ui| {
+            let mut item = |ui: &mut egui::Ui, text: &str, keys: &str, request: FileRequest| {
+                if ui
+                    .add(egui::Button::new(text).shortcut_text(keys))
+                    .clicked()
+                {
+                    self.requests.write(request);
+                    ui.close();
+                }
+            };
+            item(ui, "New", "Ctrl+N", FileRequest::New);
+            item(ui, "Open…", "Ctrl+O", FileRequest::ChooseOpen);
+            item(ui, "Save", "Ctrl+S", FileRequest::Save);
+            item(ui, "Save As…", "Ctrl+Shift+S", FileRequest::ChooseSaveAs);
+        });
+        ui.menu_button("Examples", |ui| {
+            let files = circuit_files(&examples_dir());
+            if files.is_empty() {
+                ui.weak("No examples found");
+            }
+            for path in files {
+                let (name, description) = match Circuit::load(&path) {
+                    Ok(c) => (c.name, c.description),
+                    Err(e) => (path.display().to_string(), e.to_string()),
+                };
+                let first_sentence = description.split(". ").next().unwrap_or("").to_owned();
+                if ui.button(name).on_hover_text(first_sentence).clicked() {
+                    self.requests.write(FileRequest::Open(path));
+                    ui.close();
+                }
+            }
+        });
+    }
+}
+
+/// The path dialog and the unsaved-changes prompt.
+fn dialogs(
+    mut contexts: EguiContexts,
+    mut files: Files,
+    mut requests: MessageWriter<FileRequest>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    if let Some(pending) = files.ui.pending.clone() {
+        let what = match pending {
+            Pending::New => "starting a new circuit",
+            Pending::Open(_) => "opening another circuit",
+            Pending::Quit => "quitting",
+        };
+        egui::Modal::new("unsaved".into()).show(&ctx, |ui| {
+            ui.heading("Unsaved changes");
+            ui.label(format!(
+                "Save the changes to “{}” before {what}?",
+                files.doc.title()
+            ));
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button("Save").clicked() {
+                    files.ui.pending = None;
+                    files.ui.after_save = Some(pending.clone());
+                    files.save();
+                }
+                if ui.button("Don't save").clicked() {
+                    files.ui.pending = None;
+                    files.perform(pending.clone());
+                }
+                if ui.button("Cancel").clicked() {
+                    files.ui.pending = None;
+                }
+            });
+        });
+    }
+    let Some(mut dialog) = files.ui.dialog.clone() else {
+        return Ok(());
+    };
+    let title = match dialog.kind {
+        DialogKind::Open => "Open a circuit",
+        DialogKind::SaveAs => "Save the circuit as",
+    };
+    let mut open = true;
+    let mut done = None;
+    egui::Window::new(title)
+        .collapsible(false)
+        .open(&mut open)
+        .default_width(480.0)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(&ctx, |ui| {
+            ui.horizontal(|ui| {
+                ui.label("Folder:");
+                ui.monospace(dialog.folder.display().to_string());
+                if ui.button("⬆ Up").clicked()
+                    && let Some(parent) = dialog.folder.parent()
+                {
+                    dialog.folder = parent.to_path_buf();
+                }
+                if ui.button("Examples").clicked() {
+                    dialog.folder = examples_dir();
+                }
+            });
+            egui::ScrollArea::vertical()
+                .max_height(240.0)
+                .show(ui, |ui| {
+                    let subfolders = std::fs::read_dir(&dialog.folder)
+                        .into_iter()
+                        .flatten()
+                        .flatten()
+                        .map(|e| e.path())
+                        .filter(|p| {
+                            p.is_dir()
+                                && !p
+                                    .file_name()
+                                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                        });
+                    let mut subfolders: Vec<_> = subfolders.collect();
+                    subfolders.sort();
+                    for sub in subfolders {
+                        let name = sub
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        if ui.button(format!("📁 {name}")).clicked() {
+                            dialog.folder = sub.clone();
+                        }
+                    }
+                    for file in circuit_files(&dialog.folder) {
+                        let name = file
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        let chosen = dialog.path == file.display().to_string();
+                        let response = ui.selectable_label(chosen, format!("🗋 {name}"));
+                        if response.clicked() {
+                            dialog.path = file.display().to_string();
+                        }
+                        if response.double_clicked() {
+                            done = Some(file.clone());
+                        }
+                    }
+                });
+            ui.horizontal(|ui| {
+                ui.label("File:");
+                let field =
+                    ui.add(egui::TextEdit::singleline(&mut dialog.path).desired_width(340.0));
+                if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    done = Some(with_extension(&dialog.path));
+                }
+            });
+            let label = match dialog.kind {
+                DialogKind::Open => "Open",
+                DialogKind::SaveAs => "Save",
+            };
+            if ui
+                .add_enabled(!dialog.path.trim().is_empty(), egui::Button::new(label))
+                .clicked()
+            {
+                done = Some(with_extension(dialog.path.trim()));
+            }
+        });
+    if let Some(path) = done {
+        // A relative name is taken in the folder shown.
+        let path = if path.is_relative() {
+            dialog.folder.join(path)
+        } else {
+            path
+        };
+        requests.write(match dialog.kind {
+            DialogKind::Open => FileRequest::Open(path),
+            DialogKind::SaveAs => FileRequest::SaveAs(path),
+        });
+        files.ui.dialog = None;
+    } else if open {
+        files.ui.dialog = Some(dialog);
+    } else {
+        files.ui.dialog = None;
+        files.ui.after_save = None;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_names_get_the_circuit_extension() {
+        assert_eq!(with_extension("loop"), PathBuf::from("loop.circuit.ron"));
+        assert_eq!(
+            with_extension("a/b.circuit.ron"),
+            PathBuf::from("a/b.circuit.ron")
+        );
+    }
+
+    #[test]
+    fn the_examples_folder_lists_the_bundled_circuits() {
+        let files = circuit_files(&examples_dir());
+        assert!(files.len() >= 5, "{files:?}");
+        for f in files {
+            open_path(&f).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}

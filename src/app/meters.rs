@@ -1,0 +1,392 @@
+//! Meter panels: a floating egui_plot window for each voltmeter (traces in mV with a legend),
+//! spike raster and firing-rate plot (a sliding-window estimate in Hz) of the circuit, bound
+//! to the neurons the meter observes. The time window is adjustable; "Export CSV" writes what
+//! the meter holds next to the circuit file. The series are built by plain functions, tested
+//! without a window.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use egui_plot::{Legend, Line, MarkerShape, Plot, Points};
+
+use super::interaction::Hint;
+use super::panels::UiSystems;
+use crate::circuit::{Circuit, write_atomic};
+use crate::editor::{Document, Shown};
+use crate::sim::{MeterKind, Recorder, SimClock, SpikeEvent};
+
+/// Most points per line drawn; longer traces keep each bucket's extremes.
+const MAX_PLOT_POINTS: usize = 1500;
+/// The sliding window of the firing-rate estimate.
+pub const RATE_WINDOW_S: f64 = 0.1;
+
+/// Per-meter view settings, by meter id.
+#[derive(Resource, Debug, Default)]
+pub struct MeterViews {
+    window_s: HashMap<String, f64>,
+}
+
+impl MeterViews {
+    pub fn window_s(&self, meter: &str) -> f64 {
+        self.window_s.get(meter).copied().unwrap_or(1.0)
+    }
+}
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<MeterViews>().add_systems(
+        EguiPrimaryContextPass,
+        meter_windows.in_set(UiSystems::Windows),
+    );
+}
+
+/// Keeps at most `max` points: the minimum and maximum of each bucket, in time order, so
+/// spikes stay visible however long the window.
+pub fn decimate(points: &[[f64; 2]], max: usize) -> Vec<[f64; 2]> {
+    if points.len() <= max {
+        return points.to_vec();
+    }
+    let bucket = points.len().div_ceil(max / 2);
+    points
+        .chunks(bucket)
+        .flat_map(|chunk| {
+            let lo = chunk.iter().min_by(|a, b| a[1].total_cmp(&b[1])).copied();
+            let hi = chunk.iter().max_by(|a, b| a[1].total_cmp(&b[1])).copied();
+            let (lo, hi) = (
+                lo.expect("chunks are not empty"),
+                hi.expect("chunks are not empty"),
+            );
+            if lo[0] <= hi[0] { [lo, hi] } else { [hi, lo] }
+        })
+        .collect()
+}
+
+/// Voltage samples of one neuron since `since_s`, as (s, mV).
+pub fn voltage_series(recorder: &Recorder, neuron: Entity, since_s: f64) -> Vec<[f64; 2]> {
+    recorder.trace(neuron).map_or_else(Vec::new, |trace| {
+        trace
+            .recent()
+            .filter(|(t, _)| *t >= since_s)
+            .map(|(t, v)| [t, v * 1e3])
+            .collect()
+    })
+}
+
+/// Spike times (s) of each observed neuron since `since_s`, in the order given.
+pub fn spike_times(
+    spikes: impl Iterator<Item = SpikeEvent>,
+    neurons: &[Entity],
+    since_s: f64,
+) -> Vec<Vec<f64>> {
+    let mut out = vec![Vec::new(); neurons.len()];
+    for s in spikes {
+        if let Some(row) = neurons.iter().position(|n| *n == s.source)
+            && s.time_s() >= since_s
+        {
+            out[row].push(s.time_s());
+        }
+    }
+    out
+}
+
+/// Firing rate (Hz) at `points` evenly spaced times in `[from_s, to_s]`: spikes in the
+/// preceding [`RATE_WINDOW_S`], divided by its length. `times` must be sorted.
+pub fn rate_series(times: &[f64], from_s: f64, to_s: f64, points: usize) -> Vec<[f64; 2]> {
+    let step = (to_s - from_s) / (points.max(2) - 1) as f64;
+    (0..points.max(2))
+        .map(|i| {
+            let t = from_s + i as f64 * step;
+            let lo = times.partition_point(|&s| s <= t - RATE_WINDOW_S);
+            let hi = times.partition_point(|&s| s <= t);
+            [t, (hi - lo) as f64 / RATE_WINDOW_S]
+        })
+        .collect()
+}
+
+/// CSV of voltage traces: `time_s` then one `<label>_mV` column per neuron. Traces are
+/// sampled at the same steps, so rows line up; a neuron recorded for less time has blanks.
+pub fn voltage_csv(names: &[String], series: &[Vec<[f64; 2]>]) -> String {
+    let mut out = String::from("time_s");
+    for n in names {
+        let _ = write!(out, ",{}", csv_field(&format!("{n}_mV")));
+    }
+    out.push('\n');
+    let longest = series.iter().map(Vec::len).max().unwrap_or(0);
+    for row in 0..longest {
+        // Align the ends: every trace ends at the present step.
+        let time = series
+            .iter()
+            .find(|s| s.len() == longest)
+            .map_or(0.0, |s| s[row][0]);
+        let _ = write!(out, "{time:.4}");
+        for s in series {
+            let offset = longest - s.len();
+            match row.checked_sub(offset).and_then(|r| s.get(r)) {
+                Some(p) => {
+                    let _ = write!(out, ",{:.4}", p[1]);
+                }
+                None => out.push(','),
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// CSV of spikes: `time_s,neuron`, in time order.
+pub fn spikes_csv(names: &[String], times: &[Vec<f64>]) -> String {
+    let mut rows: Vec<(f64, &str)> = times
+        .iter()
+        .zip(names)
+        .flat_map(|(ts, n)| ts.iter().map(move |t| (*t, n.as_str())))
+        .collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = String::from("time_s,neuron\n");
+    for (t, n) in rows {
+        let _ = writeln!(out, "{t:.4},{}", csv_field(n));
+    }
+    out
+}
+
+/// CSV of firing rates: `time_s` then one `<label>_Hz` column per neuron.
+pub fn rates_csv(names: &[String], series: &[Vec<[f64; 2]>]) -> String {
+    let mut out = String::from("time_s");
+    for n in names {
+        let _ = write!(out, ",{}", csv_field(&format!("{n}_Hz")));
+    }
+    out.push('\n');
+    for row in 0..series.first().map_or(0, Vec::len) {
+        let _ = write!(out, "{:.4}", series[0][row][0]);
+        for s in series {
+            let _ = write!(out, ",{:.2}", s[row][1]);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The display name of a neuron: its label, else its id.
+fn name_of(circuit: &Circuit, id: &str) -> String {
+    circuit
+        .label(id)
+        .filter(|l| !l.is_empty())
+        .unwrap_or(id)
+        .to_owned()
+}
+
+/// Okabe–Ito colours for plot lines.
+const LINE_COLOURS: [egui::Color32; 6] = [
+    egui::Color32::from_rgb(0, 114, 178),
+    egui::Color32::from_rgb(213, 94, 0),
+    egui::Color32::from_rgb(0, 158, 115),
+    egui::Color32::from_rgb(204, 121, 167),
+    egui::Color32::from_rgb(230, 159, 0),
+    egui::Color32::from_rgb(86, 180, 233),
+];
+
+#[allow(clippy::too_many_arguments)]
+fn meter_windows(
+    mut contexts: EguiContexts,
+    doc: Res<Document>,
+    shown: Res<Shown>,
+    recorder: Res<Recorder>,
+    clock: Res<SimClock>,
+    mut views: ResMut<MeterViews>,
+    mut hint: ResMut<Hint>,
+    time: Res<Time<Real>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let circuit = doc.circuit();
+    let now = clock.time_s();
+    let plotted = circuit
+        .meters
+        .iter()
+        .filter(|m| m.kind != MeterKind::Loudspeaker);
+    for (i, meter) in plotted.enumerate() {
+        let window_s = views.window_s(&meter.id);
+        let since = (now - window_s).max(0.0);
+        let names: Vec<String> = meter
+            .observes
+            .iter()
+            .map(|id| name_of(circuit, id))
+            .collect();
+        let entities: Vec<Entity> = meter
+            .observes
+            .iter()
+            .filter_map(|id| shown.entity(id))
+            .collect();
+        let kind = match meter.kind {
+            MeterKind::Voltmeter => "Voltmeter",
+            MeterKind::SpikeRaster => "Spike raster",
+            MeterKind::RatePlot => "Firing rate",
+            MeterKind::Loudspeaker => unreachable!("filtered out above"),
+        };
+        let title = if meter.label.is_empty() {
+            kind.to_owned()
+        } else {
+            format!("{kind}: {}", meter.label)
+        };
+        let mut export = false;
+        let mut new_window = window_s;
+        egui::Window::new(title)
+            .id(egui::Id::new(("meter", &meter.id)))
+            .default_pos(egui::pos2(210.0 + 30.0 * i as f32, 430.0 - 30.0 * i as f32))
+            .default_width(420.0)
+            .show(&ctx, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label("Window");
+                    ui.add(
+                        egui::Slider::new(&mut new_window, 0.05..=10.0)
+                            .logarithmic(true)
+                            .suffix(" s"),
+                    );
+                    export = ui.button("⬇ Export CSV").on_hover_text("Save what this meter holds as a CSV file").clicked();
+                });
+                if entities.is_empty() {
+                    ui.weak("Connect this meter to neurons: select it and drag its green handle to a neuron.");
+                }
+                let plot = Plot::new(("plot", &meter.id))
+                    .height(170.0)
+                    .legend(Legend::default())
+                    .x_axis_label("time (s)")
+                    .include_x(since)
+                    .include_x(since + window_s)
+                    .allow_drag(false)
+                    .allow_zoom(false)
+                    .allow_scroll(false);
+                match meter.kind {
+                    MeterKind::Voltmeter => {
+                        plot.y_axis_label("V (mV)").include_y(-85.0).include_y(-50.0).show(ui, |p| {
+                            for (row, (e, name)) in entities.iter().zip(&names).enumerate() {
+                                let series = decimate(&voltage_series(&recorder, *e, since), MAX_PLOT_POINTS);
+                                p.line(Line::new(name.clone(), series).color(LINE_COLOURS[row % 6]));
+                            }
+                        });
+                    }
+                    MeterKind::SpikeRaster => {
+                        let times = spike_times(recorder.recent_spikes().copied(), &entities, since);
+                        plot.y_axis_label("neuron").include_y(-0.5).include_y(names.len() as f64 - 0.5).show(ui, |p| {
+                            for (row, (ts, name)) in times.iter().zip(&names).enumerate() {
+                                let pts: Vec<[f64; 2]> = ts.iter().map(|t| [*t, row as f64]).collect();
+                                p.points(
+                                    Points::new(name.clone(), pts)
+                                        .shape(MarkerShape::Circle)
+                                        .radius(3.0)
+                                        .color(LINE_COLOURS[row % 6]),
+                                );
+                            }
+                        });
+                    }
+                    MeterKind::RatePlot => {
+                        let times = spike_times(recorder.recent_spikes().copied(), &entities, since - RATE_WINDOW_S);
+                        plot.y_axis_label("rate (Hz)").include_y(0.0).include_y(20.0).show(ui, |p| {
+                            for (row, (ts, name)) in times.iter().zip(&names).enumerate() {
+                                let series = rate_series(ts, since, since.max(now), 300);
+                                p.line(Line::new(name.clone(), series).color(LINE_COLOURS[row % 6]));
+                            }
+                        });
+                    }
+                    MeterKind::Loudspeaker => {}
+                }
+            });
+        if new_window != window_s {
+            views.window_s.insert(meter.id.clone(), new_window);
+        }
+        if export {
+            let text = match meter.kind {
+                MeterKind::Voltmeter => {
+                    let series: Vec<_> = entities
+                        .iter()
+                        .map(|e| voltage_series(&recorder, *e, since))
+                        .collect();
+                    voltage_csv(&names, &series)
+                }
+                MeterKind::SpikeRaster => spikes_csv(
+                    &names,
+                    &spike_times(recorder.recent_spikes().copied(), &entities, since),
+                ),
+                _ => {
+                    let times = spike_times(
+                        recorder.recent_spikes().copied(),
+                        &entities,
+                        since - RATE_WINDOW_S,
+                    );
+                    let series: Vec<_> = times
+                        .iter()
+                        .map(|ts| rate_series(ts, since, since.max(now), 300))
+                        .collect();
+                    rates_csv(&names, &series)
+                }
+            };
+            let folder = doc
+                .path
+                .as_ref()
+                .and_then(|p| p.parent())
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(
+                    || std::env::current_dir().unwrap_or_default(),
+                    |p| p.to_path_buf(),
+                );
+            let path: PathBuf = folder.join(format!("{}-t{:.3}s.csv", meter.id, now));
+            let message = match write_atomic(&path, text.as_bytes()) {
+                Ok(()) => format!("Exported {}", path.display()),
+                Err(e) => format!("Not exported to {}: {e}", path.display()),
+            };
+            hint.show(message, time.elapsed_secs_f64());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimation_keeps_the_extremes_of_each_bucket() {
+        let points: Vec<[f64; 2]> = (0..10_000)
+            .map(|i| [i as f64, if i == 5_123 { 40.0 } else { -70.0 }])
+            .collect();
+        let kept = decimate(&points, 1000);
+        assert!(kept.len() <= 1000);
+        assert!(kept.iter().any(|p| p[1] == 40.0), "the spike survives");
+        assert!(kept.windows(2).all(|w| w[0][0] <= w[1][0]), "time order");
+    }
+
+    #[test]
+    fn the_rate_estimate_counts_spikes_in_the_preceding_window() {
+        // 10 spikes in 100 ms: 100 Hz right after them, 0 Hz a window later.
+        let times: Vec<f64> = (0..10).map(|i| 0.501 + i as f64 * 0.01).collect();
+        let series = rate_series(&times, 0.0, 1.0, 101);
+        let at = |t: f64| series.iter().find(|p| (p[0] - t).abs() < 1e-9).unwrap()[1];
+        assert_eq!(at(0.5), 0.0);
+        assert!((at(0.6) - 100.0).abs() < 1e-9, "{}", at(0.6));
+        assert_eq!(at(0.8), 0.0);
+    }
+
+    #[test]
+    fn csv_exports_have_units_and_one_row_per_sample_or_spike() {
+        let names = vec!["A".to_owned(), "B, the second".to_owned()];
+        let v = voltage_csv(
+            &names,
+            &[vec![[0.1, -70.0], [0.2, -69.5]], vec![[0.2, -60.0]]],
+        );
+        assert_eq!(v.lines().next(), Some("time_s,A_mV,\"B, the second_mV\""));
+        assert_eq!(v.lines().nth(1), Some("0.1000,-70.0000,"));
+        assert_eq!(v.lines().nth(2), Some("0.2000,-69.5000,-60.0000"));
+        let s = spikes_csv(&names, &[vec![0.3], vec![0.1]]);
+        assert_eq!(s, "time_s,neuron\n0.1000,\"B, the second\"\n0.3000,A\n");
+        let r = rates_csv(&names[..1], &[vec![[0.0, 5.0]]]);
+        assert_eq!(r, "time_s,A_Hz\n0.0000,5.00\n");
+    }
+}

@@ -1,0 +1,137 @@
+//! The egui layout: one pass lays out the playback bar (top), the palette (left), the
+//! properties panel (right) and the hint line (bottom), so panels share the window without
+//! overlap. The free area left in the middle is the canvas; its insets go to the view, and
+//! whether the pointer or keyboard is taken by egui goes to [`UiFocus`].
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::interaction::{Hint, UiFocus};
+use super::view::CanvasView;
+use super::{palette, playback, properties};
+
+/// Order of the egui systems each frame: the docked panels, then floating windows (meters,
+/// dialogs), then the focus read-out that the next frame's gestures consult.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UiSystems {
+    Panels,
+    Windows,
+    Focus,
+}
+
+pub fn plugin(app: &mut App) {
+    app.configure_sets(
+        EguiPrimaryContextPass,
+        (UiSystems::Panels, UiSystems::Windows, UiSystems::Focus).chain(),
+    )
+    .add_systems(Startup, style)
+    .add_systems(
+        EguiPrimaryContextPass,
+        (
+            layout.in_set(UiSystems::Panels),
+            read_focus.in_set(UiSystems::Focus),
+        ),
+    );
+}
+
+/// Touch-friendly sizes: 48 px buttons and sliders a finger can grab.
+fn style(mut contexts: EguiContexts) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    ctx.all_styles_mut(|style| {
+        style.spacing.interact_size = egui::vec2(48.0, 32.0);
+        style.spacing.button_padding = egui::vec2(10.0, 8.0);
+        style.spacing.slider_width = 150.0;
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style
+            .text_styles
+            .insert(egui::TextStyle::Body, egui::FontId::proportional(15.0));
+        style
+            .text_styles
+            .insert(egui::TextStyle::Button, egui::FontId::proportional(15.0));
+    });
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn layout(
+    mut contexts: EguiContexts,
+    mut top: playback::TopBar,
+    mut palette: palette::Palette,
+    mut properties: properties::Properties,
+    hint: Res<Hint>,
+    time: Res<Time<Real>>,
+    mut view: ResMut<CanvasView>,
+    mut rects: Local<Vec<egui::Rect>>,
+    mut focus: ResMut<UiFocus>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "panels-root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    rects.clear();
+    rects.push(
+        egui::Panel::top("playback")
+            .show(&mut root, |ui| top.show(ui))
+            .response
+            .rect,
+    );
+    rects.push(
+        egui::Panel::bottom("hint")
+            .exact_size(30.0)
+            .show(&mut root, |ui| {
+                ui.horizontal_centered(|ui| match hint.visible(time.elapsed_secs_f64()) {
+                    Some(text) => ui.strong(text),
+                    None => ui.weak("Tap the palette, then the canvas, to place an item. Drag empty space to pan, wheel or pinch to zoom."),
+                });
+            })
+            .response
+            .rect,
+    );
+    rects.push(
+        egui::Panel::left("palette")
+            .exact_size(190.0)
+            .show(&mut root, |ui| palette.show(ui))
+            .response
+            .rect,
+    );
+    rects.push(
+        egui::Panel::right("properties")
+            .default_size(300.0)
+            .min_size(240.0)
+            .show(&mut root, |ui| properties.show(ui))
+            .response
+            .rect,
+    );
+    let free = root.available_rect_before_wrap();
+    let screen = ctx.viewport_rect();
+    let insets = [
+        free.left() - screen.left(),
+        free.top() - screen.top(),
+        screen.right() - free.right(),
+        screen.bottom() - free.bottom(),
+    ];
+    if view.insets != insets {
+        view.insets = insets;
+    }
+    // Panels on the background layer are invisible to egui's own hover test: check them here.
+    focus.pointer = ctx
+        .pointer_latest_pos()
+        .is_some_and(|p| rects.iter().any(|r| r.contains(p)));
+    Ok(())
+}
+
+/// Windows and popups, text fields and drags in progress take the pointer and keyboard.
+fn read_focus(mut contexts: EguiContexts, mut focus: ResMut<UiFocus>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let over_window = ctx.pointer_latest_pos().is_some_and(|p| {
+        ctx.layer_id_at(p)
+            .is_some_and(|layer| layer.order != egui::Order::Background)
+    });
+    focus.pointer |= over_window || ctx.egui_is_using_pointer();
+    focus.keyboard = ctx.egui_wants_keyboard_input();
+    Ok(())
+}

@@ -1,0 +1,271 @@
+//! Scripted input for end-to-end tests and demos (`--script FILE.ron`): mouse presses, moves
+//! and releases, finger touches and key chords are written as the same Bevy input messages a
+//! real window produces, so they go through egui and the canvas gestures alike. Steps can
+//! also save screenshots and the circuit, and quit. One input step per frame.
+//!
+//! ```ron
+//! [Wait(30), Click(640, 400), Key("ctrl+z"), Screenshot("after.png"), Quit]
+//! ```
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::input::mouse::MouseButtonInput;
+use bevy::input::touch::{TouchInput, TouchPhase};
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, save_to_disk};
+use bevy::window::{CursorMoved, PrimaryWindow};
+use serde::Deserialize;
+
+use super::files::FileRequest;
+
+/// One scripted step. Coordinates are window pixels from the top left.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub enum Step {
+    /// Let frames pass.
+    Wait(u32),
+    /// Move the mouse there.
+    Move(f32, f32),
+    /// Press the left button where the mouse is.
+    Press,
+    /// Release the left button.
+    Release,
+    /// Move, press and release (three frames).
+    Click(f32, f32),
+    /// Press, move in `steps` frames, release.
+    Drag((f32, f32), (f32, f32), u32),
+    /// A finger: id, phase ("Started", "Moved", "Ended"), position.
+    Touch(u64, String, f32, f32),
+    /// Press and release a chord such as "ctrl+z" or "delete".
+    Key(String),
+    /// Save a screenshot of the window to this PNG and wait until it is written.
+    Screenshot(String),
+    /// Save the circuit to this path.
+    SaveAs(String),
+    /// Leave without asking (as a crash or a killed process would, the autosave stays).
+    Quit,
+}
+
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Script {
+    steps: VecDeque<Step>,
+    waiting_frames: u32,
+    /// A screenshot being written; the script waits for the file.
+    pending_shot: Option<PathBuf>,
+    keys_down: Vec<(KeyCode, Key)>,
+}
+
+impl Script {
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let steps: Vec<Step> = ron::from_str(text).map_err(|e| e.to_string())?;
+        for step in &steps {
+            if let Step::Key(chord) = step {
+                chord_keys(chord)?;
+            }
+        }
+        Ok(Self {
+            steps: steps.into(),
+            ..default()
+        })
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.steps.is_empty() && self.pending_shot.is_none()
+    }
+}
+
+/// The keys of a chord like "ctrl+shift+z".
+fn chord_keys(chord: &str) -> Result<Vec<(KeyCode, Key)>, String> {
+    chord
+        .split('+')
+        .map(|name| {
+            let name = name.trim().to_lowercase();
+            let character = |c: &str, code| Ok((code, Key::Character(c.into())));
+            match name.as_str() {
+                "ctrl" => Ok((KeyCode::ControlLeft, Key::Control)),
+                "shift" => Ok((KeyCode::ShiftLeft, Key::Shift)),
+                "delete" => Ok((KeyCode::Delete, Key::Delete)),
+                "escape" => Ok((KeyCode::Escape, Key::Escape)),
+                "space" => Ok((KeyCode::Space, Key::Space)),
+                "period" => character(".", KeyCode::Period),
+                "a" => character("a", KeyCode::KeyA),
+                "c" => character("c", KeyCode::KeyC),
+                "d" => character("d", KeyCode::KeyD),
+                "f" => character("f", KeyCode::KeyF),
+                "r" => character("r", KeyCode::KeyR),
+                "s" => character("s", KeyCode::KeyS),
+                "v" => character("v", KeyCode::KeyV),
+                "y" => character("y", KeyCode::KeyY),
+                "z" => character("z", KeyCode::KeyZ),
+                d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() => {
+                    let codes = [
+                        KeyCode::Digit0,
+                        KeyCode::Digit1,
+                        KeyCode::Digit2,
+                        KeyCode::Digit3,
+                        KeyCode::Digit4,
+                        KeyCode::Digit5,
+                        KeyCode::Digit6,
+                        KeyCode::Digit7,
+                        KeyCode::Digit8,
+                        KeyCode::Digit9,
+                    ];
+                    character(d, codes[(d.as_bytes()[0] - b'0') as usize])
+                }
+                other => Err(format!("unknown key \"{other}\" in \"{chord}\"")),
+            }
+        })
+        .collect()
+}
+
+pub fn plugin(app: &mut App) {
+    app.add_systems(PreUpdate, run_script.before(bevy::input::InputSystems));
+}
+
+#[derive(bevy::ecs::system::SystemParam)]
+struct Inputs<'w> {
+    cursor: MessageWriter<'w, CursorMoved>,
+    buttons: MessageWriter<'w, MouseButtonInput>,
+    keys: MessageWriter<'w, KeyboardInput>,
+    touches: MessageWriter<'w, TouchInput>,
+}
+
+fn run_script(
+    script: Option<ResMut<Script>>,
+    window: Query<Entity, With<PrimaryWindow>>,
+    mut inputs: Inputs,
+    mut commands: Commands,
+    mut files: MessageWriter<FileRequest>,
+    mut exit: MessageWriter<AppExit>,
+    mut mouse_at: Local<Vec2>,
+) {
+    let (Some(mut script), Ok(window)) = (script, window.single()) else {
+        return;
+    };
+    let key = |(code, key): (KeyCode, Key), state| KeyboardInput {
+        key_code: code,
+        text: match (&key, state) {
+            (Key::Character(c), ButtonState::Pressed) => Some(c.clone()),
+            _ => None,
+        },
+        logical_key: key,
+        state,
+        repeat: false,
+        window,
+    };
+    // Keys pressed last frame are released now.
+    for k in std::mem::take(&mut script.keys_down).into_iter().rev() {
+        inputs.keys.write(key(k, ButtonState::Released));
+    }
+    if let Some(shot) = &script.pending_shot {
+        if !shot.exists() {
+            return;
+        }
+        info!("script: screenshot {}", shot.display());
+        script.pending_shot = None;
+    }
+    if script.waiting_frames > 0 {
+        script.waiting_frames -= 1;
+        return;
+    }
+    let mouse_button = |state| MouseButtonInput {
+        button: MouseButton::Left,
+        state,
+        window,
+    };
+    let Some(step) = script.steps.pop_front() else {
+        return;
+    };
+    match step {
+        Step::Wait(frames) => script.waiting_frames = frames.saturating_sub(1),
+        Step::Move(x, y) => {
+            *mouse_at = Vec2::new(x, y);
+            inputs.cursor.write(CursorMoved {
+                window,
+                position: *mouse_at,
+                delta: None,
+            });
+        }
+        Step::Press => {
+            inputs.buttons.write(mouse_button(ButtonState::Pressed));
+        }
+        Step::Release => {
+            inputs.buttons.write(mouse_button(ButtonState::Released));
+        }
+        Step::Click(x, y) => {
+            for step in [Step::Release, Step::Press, Step::Move(x, y)] {
+                script.steps.push_front(step);
+            }
+        }
+        Step::Drag(from, to, frames) => {
+            let frames = frames.max(1);
+            script.steps.push_front(Step::Release);
+            for i in (1..=frames).rev() {
+                let t = i as f32 / frames as f32;
+                let p = Vec2::from(from).lerp(Vec2::from(to), t);
+                script.steps.push_front(Step::Move(p.x, p.y));
+            }
+            script.steps.push_front(Step::Press);
+            script.steps.push_front(Step::Move(from.0, from.1));
+        }
+        Step::Touch(id, phase, x, y) => {
+            let phase = match phase.as_str() {
+                "Started" => TouchPhase::Started,
+                "Moved" => TouchPhase::Moved,
+                _ => TouchPhase::Ended,
+            };
+            inputs.touches.write(TouchInput {
+                phase,
+                position: Vec2::new(x, y),
+                window,
+                force: None,
+                id,
+            });
+        }
+        Step::Key(chord) => {
+            let keys = chord_keys(&chord).unwrap_or_default();
+            for k in &keys {
+                inputs.keys.write(key(k.clone(), ButtonState::Pressed));
+            }
+            script.keys_down = keys;
+        }
+        Step::Screenshot(path) => {
+            let path = PathBuf::from(path);
+            let _ = std::fs::remove_file(&path);
+            commands
+                .spawn(Screenshot::primary_window())
+                .observe(save_to_disk(path.clone()));
+            script.pending_shot = Some(path);
+        }
+        Step::SaveAs(path) => {
+            files.write(FileRequest::SaveAs(PathBuf::from(path)));
+        }
+        Step::Quit => {
+            exit.write(AppExit::Success);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_parse_and_unknown_keys_are_refused() {
+        let s = Script::parse(
+            r#"[Wait(3), Click(10, 20), Key("ctrl+z"), Drag((0, 0), (5, 5), 4), Quit]"#,
+        )
+        .unwrap();
+        assert_eq!(s.steps.len(), 5);
+        let err = Script::parse(r#"[Key("hyper+q")]"#).unwrap_err();
+        assert!(err.contains("hyper"), "{err}");
+        assert!(Script::parse("[Jump]").is_err());
+    }
+}

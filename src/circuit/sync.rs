@@ -1,0 +1,492 @@
+//! Bringing a world in line with a circuit: spawns items that are new, updates the components
+//! of items that changed, despawns items and edges that are gone. Items are matched by stable
+//! id, so an edited item keeps its entity and with it its dynamic state (voltage, refractory
+//! clock, spikes in flight). Loading a file is the special case with no previous circuit.
+
+use std::collections::{HashMap, HashSet};
+
+use bevy::prelude::*;
+
+use super::load::SpawnedCircuit;
+use super::schema::*;
+use crate::sim;
+
+/// Added to an item whose look changed (kind, sign, label, text), so views rebuild its
+/// visuals. Views remove it once they have.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub struct Restyled;
+
+impl Circuit {
+    /// Spawns every item as entities. The circuit must have been validated.
+    pub fn spawn(&self, world: &mut World) -> SpawnedCircuit {
+        self.apply(world, None)
+    }
+
+    /// Makes the world show `self`, given that it shows `previous` (or nothing of this circuit
+    /// yet). Both circuits must have been validated.
+    pub fn apply(&self, world: &mut World, previous: Option<&Circuit>) -> SpawnedCircuit {
+        let empty = Circuit::empty("");
+        let previous = previous.unwrap_or(&empty);
+        let mut by_id: HashMap<String, Entity> = if std::ptr::eq(previous, &empty) {
+            HashMap::new()
+        } else {
+            world
+                .query::<(Entity, &sim::StableId)>()
+                .iter(world)
+                .map(|(e, id)| (id.0.clone(), e))
+                .collect()
+        };
+
+        // Edges are matched by the entities their ends had before any removal.
+        let old_by_id = by_id.clone();
+        // Items and synapses that are gone go first, with the edges that named them.
+        let wanted: HashSet<&str> = self.ids().collect();
+        for id in previous.ids() {
+            if !wanted.contains(id)
+                && let Some(e) = by_id.remove(id)
+            {
+                world.despawn(e);
+            }
+        }
+
+        for n in &self.neurons {
+            let old = previous.neurons.iter().find(|o| o.id == n.id);
+            let e = place(
+                world,
+                &mut by_id,
+                &n.id,
+                &n.label,
+                n.position,
+                old.map(|o| (&o.label, o.position)),
+            );
+            if old.is_none_or(|o| (o.inhibitory, &o.model) != (n.inhibitory, &n.model)) {
+                set_neuron(&mut world.entity_mut(e), n);
+                restyle(world, e, old.is_some());
+            }
+        }
+        for g in &self.generators {
+            let old = previous.generators.iter().find(|o| o.id == g.id);
+            let e = place(
+                world,
+                &mut by_id,
+                &g.id,
+                &g.label,
+                g.position,
+                old.map(|o| (&o.label, o.position)),
+            );
+            if old.is_none_or(|o| (o.inhibitory, &o.kind) != (g.inhibitory, &g.kind)) {
+                set_generator(&mut world.entity_mut(e), g);
+                restyle(world, e, old.is_some());
+            }
+        }
+        for s in &self.sensors {
+            let old = previous.sensors.iter().find(|o| o.id == s.id);
+            let e = place(
+                world,
+                &mut by_id,
+                &s.id,
+                &s.label,
+                s.position,
+                old.map(|o| (&o.label, o.position)),
+            );
+            if old.is_none_or(|o| o.repeat_hz != s.repeat_hz) {
+                world.entity_mut(e).insert(sim::TouchSensor {
+                    repeat_hz: s.repeat_hz,
+                });
+            }
+        }
+        for m in &self.meters {
+            let old = previous.meters.iter().find(|o| o.id == m.id);
+            let e = place(
+                world,
+                &mut by_id,
+                &m.id,
+                &m.label,
+                m.position,
+                old.map(|o| (&o.label, o.position)),
+            );
+            if old.is_none_or(|o| o.kind != m.kind) {
+                world.entity_mut(e).insert(sim::Meter { kind: m.kind });
+                restyle(world, e, old.is_some());
+            }
+        }
+        for n in &self.notes {
+            let old = previous.notes.iter().find(|o| o.id == n.id);
+            let e = place(
+                world,
+                &mut by_id,
+                &n.id,
+                "",
+                n.position,
+                old.map(|o| (&o.text, o.position)),
+            );
+            if old.is_none_or(|o| o.text != n.text) {
+                world.entity_mut(e).insert(sim::Note {
+                    text: n.text.clone(),
+                });
+                restyle(world, e, old.is_some());
+            }
+        }
+
+        self.apply_synapses(world, previous, &old_by_id, &mut by_id);
+        self.apply_pair_edges(world, previous, &old_by_id, &by_id);
+        SpawnedCircuit { by_id }
+    }
+
+    /// A circuit with nothing in it.
+    pub fn empty(name: &str) -> Circuit {
+        Circuit {
+            version: CIRCUIT_VERSION,
+            name: name.to_owned(),
+            description: String::new(),
+            neurons: Vec::new(),
+            generators: Vec::new(),
+            sensors: Vec::new(),
+            synapses: Vec::new(),
+            meters: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Every stable id: items, then synapses that have one.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.neurons
+            .iter()
+            .map(|n| n.id.as_str())
+            .chain(self.generators.iter().map(|g| g.id.as_str()))
+            .chain(self.sensors.iter().map(|s| s.id.as_str()))
+            .chain(self.meters.iter().map(|m| m.id.as_str()))
+            .chain(self.notes.iter().map(|n| n.id.as_str()))
+            .chain(
+                self.synapses
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .filter(|id| !id.is_empty()),
+            )
+    }
+
+    /// Synapses with an id are matched by it; those without (only in hand-written files) by
+    /// their place in the list among the synapses of the same pair.
+    fn apply_synapses(
+        &self,
+        world: &mut World,
+        previous: &Circuit,
+        old_by_id: &HashMap<String, Entity>,
+        by_id: &mut HashMap<String, Entity>,
+    ) {
+        let key = |list: &[SynapseItem], i: usize| -> String {
+            let s = &list[i];
+            if !s.id.is_empty() {
+                return s.id.clone();
+            }
+            let ordinal = list[..i]
+                .iter()
+                .filter(|o| o.id.is_empty() && (&o.from, &o.to) == (&s.from, &s.to))
+                .count();
+            format!("\u{0}{}\u{0}{}\u{0}{ordinal}", s.from, s.to)
+        };
+        let mut existing: HashMap<String, Entity> = HashMap::new();
+        if !previous.synapses.is_empty() {
+            let mut unnamed: HashMap<(Entity, Entity), Vec<Entity>> = HashMap::new();
+            let mut found: Vec<_> = world
+                .query_filtered::<(Entity, &sim::Synapse), Without<sim::StableId>>()
+                .iter(world)
+                .map(|(e, s)| (e, *s))
+                .collect();
+            found.sort_by_key(|(e, _)| e.index());
+            for (e, s) in found {
+                unnamed.entry((s.pre, s.post)).or_default().push(e);
+            }
+            for (i, s) in previous.synapses.iter().enumerate() {
+                let k = key(&previous.synapses, i);
+                let entity = if s.id.is_empty() {
+                    let pair = (old_by_id.get(&s.from), old_by_id.get(&s.to));
+                    let (Some(&pre), Some(&post)) = pair else {
+                        continue;
+                    };
+                    unnamed
+                        .get_mut(&(pre, post))
+                        .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
+                } else {
+                    old_by_id.get(&s.id).copied()
+                };
+                if let Some(e) = entity {
+                    existing.insert(k, e);
+                }
+            }
+        }
+        let wanted: HashSet<String> = (0..self.synapses.len())
+            .map(|i| key(&self.synapses, i))
+            .collect();
+        for (k, e) in &existing {
+            if !wanted.contains(k) && world.get_entity(*e).is_ok() {
+                world.despawn(*e);
+            }
+        }
+        for (i, s) in self.synapses.iter().enumerate() {
+            let k = key(&self.synapses, i);
+            let old = previous
+                .synapses
+                .iter()
+                .enumerate()
+                .find(|(j, _)| key(&previous.synapses, *j) == k)
+                .map(|(_, o)| o);
+            let (Some(&pre), Some(&post)) = (by_id.get(&s.from), by_id.get(&s.to)) else {
+                continue;
+            };
+            let components = (
+                sim::Synapse { pre, post },
+                sim::SynapseKinetics {
+                    weight_a: s.weight_na * 1e-9,
+                    tau_s: s.tau_ms * 1e-3,
+                    mode: s.mode,
+                },
+                sim::Delay {
+                    seconds: s.delay_ms * 1e-3,
+                },
+            );
+            match existing.get(&k).filter(|e| world.get_entity(**e).is_ok()) {
+                Some(&e) => {
+                    if old != Some(s) {
+                        world.entity_mut(e).insert(components);
+                    }
+                }
+                None => {
+                    let e = world.spawn(components).id();
+                    if !s.id.is_empty() {
+                        world.entity_mut(e).insert(sim::StableId(s.id.clone()));
+                        by_id.insert(s.id.clone(), e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Current edges (generator targets) and observations (meter targets): plain pairs with no
+    /// parameters, so they are only ever added or removed.
+    fn apply_pair_edges(
+        &self,
+        world: &mut World,
+        previous: &Circuit,
+        old_by_id: &HashMap<String, Entity>,
+        by_id: &HashMap<String, Entity>,
+    ) {
+        // In list order, so entities are spawned (and saved back) in the file's order.
+        let currents = |c: &Circuit, ids: &HashMap<String, Entity>| -> Vec<(Entity, Entity)> {
+            c.generators
+                .iter()
+                .flat_map(|g| g.targets.iter().map(move |t| (&g.id, t)))
+                .filter_map(|(g, t)| Some((*ids.get(g)?, *ids.get(t)?)))
+                .collect()
+        };
+        let observations = |c: &Circuit, ids: &HashMap<String, Entity>| -> Vec<(Entity, Entity)> {
+            c.meters
+                .iter()
+                .flat_map(|m| m.observes.iter().map(move |t| (&m.id, t)))
+                .filter_map(|(m, t)| Some((*ids.get(m)?, *ids.get(t)?)))
+                .collect()
+        };
+        let (want_current, had_current) = (currents(self, by_id), currents(previous, old_by_id));
+        let (want_observe, had_observe) =
+            (observations(self, by_id), observations(previous, old_by_id));
+        let entity = |id: &String| by_id.get(id).copied();
+
+        if want_current != had_current {
+            let stale: Vec<Entity> = world
+                .query::<(Entity, &sim::CurrentEdge)>()
+                .iter(world)
+                .filter(|(_, c)| {
+                    let pair = (c.source, c.target);
+                    had_current.contains(&pair) && !want_current.contains(&pair)
+                })
+                .map(|(e, _)| e)
+                .collect();
+            for e in stale {
+                world.despawn(e);
+            }
+            for &(source, target) in want_current.iter().filter(|p| !had_current.contains(p)) {
+                world.spawn(sim::CurrentEdge { source, target });
+            }
+        }
+        if want_observe != had_observe {
+            let stale: Vec<Entity> = world
+                .query::<(Entity, &sim::Observes)>()
+                .iter(world)
+                .filter(|(_, o)| {
+                    let pair = (o.meter, o.target);
+                    had_observe.contains(&pair) && !want_observe.contains(&pair)
+                })
+                .map(|(e, _)| e)
+                .collect();
+            for e in stale {
+                world.despawn(e);
+            }
+            for &(meter, target) in want_observe.iter().filter(|p| !had_observe.contains(p)) {
+                world.spawn(sim::Observes { meter, target });
+            }
+        }
+        // Voltmeters need the voltages of what they observe recorded.
+        for m in self
+            .meters
+            .iter()
+            .filter(|m| m.kind == sim::MeterKind::Voltmeter)
+        {
+            for t in m.observes.iter().filter_map(entity) {
+                if let Ok(mut e) = world.get_entity_mut(t) {
+                    e.insert(sim::RecordVoltage);
+                }
+            }
+        }
+    }
+}
+
+/// Finds or spawns the entity of an item and sets its id, label and position if they are new
+/// or changed. `old` is the item's previous label and position.
+fn place(
+    world: &mut World,
+    by_id: &mut HashMap<String, Entity>,
+    id: &str,
+    label: &str,
+    position: (f32, f32),
+    old: Option<(&String, (f32, f32))>,
+) -> Entity {
+    let pos = sim::Position(Vec2::new(position.0, position.1));
+    match by_id
+        .get(id)
+        .copied()
+        .filter(|e| world.get_entity(*e).is_ok())
+    {
+        Some(e) => {
+            let mut entity = world.entity_mut(e);
+            if old.is_none_or(|(_, p)| p != position) {
+                entity.insert(pos);
+            }
+            if old.is_none_or(|(l, _)| l != label) {
+                entity.insert((sim::Label(label.to_owned()), Restyled));
+            }
+            e
+        }
+        None => {
+            let e = world
+                .spawn((
+                    sim::StableId(id.to_owned()),
+                    sim::Label(label.to_owned()),
+                    pos,
+                ))
+                .id();
+            by_id.insert(id.to_owned(), e);
+            e
+        }
+    }
+}
+
+/// Marks an existing item whose look changed.
+fn restyle(world: &mut World, e: Entity, existed: bool) {
+    if existed {
+        world.entity_mut(e).insert(Restyled);
+    }
+}
+
+/// Gives an entity exactly the components of a neuron item, keeping its dynamic state.
+fn set_neuron(e: &mut EntityWorldMut, n: &NeuronItem) {
+    match &n.model {
+        NeuronModel::Lif(m) => {
+            let params = sim::LifParams {
+                capacitance_f: m.capacitance_nf * 1e-9,
+                resistance_ohm: m.resistance_mohm * 1e6,
+                resting_v: m.resting_mv * 1e-3,
+                threshold_v: m.threshold_mv * 1e-3,
+                reset_v: m.reset_mv * 1e-3,
+            };
+            e.remove::<(sim::HhParams, sim::HhGates)>();
+            e.insert((
+                params,
+                sim::Refractory {
+                    period_s: m.refractory_ms * 1e-3,
+                },
+            ));
+            e.insert_if_new(sim::Membrane { v: params.reset_v });
+            match &m.adaptation {
+                Some(a) => {
+                    let conductance_s = e.get::<sim::Adaptation>().map_or(0.0, |o| o.conductance_s);
+                    e.insert(sim::Adaptation {
+                        increment_s: a.increment_ns * 1e-9,
+                        tau_s: a.tau_ms * 1e-3,
+                        conductance_s,
+                    });
+                }
+                None => {
+                    e.remove::<sim::Adaptation>();
+                }
+            }
+            match &m.burst {
+                Some(b) => {
+                    let current_a = e.get::<sim::BurstCurrent>().map_or(0.0, |o| o.current_a);
+                    e.insert(sim::BurstCurrent {
+                        peak_a: b.peak_na * 1e-9,
+                        ramp_a_per_s: b.ramp_na_per_s * 1e-9,
+                        current_a,
+                    });
+                }
+                None => {
+                    e.remove::<sim::BurstCurrent>();
+                }
+            }
+        }
+        NeuronModel::HodgkinHuxley(m) => {
+            e.remove::<(
+                sim::LifParams,
+                sim::Refractory,
+                sim::Adaptation,
+                sim::BurstCurrent,
+            )>();
+            e.insert(sim::HhParams {
+                area_cm2: m.area_cm2,
+            });
+        }
+    }
+    set_inhibitory(e, n.inhibitory);
+}
+
+/// Gives an entity exactly the components of a generator item.
+fn set_generator(e: &mut EntityWorldMut, g: &GeneratorItem) {
+    e.remove::<(
+        sim::DcSource,
+        sim::AcSource,
+        sim::RegularSpikes,
+        sim::PoissonSpikes,
+    )>();
+    match g.kind {
+        GeneratorKind::Dc { current_na } => {
+            e.insert(sim::DcSource {
+                current_a: current_na * 1e-9,
+            });
+        }
+        GeneratorKind::Ac {
+            amplitude_na,
+            frequency_hz,
+            phase_deg,
+        } => {
+            e.insert(sim::AcSource {
+                amplitude_a: amplitude_na * 1e-9,
+                frequency_hz,
+                phase_rad: phase_deg.to_radians(),
+            });
+        }
+        GeneratorKind::Regular { rate_hz } => {
+            e.insert(sim::RegularSpikes { rate_hz });
+        }
+        GeneratorKind::Poisson { rate_hz } => {
+            e.insert(sim::PoissonSpikes { rate_hz });
+        }
+    }
+    set_inhibitory(e, g.inhibitory);
+}
+
+fn set_inhibitory(e: &mut EntityWorldMut, inhibitory: bool) {
+    if inhibitory {
+        e.insert(sim::Inhibitory);
+    } else {
+        e.remove::<sim::Inhibitory>();
+    }
+}

@@ -1,0 +1,254 @@
+//! The document being edited: the circuit as the student sees it, where it lives on disk,
+//! whether it has unsaved changes, and the undo/redo history. Every edit goes through
+//! [`Document::edit`], which validates the result (a refused edit leaves nothing behind) and
+//! records one undo step per edit, or per gesture for continuous edits (a drag, a slider).
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+
+use crate::circuit::{Circuit, CircuitError};
+
+/// Most undo steps kept; older ones are dropped.
+pub const UNDO_LIMIT: usize = 200;
+
+/// Why an edit did not happen. The message is for the student.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EditError {
+    /// The edit makes no sense (wiring into a generator, say); the hint says why.
+    #[error("{0}")]
+    Refused(String),
+    /// The edit would make the circuit invalid (a reset above the threshold, say).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<CircuitError> for EditError {
+    fn from(e: CircuitError) -> Self {
+        match e {
+            CircuitError::Invalid {
+                item,
+                field,
+                reason,
+                ..
+            } => EditError::Invalid(format!("{item}: {field}: {reason}")),
+            other => EditError::Invalid(other.to_string()),
+        }
+    }
+}
+
+/// How edits group into undo steps: each `Step` is its own; consecutive edits with the same
+/// `Gesture` key make one step until [`Document::end_gesture`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditKey {
+    Step,
+    Gesture(String),
+}
+
+impl EditKey {
+    pub fn gesture(name: impl Into<String>) -> Self {
+        Self::Gesture(name.into())
+    }
+}
+
+#[derive(Resource, Debug, Clone)]
+pub struct Document {
+    circuit: Circuit,
+    /// The file it was opened from or last saved to.
+    pub path: Option<PathBuf>,
+    undo: Vec<Circuit>,
+    redo: Vec<Circuit>,
+    gesture: Option<String>,
+    /// Counts replacements (New, Open): a new generation is a different document.
+    generation: u64,
+    /// Counts changes; views compare it with what they last showed.
+    revision: u64,
+    saved_revision: u64,
+}
+
+impl Default for Document {
+    fn default() -> Self {
+        Self::new(Circuit::empty("Untitled"), None)
+    }
+}
+
+impl Document {
+    pub fn new(mut circuit: Circuit, path: Option<PathBuf>) -> Self {
+        circuit.name_unnamed_synapses();
+        Self {
+            circuit,
+            path,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            gesture: None,
+            generation: 0,
+            revision: 0,
+            saved_revision: 0,
+        }
+    }
+
+    /// Replaces the whole document (New, Open): history starts afresh.
+    pub fn replace(&mut self, circuit: Circuit, path: Option<PathBuf>) {
+        let generation = self.generation + 1;
+        *self = Self::new(circuit, path);
+        self.generation = generation;
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn circuit(&self) -> &Circuit {
+        &self.circuit
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Whether there are changes since the last open or save.
+    pub fn is_dirty(&self) -> bool {
+        self.revision != self.saved_revision
+    }
+
+    /// Marks unsaved work (a restored autosave).
+    pub fn mark_dirty(&mut self) {
+        self.saved_revision = u64::MAX;
+    }
+
+    pub fn mark_saved(&mut self, path: PathBuf) {
+        self.path = Some(path);
+        self.saved_revision = self.revision;
+    }
+
+    /// The name for title bars: the circuit's name, or its file's, or "Untitled".
+    pub fn title(&self) -> String {
+        if !self.circuit.name.is_empty() {
+            return self.circuit.name.clone();
+        }
+        self.path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map_or("Untitled".into(), |n| n.to_string_lossy().into_owned())
+    }
+
+    /// Applies `change` to a copy of the circuit; keeps it only if it succeeds and the result
+    /// is valid. Returns what `change` returned.
+    pub fn edit<R>(
+        &mut self,
+        key: EditKey,
+        change: impl FnOnce(&mut Circuit) -> Result<R, EditError>,
+    ) -> Result<R, EditError> {
+        let mut next = self.circuit.clone();
+        let out = change(&mut next)?;
+        if next == self.circuit {
+            return Ok(out);
+        }
+        next.validate("", "")?;
+        let continues = match &key {
+            EditKey::Gesture(name) => self.gesture.as_ref() == Some(name),
+            EditKey::Step => false,
+        };
+        if !continues {
+            self.undo.push(std::mem::replace(&mut self.circuit, next));
+            if self.undo.len() > UNDO_LIMIT {
+                self.undo.remove(0);
+            }
+        } else {
+            self.circuit = next;
+        }
+        self.gesture = match key {
+            EditKey::Gesture(name) => Some(name),
+            EditKey::Step => None,
+        };
+        self.redo.clear();
+        self.revision += 1;
+        Ok(out)
+    }
+
+    /// Ends a continuous edit: the next edit starts a new undo step.
+    pub fn end_gesture(&mut self) {
+        self.gesture = None;
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Steps back one edit; false when there is none.
+    pub fn undo(&mut self) -> bool {
+        let Some(previous) = self.undo.pop() else {
+            return false;
+        };
+        self.redo
+            .push(std::mem::replace(&mut self.circuit, previous));
+        self.gesture = None;
+        self.revision += 1;
+        true
+    }
+
+    /// Redoes the last undone edit; false when there is none.
+    pub fn redo(&mut self) -> bool {
+        let Some(next) = self.redo.pop() else {
+            return false;
+        };
+        self.undo.push(std::mem::replace(&mut self.circuit, next));
+        self.gesture = None;
+        self.revision += 1;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::editor::ItemKind;
+
+    #[test]
+    fn each_step_undoes_and_redoes_and_a_gesture_is_one_step() {
+        let mut doc = Document::default();
+        let a = doc
+            .edit(EditKey::Step, |c| Ok(c.add_item(ItemKind::Lif, Vec2::ZERO)))
+            .unwrap();
+        for i in 1..=10 {
+            doc.edit(EditKey::gesture("move"), |c| {
+                c.move_items(std::slice::from_ref(&a), Vec2::new(1.0, 0.0));
+                Ok(i)
+            })
+            .unwrap();
+        }
+        doc.end_gesture();
+        assert_eq!(doc.circuit().neurons[0].position, (10.0, 0.0));
+        assert!(doc.undo(), "undo the whole drag");
+        assert_eq!(doc.circuit().neurons[0].position, (0.0, 0.0));
+        assert!(doc.undo(), "undo the creation");
+        assert!(doc.circuit().neurons.is_empty());
+        assert!(!doc.undo());
+        assert!(doc.redo() && doc.redo());
+        assert_eq!(doc.circuit().neurons[0].position, (10.0, 0.0));
+        assert!(!doc.redo());
+        assert!(doc.is_dirty());
+    }
+
+    #[test]
+    fn an_invalid_edit_is_refused_and_leaves_nothing() {
+        let mut doc = Document::default();
+        let n = doc
+            .edit(EditKey::Step, |c| Ok(c.add_item(ItemKind::Lif, Vec2::ZERO)))
+            .unwrap();
+        let before = doc.clone();
+        let err = doc
+            .edit(EditKey::Step, |c| {
+                c.set_param(&n, "reset_mV", -40.0);
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("reset"), "{err}");
+        assert_eq!(doc.circuit(), before.circuit());
+        assert_eq!(doc.revision(), before.revision());
+    }
+}

@@ -1,0 +1,332 @@
+//! The editable parameters of every item, for the properties panel: name, unit, slider range
+//! and hard limits, read and written by key. Keys are the file's field names
+//! (`threshold_mV`), so what a student sees matches what a teacher reads in the file.
+
+use std::ops::RangeInclusive;
+
+use crate::circuit::*;
+use crate::sim::{MAX_DELAY_S, MAX_RATE_HZ};
+
+/// One number of an item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub unit: &'static str,
+    pub value: f64,
+    /// The slider's span; typed values may go beyond it up to `limits`.
+    pub slider: RangeInclusive<f64>,
+    pub limits: RangeInclusive<f64>,
+}
+
+/// A parameter's description, with how to read and write it on an item of type `T`.
+struct Spec<T> {
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    slider: (f64, f64),
+    limits: (f64, f64),
+    get: fn(&T) -> Option<f64>,
+    set: fn(&mut T, f64),
+}
+
+impl<T> Spec<T> {
+    fn read(&self, item: &T) -> Option<Param> {
+        Some(Param {
+            key: self.key,
+            label: self.label,
+            unit: self.unit,
+            value: (self.get)(item)?,
+            slider: self.slider.0..=self.slider.1,
+            limits: self.limits.0..=self.limits.1,
+        })
+    }
+}
+
+/// Shorthand for the tables below.
+macro_rules! spec {
+    ($key:literal, $label:literal, $unit:literal, $slider:expr, $limits:expr, $get:expr, $set:expr) => {
+        Spec {
+            key: $key,
+            label: $label,
+            unit: $unit,
+            slider: $slider,
+            limits: $limits,
+            get: $get,
+            set: $set,
+        }
+    };
+}
+
+fn lif(n: &NeuronItem) -> Option<&LifModel> {
+    match &n.model {
+        NeuronModel::Lif(m) => Some(m),
+        NeuronModel::HodgkinHuxley(_) => None,
+    }
+}
+
+fn lif_mut(n: &mut NeuronItem) -> Option<&mut LifModel> {
+    match &mut n.model {
+        NeuronModel::Lif(m) => Some(m),
+        NeuronModel::HodgkinHuxley(_) => None,
+    }
+}
+
+const BIG: f64 = 1e6;
+
+#[rustfmt::skip]
+const NEURON: &[Spec<NeuronItem>] = &[
+    spec!("threshold_mV", "Threshold", "mV", (-80.0, 0.0), (-200.0, 100.0),
+        |n| lif(n).map(|m| m.threshold_mv), |n, v| if let Some(m) = lif_mut(n) { m.threshold_mv = v }),
+    spec!("reset_mV", "Reset potential", "mV", (-100.0, -40.0), (-200.0, 100.0),
+        |n| lif(n).map(|m| m.reset_mv), |n, v| if let Some(m) = lif_mut(n) { m.reset_mv = v }),
+    spec!("resting_mV", "Resting potential", "mV", (-100.0, 0.0), (-200.0, 100.0),
+        |n| lif(n).map(|m| m.resting_mv), |n, v| if let Some(m) = lif_mut(n) { m.resting_mv = v }),
+    spec!("capacitance_nF", "Capacitance", "nF", (0.01, 2.0), (1e-4, 1e3),
+        |n| lif(n).map(|m| m.capacitance_nf), |n, v| if let Some(m) = lif_mut(n) { m.capacitance_nf = v }),
+    spec!("resistance_MOhm", "Resistance", "MΩ", (1.0, 1000.0), (1e-3, BIG),
+        |n| lif(n).map(|m| m.resistance_mohm), |n, v| if let Some(m) = lif_mut(n) { m.resistance_mohm = v }),
+    spec!("refractory_ms", "Refractory period", "ms", (0.0, 20.0), (0.0, 1000.0),
+        |n| lif(n).map(|m| m.refractory_ms), |n, v| if let Some(m) = lif_mut(n) { m.refractory_ms = v }),
+    spec!("adaptation.increment_nS", "Adaptation step", "nS", (0.0, 100.0), (0.0, BIG),
+        |n| lif(n)?.adaptation.as_ref().map(|a| a.increment_ns),
+        |n, v| if let Some(a) = lif_mut(n).and_then(|m| m.adaptation.as_mut()) { a.increment_ns = v }),
+    spec!("adaptation.tau_ms", "Adaptation time constant", "ms", (10.0, 2000.0), (0.1, BIG),
+        |n| lif(n)?.adaptation.as_ref().map(|a| a.tau_ms),
+        |n, v| if let Some(a) = lif_mut(n).and_then(|m| m.adaptation.as_mut()) { a.tau_ms = v }),
+    spec!("burst.peak_nA", "Burst current peak", "nA", (0.0, 5.0), (0.0, 1e3),
+        |n| lif(n)?.burst.as_ref().map(|b| b.peak_na),
+        |n, v| if let Some(b) = lif_mut(n).and_then(|m| m.burst.as_mut()) { b.peak_na = v }),
+    spec!("burst.ramp_nA_per_s", "Burst current decay", "nA/s", (0.1, 50.0), (1e-3, BIG),
+        |n| lif(n)?.burst.as_ref().map(|b| b.ramp_na_per_s),
+        |n, v| if let Some(b) = lif_mut(n).and_then(|m| m.burst.as_mut()) { b.ramp_na_per_s = v }),
+    spec!("area_cm2", "Membrane area", "cm²", (1e-5, 1e-3), (1e-8, 1.0),
+        |n| match &n.model { NeuronModel::HodgkinHuxley(h) => Some(h.area_cm2), _ => None },
+        |n, v| if let NeuronModel::HodgkinHuxley(h) = &mut n.model { h.area_cm2 = v }),
+];
+
+#[rustfmt::skip]
+const GENERATOR: &[Spec<GeneratorItem>] = &[
+    spec!("current_nA", "Current", "nA", (-5.0, 5.0), (-1e3, 1e3),
+        |g| match g.kind { GeneratorKind::Dc { current_na } => Some(current_na), _ => None },
+        |g, v| if let GeneratorKind::Dc { current_na } = &mut g.kind { *current_na = v }),
+    spec!("amplitude_nA", "Amplitude", "nA", (0.0, 5.0), (-1e3, 1e3),
+        |g| match g.kind { GeneratorKind::Ac { amplitude_na, .. } => Some(amplitude_na), _ => None },
+        |g, v| if let GeneratorKind::Ac { amplitude_na, .. } = &mut g.kind { *amplitude_na = v }),
+    spec!("frequency_Hz", "Frequency", "Hz", (0.1, 100.0), (0.0, 5000.0),
+        |g| match g.kind { GeneratorKind::Ac { frequency_hz, .. } => Some(frequency_hz), _ => None },
+        |g, v| if let GeneratorKind::Ac { frequency_hz, .. } = &mut g.kind { *frequency_hz = v }),
+    spec!("phase_deg", "Phase", "°", (0.0, 360.0), (-360.0, 360.0),
+        |g| match g.kind { GeneratorKind::Ac { phase_deg, .. } => Some(phase_deg), _ => None },
+        |g, v| if let GeneratorKind::Ac { phase_deg, .. } = &mut g.kind { *phase_deg = v }),
+    spec!("rate_Hz", "Rate", "Hz", (0.0, 200.0), (0.0, MAX_RATE_HZ),
+        |g| match g.kind {
+            GeneratorKind::Regular { rate_hz } | GeneratorKind::Poisson { rate_hz } => Some(rate_hz),
+            _ => None,
+        },
+        |g, v| match &mut g.kind {
+            GeneratorKind::Regular { rate_hz } | GeneratorKind::Poisson { rate_hz } => *rate_hz = v,
+            _ => {}
+        }),
+];
+
+#[rustfmt::skip]
+const SENSOR: &[Spec<SensorItem>] = &[spec!(
+    "repeat_Hz", "Repeat while held", "Hz", (0.0, 50.0), (0.0, MAX_RATE_HZ),
+    |s| Some(s.repeat_hz), |s, v| s.repeat_hz = v
+)];
+
+#[rustfmt::skip]
+const SYNAPSE: &[Spec<SynapseItem>] = &[
+    spec!("weight_nA", "Weight", "nA", (0.0, 20.0), (0.0, 1e3),
+        |s| Some(s.weight_na), |s, v| s.weight_na = v),
+    spec!("tau_ms", "Time constant", "ms", (0.1, 50.0), (1e-3, 1e4),
+        |s| Some(s.tau_ms), |s, v| s.tau_ms = v),
+    spec!("delay_ms", "Delay", "ms", (0.0, MAX_DELAY_S * 1e3), (0.0, MAX_DELAY_S * 1e3),
+        |s| Some(s.delay_ms), |s, v| s.delay_ms = v),
+];
+
+fn read_all<T>(specs: &[Spec<T>], item: &T) -> Vec<Param> {
+    specs.iter().filter_map(|s| s.read(item)).collect()
+}
+
+/// Writes `value`, clamped to the parameter's limits, if the item has that parameter.
+fn write<T>(specs: &[Spec<T>], item: &mut T, key: &str, value: f64) -> bool {
+    let Some(spec) = specs.iter().find(|s| s.key == key) else {
+        return false;
+    };
+    if (spec.get)(item).is_none() || !value.is_finite() {
+        return false;
+    }
+    (spec.set)(item, value.clamp(spec.limits.0, spec.limits.1));
+    true
+}
+
+impl Circuit {
+    /// The numbers of the item (or synapse) with this id.
+    pub fn params(&self, id: &str) -> Vec<Param> {
+        if let Some(n) = self.neurons.iter().find(|n| n.id == id) {
+            read_all(NEURON, n)
+        } else if let Some(g) = self.generators.iter().find(|g| g.id == id) {
+            read_all(GENERATOR, g)
+        } else if let Some(s) = self.sensors.iter().find(|s| s.id == id) {
+            read_all(SENSOR, s)
+        } else if let Some(s) = self.synapses.iter().find(|s| s.id == id) {
+            read_all(SYNAPSE, s)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Sets a number of an item, clamped to its limits; false if the item has no such number.
+    pub fn set_param(&mut self, id: &str, key: &str, value: f64) -> bool {
+        if let Some(n) = self.neurons.iter_mut().find(|n| n.id == id) {
+            write(NEURON, n, key, value)
+        } else if let Some(g) = self.generators.iter_mut().find(|g| g.id == id) {
+            write(GENERATOR, g, key, value)
+        } else if let Some(s) = self.sensors.iter_mut().find(|s| s.id == id) {
+            write(SENSOR, s, key, value)
+        } else if let Some(s) = self.synapses.iter_mut().find(|s| s.id == id) {
+            write(SYNAPSE, s, key, value)
+        } else {
+            false
+        }
+    }
+
+    /// The label of an item (notes have their text instead).
+    pub fn label(&self, id: &str) -> Option<&str> {
+        let l = self
+            .neurons
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| &n.label)
+            .or_else(|| {
+                self.generators
+                    .iter()
+                    .find(|g| g.id == id)
+                    .map(|g| &g.label)
+            })
+            .or_else(|| self.sensors.iter().find(|s| s.id == id).map(|s| &s.label))
+            .or_else(|| self.meters.iter().find(|m| m.id == id).map(|m| &m.label))?;
+        Some(l)
+    }
+
+    pub fn set_label(&mut self, id: &str, label: &str) {
+        let slot = self
+            .neurons
+            .iter_mut()
+            .find(|n| n.id == id)
+            .map(|n| &mut n.label)
+            .or_else(|| {
+                self.generators
+                    .iter_mut()
+                    .find(|g| g.id == id)
+                    .map(|g| &mut g.label)
+            })
+            .or_else(|| {
+                self.sensors
+                    .iter_mut()
+                    .find(|s| s.id == id)
+                    .map(|s| &mut s.label)
+            })
+            .or_else(|| {
+                self.meters
+                    .iter_mut()
+                    .find(|m| m.id == id)
+                    .map(|m| &mut m.label)
+            });
+        if let Some(slot) = slot {
+            label.clone_into(slot);
+        }
+    }
+
+    /// Whether the item's spikes inhibit (neurons and spike generators).
+    pub fn inhibitory(&self, id: &str) -> Option<bool> {
+        self.neurons
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.inhibitory)
+            .or_else(|| {
+                self.generators
+                    .iter()
+                    .find(|g| g.id == id && !g.kind.is_current())
+                    .map(|g| g.inhibitory)
+            })
+    }
+
+    pub fn set_inhibitory(&mut self, id: &str, inhibitory: bool) {
+        for n in self.neurons.iter_mut().filter(|n| n.id == id) {
+            n.inhibitory = inhibitory;
+        }
+        for g in self
+            .generators
+            .iter_mut()
+            .filter(|g| g.id == id && !g.kind.is_current())
+        {
+            g.inhibitory = inhibitory;
+        }
+    }
+
+    /// Switches spike-rate adaptation or the burst current of a LIF neuron on or off.
+    pub fn set_lif_extras(&mut self, id: &str, adaptation: bool, burst: bool) {
+        if let Some(m) = self
+            .neurons
+            .iter_mut()
+            .find(|n| n.id == id)
+            .and_then(lif_mut)
+        {
+            if adaptation != m.adaptation.is_some() {
+                m.adaptation = adaptation.then(AdaptationModel::default);
+            }
+            if burst != m.burst.is_some() {
+                m.burst = burst.then(BurstModel::default);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::editor::ItemKind;
+    use bevy::math::Vec2;
+
+    #[test]
+    fn every_item_kind_lists_its_numbers_with_units() {
+        let mut c = Circuit::empty("t");
+        for kind in ItemKind::ALL {
+            let id = c.add_item(kind, Vec2::ZERO);
+            for p in c.params(&id) {
+                assert!(!p.unit.is_empty(), "{}: {} has no unit", kind.name(), p.key);
+                assert!(
+                    p.limits.contains(&p.value),
+                    "{}: {} default out of limits",
+                    kind.name(),
+                    p.key
+                );
+            }
+        }
+        let lif = &c.neurons[0].id.clone();
+        assert_eq!(c.params(lif).len(), 6);
+        let adaptive = &c.neurons[2].id.clone();
+        assert_eq!(c.params(adaptive).len(), 8);
+    }
+
+    #[test]
+    fn set_param_writes_clamped_values_and_ignores_unknown_keys() {
+        let mut c = Circuit::empty("t");
+        let n = c.add_item(ItemKind::Lif, Vec2::ZERO);
+        assert!(c.set_param(&n, "threshold_mV", -50.0));
+        assert!(c.set_param(&n, "refractory_ms", -5.0));
+        let p = c.params(&n);
+        let get = |k: &str| p.iter().find(|p| p.key == k).unwrap().value;
+        assert_eq!(get("threshold_mV"), -50.0);
+        assert_eq!(get("refractory_ms"), 0.0, "clamped to the lower limit");
+        assert!(!c.set_param(&n, "rate_Hz", 3.0));
+        assert!(
+            !c.set_param(&n, "adaptation.tau_ms", 3.0),
+            "no adaptation here"
+        );
+        assert!(!c.set_param(&n, "threshold_mV", f64::NAN));
+    }
+}

@@ -1,0 +1,383 @@
+//! Headless interaction tests of the sandbox: synthetic mouse, touch and keyboard input goes
+//! through Bevy's input plugin into the canvas gestures (no window, no GPU), and the tests
+//! check the document, the simulated world and the view that result.
+#![cfg(feature = "gui")]
+
+use bevy::input::ButtonState;
+use bevy::input::InputPlugin;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::input::mouse::MouseButtonInput;
+use bevy::input::touch::{TouchInput, TouchPhase};
+use bevy::prelude::*;
+use bevy::time::TimeUpdateStrategy;
+use bevy::window::{CursorMoved, ExitCondition, WindowPlugin};
+use spikeworks::app::interaction::{HANDLE_OFFSET, Hint, Selection, Tool};
+use spikeworks::app::view::CanvasView;
+use spikeworks::circuit::{Circuit, GeneratorKind};
+use spikeworks::editor::{Document, EditKey, ItemKind, Shown};
+use spikeworks::sim::{self, Recorder, SimClock};
+
+struct Sandbox {
+    app: App,
+    window: Entity,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        let mut app = App::new();
+        app.add_plugins((
+            MinimalPlugins,
+            InputPlugin,
+            WindowPlugin {
+                primary_window: None,
+                exit_condition: ExitCondition::DontExit,
+                close_when_requested: false,
+                ..default()
+            },
+            spikeworks::SimPlugins,
+            spikeworks::app::interaction_plugins,
+        ));
+        // A tenth of a second of wall time per frame, so long presses can be timed.
+        app.insert_resource(TimeUpdateStrategy::ManualDuration(
+            std::time::Duration::from_millis(100),
+        ));
+        app.insert_resource(Recorder::full_history());
+        app.finish();
+        app.cleanup();
+        let window = app.world_mut().spawn_empty().id();
+        // The screen centre (640, 400) shows canvas (0, 0) at 1:1.
+        app.world_mut().insert_resource(CanvasView::default());
+        app.update();
+        app.world_mut().resource_mut::<SimClock>().set_paused(true);
+        Self { app, window }
+    }
+
+    fn world(&mut self) -> &mut World {
+        self.app.world_mut()
+    }
+
+    fn doc(&self) -> &Circuit {
+        self.app.world().resource::<Document>().circuit()
+    }
+
+    fn frame(&mut self) {
+        self.app.update();
+    }
+
+    fn touch(&mut self, id: u64, phase: TouchPhase, x: f32, y: f32) {
+        let window = self.window;
+        self.world().write_message(TouchInput {
+            phase,
+            position: Vec2::new(x, y),
+            window,
+            force: None,
+            id,
+        });
+        self.frame();
+    }
+
+    fn tap(&mut self, x: f32, y: f32) {
+        self.touch(1, TouchPhase::Started, x, y);
+        self.touch(1, TouchPhase::Ended, x, y);
+    }
+
+    fn mouse_to(&mut self, x: f32, y: f32) {
+        let window = self.window;
+        self.world().write_message(CursorMoved {
+            window,
+            position: Vec2::new(x, y),
+            delta: None,
+        });
+        self.frame();
+    }
+
+    fn mouse_button(&mut self, state: ButtonState) {
+        let window = self.window;
+        self.world().write_message(MouseButtonInput {
+            button: MouseButton::Left,
+            state,
+            window,
+        });
+        self.frame();
+    }
+
+    fn mouse_drag(&mut self, from: Vec2, to: Vec2) {
+        self.mouse_to(from.x, from.y);
+        self.mouse_button(ButtonState::Pressed);
+        for i in 1..=5 {
+            let p = from.lerp(to, i as f32 / 5.0);
+            self.mouse_to(p.x, p.y);
+        }
+        self.mouse_button(ButtonState::Released);
+    }
+
+    fn chord(&mut self, keys: &[(KeyCode, Key)]) {
+        let window = self.window;
+        for state in [ButtonState::Pressed, ButtonState::Released] {
+            for (code, key) in keys {
+                self.world().write_message(KeyboardInput {
+                    key_code: *code,
+                    logical_key: key.clone(),
+                    state,
+                    text: None,
+                    repeat: false,
+                    window,
+                });
+            }
+            self.frame();
+        }
+    }
+
+    fn ctrl(&mut self, code: KeyCode, c: &str) {
+        self.chord(&[
+            (KeyCode::ControlLeft, Key::Control),
+            (code, Key::Character(c.into())),
+        ]);
+    }
+
+    fn place(&mut self, kind: ItemKind, x: f32, y: f32) -> String {
+        *self.world().resource_mut::<Tool>() = Tool::Place(kind);
+        self.tap(x, y);
+        self.selection().ids[0].clone()
+    }
+
+    fn selection(&self) -> Selection {
+        self.app.world().resource::<Selection>().clone()
+    }
+
+    fn hint(&self) -> String {
+        self.app.world().resource::<Hint>().text.clone()
+    }
+
+    fn entity(&self, id: &str) -> Entity {
+        self.app.world().resource::<Shown>().entity(id).unwrap()
+    }
+
+    fn spikes_of(&self, id: &str) -> usize {
+        let e = self.entity(id);
+        let recorder = self.app.world().resource::<Recorder>();
+        recorder.spikes().iter().filter(|s| s.source == e).count()
+    }
+
+    /// Where a canvas point is on screen.
+    fn screen(&self, canvas: Vec2) -> Vec2 {
+        self.app.world().resource::<CanvasView>().to_screen(canvas)
+    }
+}
+
+#[test]
+fn build_wire_edit_undo_and_run_a_circuit_with_pointer_and_touch() {
+    let mut s = Sandbox::new();
+    // Tap the palette's tool, then the canvas: canvas (−100, 0) and (100, 0).
+    let n1 = s.place(ItemKind::Lif, 540.0, 400.0);
+    let n2 = s.place(ItemKind::Lif, 740.0, 400.0);
+    let dc = s.place(ItemKind::Dc, 340.0, 400.0);
+    assert_eq!(s.doc().neurons.len(), 2);
+    assert_eq!(s.doc().position(&n1), Some(Vec2::new(-100.0, 0.0)));
+    assert_eq!(s.doc().position(&dc), Some(Vec2::new(-300.0, 0.0)));
+
+    // The DC source is selected: drag its handle onto the first neuron.
+    assert_eq!(s.selection().ids, [dc.as_str()]);
+    let handle = s.screen(Vec2::new(-300.0, 0.0) + HANDLE_OFFSET);
+    s.mouse_drag(handle, s.screen(Vec2::new(-100.0, 0.0)));
+    assert_eq!(s.doc().generators[0].targets, [n1.as_str()], "{}", s.hint());
+
+    // Wiring tool: tap source, then target.
+    *s.world().resource_mut::<Tool>() = Tool::Connect { from: None };
+    s.tap(540.0, 400.0);
+    s.tap(740.0, 400.0);
+    assert_eq!(s.doc().synapses.len(), 1);
+    assert_eq!(
+        (&s.doc().synapses[0].from, &s.doc().synapses[0].to),
+        (&n1, &n2)
+    );
+
+    // Into a generator is refused, with a hint saying why.
+    s.tap(740.0, 400.0);
+    s.tap(340.0, 400.0);
+    assert_eq!(s.doc().synapses.len(), 1);
+    assert!(
+        s.hint().contains("Generators have no input"),
+        "{}",
+        s.hint()
+    );
+    *s.world().resource_mut::<Tool>() = Tool::Select;
+
+    // A parameter change (what the properties panel does), then Ctrl+Z.
+    s.world()
+        .resource_mut::<Document>()
+        .edit(EditKey::gesture("current"), |c| {
+            c.set_param(&dc, "current_nA", 0.1);
+            Ok(())
+        })
+        .unwrap();
+    s.frame();
+    assert_eq!(
+        s.doc().generators[0].kind,
+        GeneratorKind::Dc { current_na: 0.1 }
+    );
+    s.ctrl(KeyCode::KeyZ, "z");
+    assert_eq!(
+        s.doc().generators[0].kind,
+        GeneratorKind::Dc { current_na: 1.0 }
+    );
+
+    // Run: 1 nA through 100 MΩ drives the first neuron, its synapse the second.
+    sim::run_steps(s.world(), 5_000);
+    let (a, b) = (s.spikes_of(&n1), s.spikes_of(&n2));
+    assert!(a >= 5, "the driven neuron fires: {a} spikes in 0.5 s");
+    assert!(b >= 1, "the synapse carries spikes on: {b}");
+
+    // Moving by drag is one undo step.
+    s.mouse_drag(
+        s.screen(Vec2::new(100.0, 0.0)),
+        s.screen(Vec2::new(100.0, 150.0)),
+    );
+    assert_eq!(s.doc().position(&n2), Some(Vec2::new(100.0, 150.0)));
+    s.ctrl(KeyCode::KeyZ, "z");
+    assert_eq!(s.doc().position(&n2), Some(Vec2::new(100.0, 0.0)));
+    s.ctrl(KeyCode::KeyY, "y");
+    assert_eq!(s.doc().position(&n2), Some(Vec2::new(100.0, 150.0)));
+
+    // Delete removes the neuron with its synapse; undo brings both back.
+    s.tap(740.0, 550.0);
+    assert_eq!(s.selection().ids, [n2.as_str()]);
+    s.chord(&[(KeyCode::Delete, Key::Delete)]);
+    assert_eq!(s.doc().neurons.len(), 1);
+    assert!(s.doc().synapses.is_empty());
+    s.ctrl(KeyCode::KeyZ, "z");
+    assert_eq!(s.doc().neurons.len(), 2);
+    assert_eq!(s.doc().synapses.len(), 1);
+    s.frame();
+    let net = s.app.world().resource::<sim::Network>();
+    assert_eq!(net.neuron_count(), 2);
+}
+
+#[test]
+fn two_fingers_pinch_zoom_and_one_finger_pans() {
+    let mut s = Sandbox::new();
+    let before = s.app.world().resource::<CanvasView>().clone();
+    // One finger on empty canvas pans.
+    s.touch(1, TouchPhase::Started, 600.0, 400.0);
+    s.touch(1, TouchPhase::Moved, 650.0, 420.0);
+    s.touch(1, TouchPhase::Ended, 650.0, 420.0);
+    let panned = s.app.world().resource::<CanvasView>().clone();
+    assert_eq!(panned.centre, before.centre - Vec2::new(50.0, 20.0));
+    // Two fingers 100 px apart spread to 200 px: twice as close.
+    s.touch(1, TouchPhase::Started, 590.0, 400.0);
+    s.touch(2, TouchPhase::Started, 690.0, 400.0);
+    s.touch(1, TouchPhase::Moved, 540.0, 400.0);
+    s.touch(2, TouchPhase::Moved, 740.0, 400.0);
+    let view = s.app.world().resource::<CanvasView>().clone();
+    assert!((view.scale - 0.5).abs() < 1e-4, "scale {}", view.scale);
+    // The canvas point under the fingers' midpoint stayed there.
+    let mid = Vec2::new(640.0, 400.0);
+    assert!((view.to_canvas(mid) - panned.to_canvas(mid)).length() < 1e-3);
+    s.touch(1, TouchPhase::Ended, 540.0, 400.0);
+    s.touch(2, TouchPhase::Ended, 740.0, 400.0);
+    assert!(s.doc().neurons.is_empty(), "a pinch creates nothing");
+}
+
+#[test]
+fn selection_by_shift_click_long_press_and_rubber_band() {
+    let mut s = Sandbox::new();
+    let a = s.place(ItemKind::Lif, 440.0, 400.0);
+    let b = s.place(ItemKind::Lif, 640.0, 400.0);
+    let c = s.place(ItemKind::Lif, 840.0, 300.0);
+    // A long press adds to the selection.
+    s.touch(1, TouchPhase::Started, 440.0, 400.0);
+    for _ in 0..6 {
+        s.frame();
+    }
+    s.touch(1, TouchPhase::Ended, 440.0, 400.0);
+    assert_eq!(s.selection().ids, [c.clone(), a.clone()]);
+    // A tap on empty canvas clears it.
+    s.tap(640.0, 700.0);
+    assert!(s.selection().ids.is_empty());
+    // Shift-drag on empty canvas draws a band around the first two.
+    s.world()
+        .resource_mut::<ButtonInput<KeyCode>>()
+        .press(KeyCode::ShiftLeft);
+    s.mouse_drag(Vec2::new(380.0, 340.0), Vec2::new(700.0, 460.0));
+    assert_eq!(s.selection().ids, [a.clone(), b.clone()]);
+    // Ctrl+C, Ctrl+V: a copy of both with the selection's edges.
+    s.world()
+        .resource_mut::<ButtonInput<KeyCode>>()
+        .release(KeyCode::ShiftLeft);
+    s.world()
+        .resource_mut::<Document>()
+        .edit(EditKey::Step, |doc| doc.connect(&a, &b).map(|_| ()))
+        .unwrap();
+    s.ctrl(KeyCode::KeyC, "c");
+    s.ctrl(KeyCode::KeyV, "v");
+    assert_eq!(s.doc().neurons.len(), 5);
+    assert_eq!(s.doc().synapses.len(), 2);
+    assert_eq!(s.selection().ids.len(), 2, "the copies are selected");
+}
+
+#[test]
+fn several_fingers_hold_several_touch_sensors() {
+    let mut s = Sandbox::new();
+    let t1 = s.place(ItemKind::TouchSensor, 440.0, 300.0);
+    let t2 = s.place(ItemKind::TouchSensor, 440.0, 500.0);
+    let n1 = s.place(ItemKind::Lif, 740.0, 300.0);
+    let n2 = s.place(ItemKind::Lif, 740.0, 500.0);
+    for (t, n) in [(&t1, &n1), (&t2, &n2)] {
+        s.world()
+            .resource_mut::<Document>()
+            .edit(EditKey::Step, |c| c.connect(t, n).map(|_| ()))
+            .unwrap();
+        s.world()
+            .resource_mut::<Document>()
+            .edit(EditKey::Step, |c| {
+                c.set_param(t, "repeat_Hz", 20.0);
+                Ok(())
+            })
+            .unwrap();
+    }
+    s.frame();
+    s.touch(7, TouchPhase::Started, 440.0, 300.0);
+    s.touch(8, TouchPhase::Started, 440.0, 500.0);
+    sim::run_steps(s.world(), 2_000);
+    let (a, b) = (s.spikes_of(&n1), s.spikes_of(&n2));
+    assert!(
+        a >= 3 && b >= 3,
+        "both held sensors fire their neurons: {a}, {b}"
+    );
+    // Lifting one finger stops only its sensor.
+    s.touch(7, TouchPhase::Ended, 440.0, 300.0);
+    sim::run_steps(s.world(), 2_000);
+    assert_eq!(s.spikes_of(&n1), a, "released");
+    assert!(s.spikes_of(&n2) > b, "still held");
+    s.touch(8, TouchPhase::Ended, 440.0, 500.0);
+    assert_eq!(
+        s.doc().position(&t1),
+        Some(Vec2::new(-200.0, -100.0)),
+        "holding does not move"
+    );
+}
+
+#[test]
+fn a_circuit_edited_in_the_ui_saves_and_loads_unchanged() {
+    let mut s = Sandbox::new();
+    for (i, kind) in ItemKind::ALL.into_iter().enumerate() {
+        let x = 340.0 + (i % 5) as f32 * 150.0;
+        let y = 250.0 + (i / 5) as f32 * 150.0;
+        s.place(kind, x, y);
+    }
+    let ids: Vec<String> = s.doc().neurons.iter().map(|n| n.id.clone()).collect();
+    let doc = s.world().resource_mut::<Document>().into_inner();
+    doc.edit(EditKey::Step, |c| {
+        c.connect(&ids[0], &ids[1])?;
+        c.set_param(&ids[0], "threshold_mV", -52.5);
+        c.set_label(&ids[0], "first");
+        Ok(())
+    })
+    .unwrap();
+    let path =
+        std::env::temp_dir().join(format!("spikeworks-ui-{}.circuit.ron", std::process::id()));
+    s.doc().save(&path).unwrap();
+    let loaded = Circuit::load(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(&loaded, s.doc());
+}
