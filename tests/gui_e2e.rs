@@ -43,3 +43,133 @@ fn the_sandbox_opens_a_circuit_runs_it_and_saves_a_screenshot() {
     assert!(colours > 50, "only {colours} colours in {}", shot.display());
     println!("screenshot: {} ({colours} colours)", shot.display());
 }
+
+/// A fresh folder for one test's files and autosave.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    dir
+}
+
+/// Runs the sandbox in `dir` with a script and an autosave folder of its own.
+fn sandbox(dir: &Path, script: &str) -> Command {
+    std::fs::write(dir.join("script.ron"), script).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_spikeworks"));
+    command
+        .current_dir(dir)
+        .env("SPIKEWORKS_DATA_DIR", dir.join("data"))
+        .args(["--script", "script.ron"]);
+    command
+}
+
+// Screen positions in the 1280×800 window: palette buttons on the left, and the empty
+// canvas shown at 1:1, so a selected item's wiring handle is 40 px right of and above it.
+const NEURON_BUTTON: &str = "Click(100, 151)";
+const DC_BUTTON: &str = "Click(100, 450)";
+const SENSOR_BUTTON: &str = "Click(100, 695)";
+
+#[test]
+#[ignore = "needs an X display: .ci/run runs it under xvfb-run"]
+fn scripted_input_builds_wires_runs_undoes_and_saves_a_circuit() {
+    let dir = scratch("e2e-build");
+    let script = format!(
+        r#"[
+        Wait(10),
+        {NEURON_BUTTON}, Click(500, 300),
+        {NEURON_BUTTON}, Click(750, 300),
+        {DC_BUTTON}, Click(330, 300),
+        Drag((370, 260), (500, 300), 6),
+        Click(500, 300),
+        Drag((540, 260), (750, 300), 6),
+        {SENSOR_BUTTON}, Click(330, 520),
+        Drag((370, 480), (750, 300), 6),
+        Key("space"),
+        Wait(40),
+        Screenshot("built.png"),
+        Key("ctrl+z"),
+        Wait(3),
+        SaveAs("built.circuit.ron"),
+        Wait(3),
+        Screenshot("saved.png"),
+        Quit,
+    ]"#
+    );
+    let status = sandbox(&dir, &script).status().unwrap();
+    assert!(status.success(), "the sandbox exited with {status}");
+    let circuit = spikeworks::circuit::Circuit::load(&dir.join("built.circuit.ron")).unwrap();
+    assert_eq!(circuit.neurons.len(), 2, "{circuit:#?}");
+    assert_eq!(circuit.sensors.len(), 1);
+    let dc = &circuit.generators[0];
+    assert_eq!(
+        dc.targets,
+        [circuit.neurons[0].id.as_str()],
+        "DC wired by its handle"
+    );
+    assert_eq!(
+        circuit.synapses.len(),
+        1,
+        "the sensor's wire was undone: {circuit:#?}"
+    );
+    let s = &circuit.synapses[0];
+    assert_eq!(
+        (&s.from, &s.to),
+        (&circuit.neurons[0].id, &circuit.neurons[1].id)
+    );
+    for shot in ["built.png", "saved.png"] {
+        let colours = distinct_colours(&dir.join(shot));
+        assert!(colours > 50, "{shot}: only {colours} colours");
+        println!(
+            "screenshot: {} ({colours} colours)",
+            dir.join(shot).display()
+        );
+    }
+    assert!(
+        !dir.join("data/autosave.circuit.ron").exists(),
+        "saving clears the autosave"
+    );
+}
+
+#[test]
+#[ignore = "needs an X display: .ci/run runs it under xvfb-run"]
+fn unsaved_work_survives_a_killed_process() {
+    let dir = scratch("e2e-autosave");
+    let autosave = dir.join("data/autosave.circuit.ron");
+    let edit = format!(
+        "[Wait(10), {NEURON_BUTTON}, Click(500, 300), {NEURON_BUTTON}, Click(750, 300), Wait(100000)]"
+    );
+    let mut child = sandbox(&dir, &edit).spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(240);
+    let saved =
+        |path: &Path| spikeworks::circuit::Circuit::load(path).is_ok_and(|c| c.neurons.len() == 2);
+    while !saved(&autosave) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no autosave with both neurons"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the sandbox ended early"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // A crash: no chance to clean up.
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let restore =
+        r#"[Wait(10), Screenshot("restored.png"), SaveAs("restored.circuit.ron"), Wait(3), Quit]"#;
+    let status = sandbox(&dir, restore).status().unwrap();
+    assert!(
+        status.success(),
+        "the restarted sandbox exited with {status}"
+    );
+    let restored = spikeworks::circuit::Circuit::load(&dir.join("restored.circuit.ron")).unwrap();
+    assert_eq!(
+        restored.neurons.len(),
+        2,
+        "the work came back: {restored:#?}"
+    );
+    assert!(distinct_colours(&dir.join("restored.png")) > 50);
+    println!("screenshot: {}", dir.join("restored.png").display());
+}

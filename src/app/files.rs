@@ -30,6 +30,14 @@ pub enum FileRequest {
     Quit,
 }
 
+/// The answer to "save your changes?".
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptAnswer {
+    Save,
+    Discard,
+    Cancel,
+}
+
 /// An action waiting for the answer to "save your changes?".
 #[derive(Debug, Clone, PartialEq)]
 enum Pending {
@@ -145,6 +153,7 @@ fn with_extension(path: &str) -> PathBuf {
 
 pub fn plugin(app: &mut App) {
     app.add_message::<FileRequest>()
+        .add_message::<PromptAnswer>()
         .init_resource::<FileUi>()
         .insert_resource(Autosave {
             dir: data_dir(),
@@ -307,7 +316,24 @@ impl Files<'_> {
     }
 }
 
-fn handle_requests(mut requests: MessageReader<FileRequest>, mut files: Files) {
+fn handle_requests(
+    mut requests: MessageReader<FileRequest>,
+    mut answers: MessageReader<PromptAnswer>,
+    mut files: Files,
+) {
+    for answer in answers.read() {
+        let Some(pending) = files.ui.pending.take() else {
+            continue;
+        };
+        match answer {
+            PromptAnswer::Save => {
+                files.ui.after_save = Some(pending);
+                files.save();
+            }
+            PromptAnswer::Discard => files.perform(pending),
+            PromptAnswer::Cancel => {}
+        }
+    }
     for request in requests.read() {
         match request.clone() {
             FileRequest::New => files.guard(Pending::New),
@@ -445,6 +471,7 @@ fn dialogs(
     mut contexts: EguiContexts,
     mut files: Files,
     mut requests: MessageWriter<FileRequest>,
+    mut answers: MessageWriter<PromptAnswer>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     if let Some(pending) = files.ui.pending.clone() {
@@ -461,17 +488,14 @@ fn dialogs(
             ));
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                if ui.button("Save").clicked() {
-                    files.ui.pending = None;
-                    files.ui.after_save = Some(pending.clone());
-                    files.save();
-                }
-                if ui.button("Don't save").clicked() {
-                    files.ui.pending = None;
-                    files.perform(pending.clone());
-                }
-                if ui.button("Cancel").clicked() {
-                    files.ui.pending = None;
+                for (label, answer) in [
+                    ("Save", PromptAnswer::Save),
+                    ("Don't save", PromptAnswer::Discard),
+                    ("Cancel", PromptAnswer::Cancel),
+                ] {
+                    if ui.button(label).clicked() {
+                        answers.write(answer);
+                    }
                 }
             });
         });

@@ -1,6 +1,6 @@
-//! Meter panels: a floating egui_plot window for each voltmeter (traces in mV with a legend),
-//! spike raster and firing-rate plot (a sliding-window estimate in Hz) of the circuit, bound
-//! to the neurons the meter observes. The time window is adjustable; "Export CSV" writes what
+//! Meter panels, docked side by side below the canvas: an egui_plot for each voltmeter
+//! (traces in mV with a legend), spike raster and firing-rate plot (a sliding-window
+//! estimate in Hz) of the circuit, bound to the neurons the meter observes. The time window is adjustable; "Export CSV" writes what
 //! the meter holds next to the circuit file. The series are built by plain functions, tested
 //! without a window.
 
@@ -8,13 +8,13 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use bevy_egui::egui;
 use egui_plot::{Legend, Line, MarkerShape, Plot, Points};
 
 use super::interaction::Hint;
-use super::panels::UiSystems;
-use crate::circuit::{Circuit, write_atomic};
+use crate::circuit::{Circuit, MeterItem, write_atomic};
 use crate::editor::{Document, Shown};
 use crate::sim::{MeterKind, Recorder, SimClock, SpikeEvent};
 
@@ -36,10 +36,7 @@ impl MeterViews {
 }
 
 pub fn plugin(app: &mut App) {
-    app.init_resource::<MeterViews>().add_systems(
-        EguiPrimaryContextPass,
-        meter_windows.in_set(UiSystems::Windows),
-    );
+    app.init_resource::<MeterViews>();
 }
 
 /// Keeps at most `max` points: the minimum and maximum of each bucket, in time order, so
@@ -194,141 +191,168 @@ const LINE_COLOURS: [egui::Color32; 6] = [
     egui::Color32::from_rgb(86, 180, 233),
 ];
 
-#[allow(clippy::too_many_arguments)]
-fn meter_windows(
-    mut contexts: EguiContexts,
-    doc: Res<Document>,
-    shown: Res<Shown>,
-    recorder: Res<Recorder>,
-    clock: Res<SimClock>,
-    mut views: ResMut<MeterViews>,
-    mut hint: ResMut<Hint>,
-    time: Res<Time<Real>>,
-) -> Result {
-    let ctx = contexts.ctx_mut()?.clone();
-    let circuit = doc.circuit();
-    let now = clock.time_s();
-    let plotted = circuit
-        .meters
-        .iter()
-        .filter(|m| m.kind != MeterKind::Loudspeaker);
-    for (i, meter) in plotted.enumerate() {
-        let window_s = views.window_s(&meter.id);
+/// What the meter dock reads.
+#[derive(SystemParam)]
+pub struct MeterDock<'w> {
+    doc: Res<'w, Document>,
+    shown: Res<'w, Shown>,
+    recorder: Res<'w, Recorder>,
+    clock: Res<'w, SimClock>,
+    views: ResMut<'w, MeterViews>,
+    hint: ResMut<'w, Hint>,
+    time: Res<'w, Time<Real>>,
+}
+
+/// What one plot shows: its neurons and the time span.
+struct Span<'a> {
+    neurons: &'a [Entity],
+    since: f64,
+    until: f64,
+}
+
+impl MeterDock<'_> {
+    /// Whether any meter draws a plot (loudspeakers do not).
+    pub fn has_plots(&self) -> bool {
+        self.doc
+            .circuit()
+            .meters
+            .iter()
+            .any(|m| m.kind != MeterKind::Loudspeaker)
+    }
+
+    /// The plotted meters side by side.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let meters: Vec<MeterItem> = self
+            .doc
+            .circuit()
+            .meters
+            .iter()
+            .filter(|m| m.kind != MeterKind::Loudspeaker)
+            .cloned()
+            .collect();
+        ui.columns(meters.len().max(1), |columns| {
+            for (ui, meter) in columns.iter_mut().zip(&meters) {
+                self.meter(ui, meter);
+            }
+        });
+    }
+
+    fn meter(&mut self, ui: &mut egui::Ui, meter: &MeterItem) {
+        let circuit = self.doc.circuit();
+        let now = self.clock.time_s();
+        let window_s = self.views.window_s(&meter.id);
         let since = (now - window_s).max(0.0);
         let names: Vec<String> = meter
             .observes
             .iter()
             .map(|id| name_of(circuit, id))
             .collect();
-        let entities: Vec<Entity> = meter
+        let neurons: Vec<Entity> = meter
             .observes
             .iter()
-            .filter_map(|id| shown.entity(id))
+            .filter_map(|id| self.shown.entity(id))
             .collect();
+        let span = Span {
+            neurons: &neurons,
+            since,
+            until: since.max(now),
+        };
         let kind = match meter.kind {
             MeterKind::Voltmeter => "Voltmeter",
             MeterKind::SpikeRaster => "Spike raster",
             MeterKind::RatePlot => "Firing rate",
-            MeterKind::Loudspeaker => unreachable!("filtered out above"),
+            MeterKind::Loudspeaker => "Loudspeaker",
         };
-        let title = if meter.label.is_empty() {
-            kind.to_owned()
-        } else {
-            format!("{kind}: {}", meter.label)
-        };
-        let mut export = false;
         let mut new_window = window_s;
-        egui::Window::new(title)
-            .id(egui::Id::new(("meter", &meter.id)))
-            .default_pos(egui::pos2(210.0 + 30.0 * i as f32, 430.0 - 30.0 * i as f32))
-            .default_width(420.0)
-            .show(&ctx, |ui| {
-                ui.horizontal(|ui| {
-                    ui.label("Window");
-                    ui.add(
-                        egui::Slider::new(&mut new_window, 0.05..=10.0)
-                            .logarithmic(true)
-                            .suffix(" s"),
-                    );
-                    export = ui.button("⬇ Export CSV").on_hover_text("Save what this meter holds as a CSV file").clicked();
-                });
-                if entities.is_empty() {
-                    ui.weak("Connect this meter to neurons: select it and drag its green handle to a neuron.");
-                }
-                let plot = Plot::new(("plot", &meter.id))
-                    .height(170.0)
-                    .legend(Legend::default())
-                    .x_axis_label("time (s)")
-                    .include_x(since)
-                    .include_x(since + window_s)
-                    .allow_drag(false)
-                    .allow_zoom(false)
-                    .allow_scroll(false);
-                match meter.kind {
-                    MeterKind::Voltmeter => {
-                        plot.y_axis_label("V (mV)").include_y(-85.0).include_y(-50.0).show(ui, |p| {
-                            for (row, (e, name)) in entities.iter().zip(&names).enumerate() {
-                                let series = decimate(&voltage_series(&recorder, *e, since), MAX_PLOT_POINTS);
-                                p.line(Line::new(name.clone(), series).color(LINE_COLOURS[row % 6]));
-                            }
-                        });
-                    }
-                    MeterKind::SpikeRaster => {
-                        let times = spike_times(recorder.recent_spikes().copied(), &entities, since);
-                        plot.y_axis_label("neuron").include_y(-0.5).include_y(names.len() as f64 - 0.5).show(ui, |p| {
-                            for (row, (ts, name)) in times.iter().zip(&names).enumerate() {
-                                let pts: Vec<[f64; 2]> = ts.iter().map(|t| [*t, row as f64]).collect();
-                                p.points(
-                                    Points::new(name.clone(), pts)
-                                        .shape(MarkerShape::Circle)
-                                        .radius(3.0)
-                                        .color(LINE_COLOURS[row % 6]),
-                                );
-                            }
-                        });
-                    }
-                    MeterKind::RatePlot => {
-                        let times = spike_times(recorder.recent_spikes().copied(), &entities, since - RATE_WINDOW_S);
-                        plot.y_axis_label("rate (Hz)").include_y(0.0).include_y(20.0).show(ui, |p| {
-                            for (row, (ts, name)) in times.iter().zip(&names).enumerate() {
-                                let series = rate_series(ts, since, since.max(now), 300);
-                                p.line(Line::new(name.clone(), series).color(LINE_COLOURS[row % 6]));
-                            }
-                        });
-                    }
-                    MeterKind::Loudspeaker => {}
-                }
+        let mut export = false;
+        ui.horizontal(|ui| {
+            ui.strong(if meter.label.is_empty() {
+                kind.to_owned()
+            } else {
+                format!("{kind}: {}", meter.label)
             });
+            ui.add(
+                egui::Slider::new(&mut new_window, 0.05..=10.0)
+                    .logarithmic(true)
+                    .suffix(" s"),
+            )
+            .on_hover_text("How much time the plot shows");
+            export = ui
+                .button("⬇ CSV")
+                .on_hover_text("Save what this meter holds as a CSV file")
+                .clicked();
+        });
+        if neurons.is_empty() {
+            ui.weak("Not connected: select the meter and drag its green handle to a neuron.");
+        }
+        let plot = Plot::new(("plot", &meter.id))
+            .legend(Legend::default())
+            .x_axis_label("time (s)")
+            .include_x(since)
+            .include_x(since + window_s)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false);
+        let recorder = &*self.recorder;
+        match meter.kind {
+            MeterKind::Voltmeter => {
+                plot.y_axis_label("V (mV)")
+                    .include_y(-85.0)
+                    .include_y(-50.0)
+                    .show(ui, |p| {
+                        for (row, series) in voltages(recorder, &span).into_iter().enumerate() {
+                            let series = decimate(&series, MAX_PLOT_POINTS);
+                            p.line(
+                                Line::new(names[row].clone(), series).color(LINE_COLOURS[row % 6]),
+                            );
+                        }
+                    });
+            }
+            MeterKind::SpikeRaster => {
+                let times = spike_times(recorder.recent_spikes().copied(), &neurons, since);
+                plot.y_axis_label("neuron")
+                    .include_y(-0.5)
+                    .include_y(names.len() as f64 - 0.5)
+                    .show(ui, |p| {
+                        for (row, ts) in times.iter().enumerate() {
+                            let pts: Vec<[f64; 2]> = ts.iter().map(|t| [*t, row as f64]).collect();
+                            p.points(
+                                Points::new(names[row].clone(), pts)
+                                    .shape(MarkerShape::Circle)
+                                    .radius(3.0)
+                                    .color(LINE_COLOURS[row % 6]),
+                            );
+                        }
+                    });
+            }
+            MeterKind::RatePlot => {
+                plot.y_axis_label("rate (Hz)")
+                    .include_y(0.0)
+                    .include_y(20.0)
+                    .show(ui, |p| {
+                        for (row, series) in rates(recorder, &span).into_iter().enumerate() {
+                            p.line(
+                                Line::new(names[row].clone(), series).color(LINE_COLOURS[row % 6]),
+                            );
+                        }
+                    });
+            }
+            MeterKind::Loudspeaker => {}
+        }
         if new_window != window_s {
-            views.window_s.insert(meter.id.clone(), new_window);
+            self.views.window_s.insert(meter.id.clone(), new_window);
         }
         if export {
             let text = match meter.kind {
-                MeterKind::Voltmeter => {
-                    let series: Vec<_> = entities
-                        .iter()
-                        .map(|e| voltage_series(&recorder, *e, since))
-                        .collect();
-                    voltage_csv(&names, &series)
-                }
+                MeterKind::Voltmeter => voltage_csv(&names, &voltages(recorder, &span)),
                 MeterKind::SpikeRaster => spikes_csv(
                     &names,
-                    &spike_times(recorder.recent_spikes().copied(), &entities, since),
+                    &spike_times(recorder.recent_spikes().copied(), &neurons, since),
                 ),
-                _ => {
-                    let times = spike_times(
-                        recorder.recent_spikes().copied(),
-                        &entities,
-                        since - RATE_WINDOW_S,
-                    );
-                    let series: Vec<_> = times
-                        .iter()
-                        .map(|ts| rate_series(ts, since, since.max(now), 300))
-                        .collect();
-                    rates_csv(&names, &series)
-                }
+                _ => rates_csv(&names, &rates(recorder, &span)),
             };
-            let folder = doc
+            let folder = self
+                .doc
                 .path
                 .as_ref()
                 .and_then(|p| p.parent())
@@ -342,10 +366,28 @@ fn meter_windows(
                 Ok(()) => format!("Exported {}", path.display()),
                 Err(e) => format!("Not exported to {}: {e}", path.display()),
             };
-            hint.show(message, time.elapsed_secs_f64());
+            let now = self.time.elapsed_secs_f64();
+            self.hint.show(message, now);
         }
     }
-    Ok(())
+}
+
+fn voltages(recorder: &Recorder, span: &Span) -> Vec<Vec<[f64; 2]>> {
+    span.neurons
+        .iter()
+        .map(|e| voltage_series(recorder, *e, span.since))
+        .collect()
+}
+
+fn rates(recorder: &Recorder, span: &Span) -> Vec<Vec<[f64; 2]>> {
+    spike_times(
+        recorder.recent_spikes().copied(),
+        span.neurons,
+        span.since - RATE_WINDOW_S,
+    )
+    .iter()
+    .map(|ts| rate_series(ts, span.since, span.until, 300))
+    .collect()
 }
 
 #[cfg(test)]

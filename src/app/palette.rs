@@ -42,17 +42,99 @@ const GROUPS: [(&str, &[ItemKind]); 5] = [
     ("Annotations", &[ItemKind::Note]),
 ];
 
-/// A small symbol per kind, echoing its glyph on the canvas.
-fn icon(kind: ItemKind) -> &'static str {
+/// Paints a small copy of the kind's canvas glyph at `centre`.
+fn paint_icon(painter: &egui::Painter, centre: egui::Pos2, kind: ItemKind) {
+    use egui::{Color32, Pos2, Stroke, StrokeKind, pos2, vec2};
+    let blue = Color32::from_rgb(0, 114, 178);
+    let vermillion = Color32::from_rgb(213, 94, 0);
+    let ink = Color32::from_rgb(38, 38, 43);
+    let r = 10.0;
+    let polygon = |points: Vec<Pos2>, fill: Color32, stroke: Color32| {
+        painter.add(egui::Shape::convex_polygon(
+            points,
+            fill,
+            Stroke::new(1.5, stroke),
+        ));
+    };
+    let rect = |size: egui::Vec2, fill: Color32, stroke: Color32, rounding: f32| {
+        painter.rect(
+            egui::Rect::from_center_size(centre, size),
+            rounding,
+            fill,
+            Stroke::new(1.5, stroke),
+            StrokeKind::Middle,
+        );
+    };
     match kind {
-        ItemKind::Lif | ItemKind::Adaptive | ItemKind::Bursting | ItemKind::HodgkinHuxley => "⊕",
-        ItemKind::InhibitoryLif => "◇",
-        ItemKind::Dc | ItemKind::Ac => "▣",
-        ItemKind::Regular | ItemKind::Poisson => "△",
-        ItemKind::TouchSensor => "☝",
-        ItemKind::Voltmeter | ItemKind::SpikeRaster | ItemKind::RatePlot => "📈",
-        ItemKind::Loudspeaker => "🔊",
-        ItemKind::Note => "✎",
+        ItemKind::Lif | ItemKind::Adaptive | ItemKind::Bursting | ItemKind::HodgkinHuxley => {
+            painter.circle(
+                centre,
+                r,
+                Color32::from_rgb(219, 227, 237),
+                Stroke::new(2.0, blue),
+            );
+            painter.line_segment(
+                [centre - vec2(5.0, 0.0), centre + vec2(5.0, 0.0)],
+                Stroke::new(2.0, blue),
+            );
+            painter.line_segment(
+                [centre - vec2(0.0, 5.0), centre + vec2(0.0, 5.0)],
+                Stroke::new(2.0, blue),
+            );
+        }
+        ItemKind::InhibitoryLif => {
+            let d = r * 1.25;
+            let points = vec![
+                centre + vec2(0.0, -d),
+                centre + vec2(d, 0.0),
+                centre + vec2(0.0, d),
+                centre + vec2(-d, 0.0),
+            ];
+            polygon(points, Color32::from_rgb(219, 227, 237), vermillion);
+            painter.line_segment(
+                [centre - vec2(5.0, 0.0), centre + vec2(5.0, 0.0)],
+                Stroke::new(2.0, vermillion),
+            );
+        }
+        ItemKind::Dc | ItemKind::Ac => {
+            rect(vec2(18.0, 18.0), Color32::from_rgb(230, 159, 0), ink, 3.0)
+        }
+        ItemKind::Regular | ItemKind::Poisson => {
+            let points = vec![
+                centre + vec2(0.0, -r),
+                centre + vec2(r, r * 0.8),
+                centre + vec2(-r, r * 0.8),
+            ];
+            polygon(points, Color32::from_rgb(86, 180, 233), ink);
+        }
+        ItemKind::TouchSensor => rect(vec2(20.0, 20.0), Color32::from_rgb(0, 158, 115), ink, 6.0),
+        ItemKind::Voltmeter
+        | ItemKind::SpikeRaster
+        | ItemKind::RatePlot
+        | ItemKind::Loudspeaker => {
+            let purple = Color32::from_rgb(204, 121, 167);
+            rect(vec2(22.0, 16.0), Color32::WHITE, purple, 2.0);
+            let trace = [
+                (-7.0, 2.0),
+                (-2.0, 2.0),
+                (0.0, -5.0),
+                (2.0, 5.0),
+                (4.0, 2.0),
+                (7.0, 2.0),
+            ];
+            let points: Vec<Pos2> = trace.iter().map(|(x, y)| centre + vec2(*x, *y)).collect();
+            painter.add(egui::Shape::line(points, Stroke::new(1.5, purple)));
+        }
+        ItemKind::Note => {
+            rect(vec2(20.0, 16.0), Color32::from_rgb(255, 250, 219), ink, 2.0);
+            for dy in [-3.0, 1.0, 5.0] {
+                let y = centre.y + dy - 1.0;
+                painter.line_segment(
+                    [pos2(centre.x - 6.0, y), pos2(centre.x + 6.0, y)],
+                    Stroke::new(1.0, ink),
+                );
+            }
+        }
     }
 }
 
@@ -73,7 +155,7 @@ impl Palette<'_> {
             let wire = ui
                 .add_sized(
                     [ui.available_width(), 48.0],
-                    egui::Button::selectable(wiring, "⤳ Connect"),
+                    egui::Button::selectable(wiring, "🔗 Connect"),
                 )
                 .on_hover_text("Tap a source, then a target, to wire them (Esc to stop)");
             if wire.clicked() {
@@ -86,19 +168,22 @@ impl Palette<'_> {
             }
             for (group, kinds) in GROUPS {
                 ui.add_space(6.0);
-                ui.label(egui::RichText::new(group).small().strong());
+                ui.label(egui::RichText::new(group).strong());
                 for &kind in kinds {
                     let chosen = *self.tool == Tool::Place(kind);
+                    // Room on the left for the icon painted over the button.
                     let button = ui
-                        .add_sized(
-                            [ui.available_width(), 48.0],
-                            egui::Button::selectable(
-                                chosen,
-                                format!("{}  {}", icon(kind), kind.name()),
-                            )
-                            .sense(egui::Sense::click_and_drag()),
+                        .add(
+                            egui::Button::selectable(chosen, format!("          {}", kind.name()))
+                                .min_size(egui::vec2(ui.available_width(), 48.0))
+                                .sense(egui::Sense::click_and_drag()),
                         )
                         .on_hover_text(kind.description());
+                    paint_icon(
+                        ui.painter(),
+                        button.rect.left_center() + egui::vec2(18.0, 0.0),
+                        kind,
+                    );
                     if button.clicked() {
                         *self.tool = if chosen {
                             Tool::Select

@@ -8,7 +8,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::interaction::{Hint, UiFocus};
 use super::view::CanvasView;
-use super::{palette, playback, properties};
+use super::{meters, palette, playback, properties};
 
 /// Order of the egui systems each frame: the docked panels, then floating windows (meters,
 /// dialogs), then the focus read-out that the next frame's gestures consult.
@@ -24,7 +24,6 @@ pub fn plugin(app: &mut App) {
         EguiPrimaryContextPass,
         (UiSystems::Panels, UiSystems::Windows, UiSystems::Focus).chain(),
     )
-    .add_systems(Startup, style)
     .add_systems(
         EguiPrimaryContextPass,
         (
@@ -35,8 +34,9 @@ pub fn plugin(app: &mut App) {
 }
 
 /// Touch-friendly sizes: 48 px buttons and sliders a finger can grab.
-fn style(mut contexts: EguiContexts) -> Result {
-    let ctx = contexts.ctx_mut()?;
+fn style(ctx: &egui::Context) {
+    // Light panels beside the light canvas.
+    ctx.set_theme(egui::Theme::Light);
     ctx.all_styles_mut(|style| {
         style.spacing.interact_size = egui::vec2(48.0, 32.0);
         style.spacing.button_padding = egui::vec2(10.0, 8.0);
@@ -49,22 +49,30 @@ fn style(mut contexts: EguiContexts) -> Result {
             .text_styles
             .insert(egui::TextStyle::Button, egui::FontId::proportional(15.0));
     });
-    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
 fn layout(
     mut contexts: EguiContexts,
-    mut top: playback::TopBar,
-    mut palette: palette::Palette,
-    mut properties: properties::Properties,
-    hint: Res<Hint>,
+    // The panels share resources (the document), so they take turns.
+    mut panels: ParamSet<(
+        playback::TopBar,
+        palette::Palette,
+        properties::Properties,
+        Res<Hint>,
+        meters::MeterDock,
+    )>,
     time: Res<Time<Real>>,
     mut view: ResMut<CanvasView>,
     mut rects: Local<Vec<egui::Rect>>,
     mut focus: ResMut<UiFocus>,
+    mut styled: Local<bool>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
+    if !*styled {
+        style(&ctx);
+        *styled = true;
+    }
     let mut root = egui::Ui::new(
         ctx.clone(),
         "panels-root".into(),
@@ -73,9 +81,13 @@ fn layout(
             .max_rect(ctx.viewport_rect()),
     );
     rects.clear();
+    let hint = panels
+        .p3()
+        .visible(time.elapsed_secs_f64())
+        .map(str::to_owned);
     rects.push(
         egui::Panel::top("playback")
-            .show(&mut root, |ui| top.show(ui))
+            .show(&mut root, |ui| panels.p0().show(ui))
             .response
             .rect,
     );
@@ -83,7 +95,7 @@ fn layout(
         egui::Panel::bottom("hint")
             .exact_size(30.0)
             .show(&mut root, |ui| {
-                ui.horizontal_centered(|ui| match hint.visible(time.elapsed_secs_f64()) {
+                ui.horizontal_centered(|ui| match &hint {
                     Some(text) => ui.strong(text),
                     None => ui.weak("Tap the palette, then the canvas, to place an item. Drag empty space to pan, wheel or pinch to zoom."),
                 });
@@ -91,10 +103,21 @@ fn layout(
             .response
             .rect,
     );
+    if panels.p4().has_plots() {
+        rects.push(
+            egui::Panel::bottom("meters")
+                .resizable(true)
+                .default_size(230.0)
+                .min_size(120.0)
+                .show(&mut root, |ui| panels.p4().show(ui))
+                .response
+                .rect,
+        );
+    }
     rects.push(
         egui::Panel::left("palette")
-            .exact_size(190.0)
-            .show(&mut root, |ui| palette.show(ui))
+            .exact_size(210.0)
+            .show(&mut root, |ui| panels.p1().show(ui))
             .response
             .rect,
     );
@@ -102,7 +125,7 @@ fn layout(
         egui::Panel::right("properties")
             .default_size(300.0)
             .min_size(240.0)
-            .show(&mut root, |ui| properties.show(ui))
+            .show(&mut root, |ui| panels.p2().show(ui))
             .response
             .rect,
     );

@@ -99,13 +99,13 @@ impl TopBar<'_, '_> {
             self.files.show(ui);
             ui.separator();
             let undo = ui
-                .add_enabled(self.doc.can_undo(), egui::Button::new("↶ Undo"))
+                .add_enabled(self.doc.can_undo(), egui::Button::new("⟲ Undo"))
                 .on_hover_text("Undo the last edit (Ctrl+Z)");
             if undo.clicked() {
                 self.actions.write(EditorAction::Undo);
             }
             let redo = ui
-                .add_enabled(self.doc.can_redo(), egui::Button::new("↷ Redo"))
+                .add_enabled(self.doc.can_redo(), egui::Button::new("⟳ Redo"))
                 .on_hover_text("Redo (Ctrl+Y)");
             if redo.clicked() {
                 self.actions.write(EditorAction::Redo);
@@ -120,25 +120,17 @@ impl TopBar<'_, '_> {
             ui.separator();
             self.playback(ui);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let sound = if self.sound.muted {
-                    "🔇 Sound off"
+                let (sound, hint) = if self.sound.muted {
+                    ("🔇", "Sound is off: loudspeakers are silent")
                 } else {
-                    "🔊 Sound on"
+                    (
+                        "🔊",
+                        "Sound is on: loudspeakers click for every spike they hear",
+                    )
                 };
-                if ui
-                    .selectable_label(!self.sound.muted, sound)
-                    .on_hover_text("Loudspeakers click for every spike they hear")
-                    .clicked()
-                {
+                if ui.button(sound).on_hover_text(hint).clicked() {
                     self.sound.muted = !self.sound.muted;
                 }
-                let dirty = if self.doc.is_dirty() { " •" } else { "" };
-                ui.strong(format!("{}{dirty}", self.doc.title()))
-                    .on_hover_text(if dirty.is_empty() {
-                        "Saved"
-                    } else {
-                        "Unsaved changes"
-                    });
             });
         });
     }
@@ -163,14 +155,13 @@ impl TopBar<'_, '_> {
             clock.request_steps(1);
         }
         if ui
-            .button("⟲ Reset")
+            .button("⏮ Reset")
             .on_hover_text("Reset voltages, plots and time; the circuit stays (R)")
             .clicked()
         {
             self.resets.write(ResetDynamics);
         }
         ui.separator();
-        ui.label("Speed:");
         for (i, (speed, name)) in SPEEDS.into_iter().enumerate() {
             let selected = (clock.speed() - speed).abs() < 1e-12;
             if ui

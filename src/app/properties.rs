@@ -113,14 +113,17 @@ impl Properties<'_, '_> {
         }
         let c = self.doc.circuit();
         ui.add_space(8.0);
-        ui.weak(format!(
-            "{} neurons · {} generators · {} sensors · {} synapses · {} meters",
-            c.neurons.len(),
-            c.generators.len(),
-            c.sensors.len(),
-            c.synapses.len(),
-            c.meters.len()
-        ));
+        let count = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+        ui.weak(
+            [
+                count(c.neurons.len(), "neuron"),
+                count(c.generators.len(), "generator"),
+                count(c.sensors.len(), "sensor"),
+                count(c.synapses.len(), "synapse"),
+                count(c.meters.len(), "meter"),
+            ]
+            .join(" · "),
+        );
         ui.add_space(8.0);
         ui.weak(
             "Tap an item or a synapse to edit it. Shift-click or long-press adds to the selection.",
@@ -304,7 +307,7 @@ impl Properties<'_, '_> {
                 self.actions.write(EditorAction::Delete);
             }
             if ui
-                .button("⧉ Duplicate")
+                .button("📋 Duplicate")
                 .on_hover_text("Duplicate the selection (Ctrl+D)")
                 .clicked()
             {

@@ -16,7 +16,7 @@ use bevy::input::mouse::MouseButtonInput;
 use bevy::input::touch::{TouchInput, TouchPhase};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
-use bevy::window::{CursorMoved, PrimaryWindow};
+use bevy::window::{CursorMoved, PrimaryWindow, WindowEvent};
 use serde::Deserialize;
 
 use super::files::FileRequest;
@@ -129,12 +129,39 @@ pub fn plugin(app: &mut App) {
     app.add_systems(PreUpdate, run_script.before(bevy::input::InputSystems));
 }
 
+/// Winit sends each input twice: as its own message and in the ordered `WindowEvent`
+/// stream (which egui reads). Scripted input does the same.
 #[derive(bevy::ecs::system::SystemParam)]
 struct Inputs<'w> {
     cursor: MessageWriter<'w, CursorMoved>,
     buttons: MessageWriter<'w, MouseButtonInput>,
     keys: MessageWriter<'w, KeyboardInput>,
     touches: MessageWriter<'w, TouchInput>,
+    window_events: MessageWriter<'w, WindowEvent>,
+}
+
+impl Inputs<'_> {
+    fn cursor(&mut self, m: CursorMoved) {
+        self.window_events
+            .write(WindowEvent::CursorMoved(m.clone()));
+        self.cursor.write(m);
+    }
+
+    fn button(&mut self, m: MouseButtonInput) {
+        self.window_events.write(WindowEvent::MouseButtonInput(m));
+        self.buttons.write(m);
+    }
+
+    fn key(&mut self, m: KeyboardInput) {
+        self.window_events
+            .write(WindowEvent::KeyboardInput(m.clone()));
+        self.keys.write(m);
+    }
+
+    fn touch(&mut self, m: TouchInput) {
+        self.window_events.write(WindowEvent::TouchInput(m));
+        self.touches.write(m);
+    }
 }
 
 fn run_script(
@@ -162,7 +189,7 @@ fn run_script(
     };
     // Keys pressed last frame are released now.
     for k in std::mem::take(&mut script.keys_down).into_iter().rev() {
-        inputs.keys.write(key(k, ButtonState::Released));
+        inputs.key(key(k, ButtonState::Released));
     }
     if let Some(shot) = &script.pending_shot {
         if !shot.exists() {
@@ -187,17 +214,17 @@ fn run_script(
         Step::Wait(frames) => script.waiting_frames = frames.saturating_sub(1),
         Step::Move(x, y) => {
             *mouse_at = Vec2::new(x, y);
-            inputs.cursor.write(CursorMoved {
+            inputs.cursor(CursorMoved {
                 window,
                 position: *mouse_at,
                 delta: None,
             });
         }
         Step::Press => {
-            inputs.buttons.write(mouse_button(ButtonState::Pressed));
+            inputs.button(mouse_button(ButtonState::Pressed));
         }
         Step::Release => {
-            inputs.buttons.write(mouse_button(ButtonState::Released));
+            inputs.button(mouse_button(ButtonState::Released));
         }
         Step::Click(x, y) => {
             for step in [Step::Release, Step::Press, Step::Move(x, y)] {
@@ -221,7 +248,7 @@ fn run_script(
                 "Moved" => TouchPhase::Moved,
                 _ => TouchPhase::Ended,
             };
-            inputs.touches.write(TouchInput {
+            inputs.touch(TouchInput {
                 phase,
                 position: Vec2::new(x, y),
                 window,
@@ -232,7 +259,7 @@ fn run_script(
         Step::Key(chord) => {
             let keys = chord_keys(&chord).unwrap_or_default();
             for k in &keys {
-                inputs.keys.write(key(k.clone(), ButtonState::Pressed));
+                inputs.key(key(k.clone(), ButtonState::Pressed));
             }
             script.keys_down = keys;
         }

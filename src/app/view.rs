@@ -22,6 +22,11 @@ pub struct CanvasView {
     pub viewport: Vec2,
     /// Screen space taken by panels: left, top, right, bottom.
     pub insets: [f32; 4],
+    /// Until the user pans or zooms, the view refits when panels change size.
+    pub auto_fit: bool,
+    fitted_insets: [f32; 4],
+    /// The document version fitted: once it is edited, the view stays where it is.
+    fitted_version: (u64, u64),
 }
 
 impl Default for CanvasView {
@@ -31,6 +36,9 @@ impl Default for CanvasView {
             scale: 1.0,
             viewport: Vec2::new(1280.0, 800.0),
             insets: [0.0; 4],
+            auto_fit: true,
+            fitted_insets: [0.0; 4],
+            fitted_version: (0, 0),
         }
     }
 }
@@ -74,11 +82,13 @@ impl CanvasView {
 
     /// Moves the canvas with a drag of `screen_delta`.
     pub fn pan(&mut self, screen_delta: Vec2) {
+        self.auto_fit = false;
         self.centre -= screen_delta * self.scale;
     }
 
     /// Zooms to `scale` (clamped) keeping the canvas point under `screen` fixed.
     pub fn zoom_to(&mut self, scale: f32, screen: Vec2) {
+        self.auto_fit = false;
         let anchor = self.to_canvas(screen);
         self.scale = scale.clamp(MIN_SCALE, MAX_SCALE);
         self.centre += anchor - self.to_canvas(screen);
@@ -86,6 +96,8 @@ impl CanvasView {
 
     /// Shows every point of `points` with a margin, at a zoom no closer than 1:1.
     pub fn fit(&mut self, points: impl IntoIterator<Item = Vec2>) {
+        self.auto_fit = true;
+        self.fitted_insets = self.insets;
         let (mut lo, mut hi) = (Vec2::splat(f32::MAX), Vec2::splat(f32::MIN));
         for p in points {
             lo = lo.min(p);
@@ -138,9 +150,14 @@ fn track_window(
 }
 
 fn fit_on_request(mut fit: ResMut<FitRequested>, doc: Res<Document>, mut view: ResMut<CanvasView>) {
-    if fit.0 {
+    // Panels settle in the first frames after opening (the meter dock comes and goes).
+    let version = (doc.generation(), doc.revision());
+    let settling =
+        view.auto_fit && view.fitted_insets != view.insets && view.fitted_version == version;
+    if fit.0 || settling {
         fit.0 = false;
         view.fit(doc.circuit().placed_items().map(|(_, p)| p));
+        view.fitted_version = version;
     }
 }
 

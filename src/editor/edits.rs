@@ -57,7 +57,7 @@ impl ItemKind {
             ItemKind::InhibitoryLif => "Inhibitory neuron",
             ItemKind::Adaptive => "Adaptive neuron",
             ItemKind::Bursting => "Bursting neuron",
-            ItemKind::HodgkinHuxley => "Hodgkin–Huxley neuron",
+            ItemKind::HodgkinHuxley => "Hodgkin–Huxley",
             ItemKind::Dc => "DC current",
             ItemKind::Ac => "AC current",
             ItemKind::Regular => "Regular spikes",
