@@ -11,6 +11,7 @@ use bevy::input::touch::{TouchInput, TouchPhase};
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use bevy::window::{CursorMoved, ExitCondition, WindowPlugin};
+use spikeworks::app::files::{self, Autosave, FileRequest, FileUi, PromptAnswer};
 use spikeworks::app::interaction::{HANDLE_OFFSET, Hint, Selection, Tool};
 use spikeworks::app::view::CanvasView;
 use spikeworks::circuit::{Circuit, GeneratorKind};
@@ -24,6 +25,11 @@ struct Sandbox {
 
 impl Sandbox {
     fn new() -> Self {
+        Self::with(|_| {})
+    }
+
+    /// A sandbox with extra plugins or resources.
+    fn with(extra: impl FnOnce(&mut App)) -> Self {
         let mut app = App::new();
         app.add_plugins((
             MinimalPlugins,
@@ -42,6 +48,7 @@ impl Sandbox {
             std::time::Duration::from_millis(100),
         ));
         app.insert_resource(Recorder::full_history());
+        extra(&mut app);
         app.finish();
         app.cleanup();
         let window = app.world_mut().spawn_empty().id();
@@ -380,4 +387,67 @@ fn a_circuit_edited_in_the_ui_saves_and_loads_unchanged() {
     let loaded = Circuit::load(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
     assert_eq!(&loaded, s.doc());
+}
+
+#[test]
+fn the_unsaved_changes_prompt_does_what_it_says_and_autosave_follows_the_work() {
+    let dir = std::env::temp_dir().join(format!("spikeworks-prompt-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let autosave_dir = dir.join("data");
+    let mut s = Sandbox::with(|app| {
+        app.add_plugins(files::plugin)
+            .insert_resource(Autosave::in_dir(autosave_dir.clone()));
+    });
+    let autosave = dir.join("data/autosave.circuit.ron");
+    let request = |s: &mut Sandbox, r: FileRequest| {
+        s.world().write_message(r);
+        s.frame();
+    };
+    let answer = |s: &mut Sandbox, a: PromptAnswer| {
+        s.world().write_message(a);
+        s.frame();
+    };
+    let prompting = |s: &Sandbox| s.app.world().resource::<FileUi>().prompting();
+
+    s.place(ItemKind::Lif, 500.0, 400.0);
+    // Unsaved work is written to the autosave within a few seconds.
+    for _ in 0..25 {
+        s.frame();
+    }
+    assert_eq!(Circuit::load(&autosave).unwrap().neurons.len(), 1);
+
+    // New asks first; Cancel keeps everything.
+    request(&mut s, FileRequest::New);
+    assert!(prompting(&s));
+    answer(&mut s, PromptAnswer::Cancel);
+    assert!(!prompting(&s));
+    assert_eq!(s.doc().neurons.len(), 1);
+    // Don't save discards the work, and its autosave.
+    request(&mut s, FileRequest::New);
+    answer(&mut s, PromptAnswer::Discard);
+    assert!(s.doc().neurons.is_empty());
+    assert!(!s.app.world().resource::<Document>().is_dirty());
+    assert!(!autosave.exists());
+
+    // Save writes the file before opening another one.
+    s.place(ItemKind::Lif, 500.0, 400.0);
+    let mine = dir.join("mine.circuit.ron");
+    request(&mut s, FileRequest::SaveAs(mine.clone()));
+    s.place(ItemKind::Lif, 700.0, 400.0);
+    let example = files::examples_dir().join("relay.circuit.ron");
+    request(&mut s, FileRequest::Open(example.clone()));
+    assert!(prompting(&s), "two neurons are unsaved");
+    answer(&mut s, PromptAnswer::Save);
+    s.frame();
+    assert_eq!(Circuit::load(&mine).unwrap().neurons.len(), 2);
+    assert_eq!(s.doc(), &Circuit::load(&example).unwrap());
+    assert_eq!(
+        s.app.world().resource::<Document>().path.as_ref(),
+        Some(&example)
+    );
+    // The world shows the opened circuit only.
+    sim::run_steps(s.world(), 1);
+    assert_eq!(s.app.world().resource::<sim::Network>().neuron_count(), 2);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

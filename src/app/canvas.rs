@@ -16,8 +16,8 @@ use crate::circuit::Restyled;
 use crate::editor::Document;
 use crate::sim::{
     AcSource, CurrentEdge, DcSource, Delay, HhParams, Inhibitory, Label, LifParams, Membrane,
-    Meter, Note, Observes, PoissonSpikes, Position, Recorder, RegularSpikes, SimClock, SpikeEvent,
-    Synapse, TouchSensor,
+    Meter, MeterKind, Note, Observes, PoissonSpikes, Position, Recorder, RegularSpikes, SimClock,
+    SpikeEvent, Synapse, TouchSensor,
 };
 
 /// Okabe–Ito colours (colour-blind safe).
@@ -256,6 +256,7 @@ type ItemLook<'a> = (
     &'a Position,
     Option<&'a Label>,
     Option<&'a Note>,
+    Option<&'a Meter>,
     ItemKinds,
 );
 
@@ -264,10 +265,11 @@ fn spawn_item_visuals(
     mut materials: ResMut<Assets<ColorMaterial>>,
     items: Query<ItemLook, NewOrRestyled>,
 ) {
-    for (item, position, label, note, kinds) in &items {
+    for (item, position, label, note, meter, kinds) in &items {
         let Some(glyph) = glyph_of(kinds) else {
             continue;
         };
+        let speaker = meter.is_some_and(|m| m.kind == MeterKind::Loudspeaker);
         if let Some(label) = label.filter(|l| !l.0.is_empty()) {
             commands.spawn((
                 Text2d::new(label.0.clone()),
@@ -383,6 +385,35 @@ fn spawn_item_visuals(
                     .stroke((palette::INK, 2.0))
                     .build();
                 (body, None)
+            }
+            Glyph::Meter if speaker => {
+                // A speaker: a box and a cone, with sound waves.
+                let cone = ShapePath::new()
+                    .move_to(Vec2::new(-22.0, -8.0))
+                    .line_to(Vec2::new(-12.0, -8.0))
+                    .line_to(Vec2::new(2.0, -20.0))
+                    .line_to(Vec2::new(2.0, 20.0))
+                    .line_to(Vec2::new(-12.0, 8.0))
+                    .line_to(Vec2::new(-22.0, 8.0))
+                    .close();
+                let mut waves = ShapePath::new();
+                for r in [10.0, 18.0] {
+                    let start = Vec2::from_angle(-0.8) * r + Vec2::new(8.0, 0.0);
+                    waves = waves
+                        .move_to(start)
+                        .arc(Vec2::new(8.0, 0.0), Vec2::splat(r), 1.6, 0.0);
+                }
+                (
+                    ShapeBuilder::with(&cone)
+                        .fill(Color::WHITE)
+                        .stroke((palette::PURPLE, 3.0))
+                        .build(),
+                    Some(
+                        ShapeBuilder::with(&waves)
+                            .stroke((palette::PURPLE, 2.5))
+                            .build(),
+                    ),
+                )
             }
             Glyph::Meter => {
                 let screen = shapes::Rectangle {

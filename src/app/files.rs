@@ -87,6 +87,14 @@ pub struct Autosave {
 pub const AUTOSAVE_EVERY_S: f64 = 2.0;
 
 impl Autosave {
+    pub fn in_dir(dir: PathBuf) -> Self {
+        Self {
+            dir,
+            written: None,
+            last_write_s: f64::NEG_INFINITY,
+        }
+    }
+
     pub fn circuit_path(&self) -> PathBuf {
         self.dir.join("autosave.circuit.ron")
     }
@@ -155,11 +163,7 @@ pub fn plugin(app: &mut App) {
     app.add_message::<FileRequest>()
         .add_message::<PromptAnswer>()
         .init_resource::<FileUi>()
-        .insert_resource(Autosave {
-            dir: data_dir(),
-            written: None,
-            last_write_s: 0.0,
-        })
+        .insert_resource(Autosave::in_dir(data_dir()))
         .add_systems(
             Update,
             (

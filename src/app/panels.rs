@@ -9,6 +9,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::interaction::{Hint, UiFocus};
 use super::view::CanvasView;
 use super::{meters, palette, playback, properties};
+use crate::editor::Document;
 
 /// Order of the egui systems each frame: the docked panels, then floating windows (meters,
 /// dialogs), then the focus read-out that the next frame's gestures consult.
@@ -39,7 +40,8 @@ fn style(ctx: &egui::Context) {
     ctx.set_theme(egui::Theme::Light);
     ctx.all_styles_mut(|style| {
         style.spacing.interact_size = egui::vec2(48.0, 32.0);
-        style.spacing.button_padding = egui::vec2(10.0, 8.0);
+        // Buttons at least 48 px tall: a fingertip, per the touch guidelines.
+        style.spacing.button_padding = egui::vec2(12.0, 15.0);
         style.spacing.slider_width = 150.0;
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
         style
@@ -61,6 +63,7 @@ fn layout(
         properties::Properties,
         Res<Hint>,
         meters::MeterDock,
+        Res<Document>,
     )>,
     time: Res<Time<Real>>,
     mut view: ResMut<CanvasView>,
@@ -130,6 +133,9 @@ fn layout(
             .rect,
     );
     let free = root.available_rect_before_wrap();
+    if panels.p5().circuit().placed_items().next().is_none() {
+        welcome(&mut root, free);
+    }
     let screen = ctx.viewport_rect();
     let insets = [
         free.left() - screen.left(),
@@ -145,6 +151,19 @@ fn layout(
         .pointer_latest_pos()
         .is_some_and(|p| rects.iter().any(|r| r.contains(p)));
     Ok(())
+}
+
+/// What an empty canvas says, centred in it.
+fn welcome(root: &mut egui::Ui, free: egui::Rect) {
+    let area = egui::Rect::from_center_size(free.center(), egui::vec2(460.0, 140.0));
+    root.scope_builder(egui::UiBuilder::new().max_rect(area), |ui| {
+        ui.vertical_centered(|ui| {
+            ui.heading("An empty circuit");
+            ui.label("Pick an item in the palette on the left, then tap the canvas to place it.");
+            ui.label("Drag from a selected item's green handle to a neuron to wire them.");
+            ui.label("Or open a ready-made circuit from the Examples menu.");
+        });
+    });
 }
 
 /// Windows and popups, text fields and drags in progress take the pointer and keyboard.

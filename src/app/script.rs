@@ -44,6 +44,8 @@ pub enum Step {
     Screenshot(String),
     /// Save the circuit to this path.
     SaveAs(String),
+    /// Measure the next frames and write the mean frame time and the simulated speed to a file.
+    Measure(u32, String),
     /// Leave without asking (as a crash or a killed process would, the autosave stays).
     Quit,
 }
@@ -55,6 +57,17 @@ pub struct Script {
     /// A screenshot being written; the script waits for the file.
     pending_shot: Option<PathBuf>,
     keys_down: Vec<(KeyCode, Key)>,
+    measuring: Option<Measurement>,
+}
+
+/// A frame-time measurement in progress.
+#[derive(Debug, Clone)]
+struct Measurement {
+    frames: u32,
+    left: u32,
+    wall_start_s: f64,
+    sim_start_s: f64,
+    path: PathBuf,
 }
 
 impl Script {
@@ -74,10 +87,6 @@ impl Script {
             steps: steps.into(),
             ..default()
         })
-    }
-
-    pub fn is_done(&self) -> bool {
-        self.steps.is_empty() && self.pending_shot.is_none()
     }
 }
 
@@ -164,8 +173,11 @@ impl Inputs<'_> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_script(
     script: Option<ResMut<Script>>,
+    time: Res<Time<Real>>,
+    clock: Res<crate::sim::SimClock>,
     window: Query<Entity, With<PrimaryWindow>>,
     mut inputs: Inputs,
     mut commands: Commands,
@@ -197,6 +209,25 @@ fn run_script(
         }
         info!("script: screenshot {}", shot.display());
         script.pending_shot = None;
+    }
+    if let Some(m) = script.measuring.as_mut() {
+        if m.left > 0 {
+            m.left -= 1;
+            return;
+        }
+        let wall = time.elapsed_secs_f64() - m.wall_start_s;
+        let sim = clock.time_s() - m.sim_start_s;
+        let report = format!(
+            "frames: {}\nwall_s: {wall:.3}\nmean_frame_ms: {:.2}\nsimulated_s: {sim:.4}\neffective_speed: {:.3}\n",
+            m.frames,
+            wall * 1e3 / f64::from(m.frames),
+            sim / wall
+        );
+        info!("script: measured\n{report}");
+        if let Err(e) = std::fs::write(&m.path, report) {
+            error!("script: {}: {e}", m.path.display());
+        }
+        script.measuring = None;
     }
     if script.waiting_frames > 0 {
         script.waiting_frames -= 1;
@@ -270,6 +301,15 @@ fn run_script(
                 .spawn(Screenshot::primary_window())
                 .observe(save_to_disk(path.clone()));
             script.pending_shot = Some(path);
+        }
+        Step::Measure(frames, path) => {
+            script.measuring = Some(Measurement {
+                frames: frames.max(1),
+                left: frames.max(1),
+                wall_start_s: time.elapsed_secs_f64(),
+                sim_start_s: clock.time_s(),
+                path: PathBuf::from(path),
+            });
         }
         Step::SaveAs(path) => {
             files.write(FileRequest::SaveAs(PathBuf::from(path)));
