@@ -235,29 +235,18 @@ impl Files<'_> {
         self.hint.show(text, now);
     }
 
-    fn folder(&self) -> PathBuf {
-        self.doc
-            .path
-            .as_ref()
-            .and_then(|p| p.parent())
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(
-                || std::env::current_dir().unwrap_or_default(),
-                Path::to_path_buf,
-            )
-    }
-
     fn dialog(&mut self, kind: DialogKind) {
         let path = match (&kind, &self.doc.path) {
             (DialogKind::SaveAs, Some(p)) => p.display().to_string(),
             (DialogKind::SaveAs, None) => self
+                .doc
                 .folder()
                 .join("my-circuit.circuit.ron")
                 .display()
                 .to_string(),
             (DialogKind::Open, _) => String::new(),
         };
-        let folder = self.folder();
+        let folder = self.doc.folder();
         self.ui.dialog = Some(Dialog { kind, folder, path });
     }
 
@@ -427,14 +416,12 @@ fn window_title(doc: Res<Document>, mut windows: Query<&mut Window>) {
 
 /// The File and Examples menus of the top bar.
 #[derive(SystemParam)]
-pub struct FileMenu<'w, 's> {
+pub struct FileMenu<'w> {
     requests: MessageWriter<'w, FileRequest>,
-    marker: Local<'s, ()>,
 }
 
-impl FileMenu<'_, '_> {
+impl FileMenu<'_> {
     pub fn show(&mut self, ui: &mut egui::Ui) {
-        let _ = &self.marker;
         ui.menu_button("File", |ui| {
             let mut item = |ui: &mut egui::Ui, text: &str, keys: &str, request: FileRequest| {
                 if ui

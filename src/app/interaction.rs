@@ -175,13 +175,6 @@ pub struct GesturePreview {
     pub band: Option<(Vec2, Vec2)>,
 }
 
-impl Gestures {
-    /// Whether any pointer is holding something (for tests and the status bar).
-    pub fn active(&self) -> bool {
-        !self.grabs.is_empty()
-    }
-}
-
 pub fn plugin(app: &mut App) {
     app.init_resource::<Selection>()
         .init_resource::<Tool>()

@@ -16,6 +16,7 @@ use egui_plot::{Legend, Line, MarkerShape, Plot, Points};
 use super::interaction::Hint;
 use crate::circuit::{Circuit, MeterItem, write_atomic};
 use crate::editor::{Document, Shown};
+use crate::runner::csv_field;
 use crate::sim::{MeterKind, Recorder, SimClock, SpikeEvent};
 
 /// Most points per line drawn; longer traces keep each bucket's extremes.
@@ -162,14 +163,6 @@ pub fn rates_csv(names: &[String], series: &[Vec<[f64; 2]>]) -> String {
         out.push('\n');
     }
     out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }
 
 /// The display name of a neuron: its label, else its id.
@@ -351,16 +344,7 @@ impl MeterDock<'_> {
                 ),
                 _ => rates_csv(&names, &rates(recorder, &span)),
             };
-            let folder = self
-                .doc
-                .path
-                .as_ref()
-                .and_then(|p| p.parent())
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or_else(
-                    || std::env::current_dir().unwrap_or_default(),
-                    |p| p.to_path_buf(),
-                );
+            let folder = self.doc.folder();
             let path: PathBuf = folder.join(format!("{}-t{:.3}s.csv", meter.id, now));
             let message = match write_atomic(&path, text.as_bytes()) {
                 Ok(()) => format!("Exported {}", path.display()),

@@ -53,18 +53,20 @@ fn style(ctx: &egui::Context) {
     });
 }
 
+/// The docked panels and what they share (the document), taking turns.
+type Panels = (
+    playback::TopBar<'static>,
+    palette::Palette<'static>,
+    properties::Properties<'static, 'static>,
+    Res<'static, Hint>,
+    meters::MeterDock<'static>,
+    Res<'static, Document>,
+);
+
 #[allow(clippy::too_many_arguments)]
 fn layout(
     mut contexts: EguiContexts,
-    // The panels share resources (the document), so they take turns.
-    mut panels: ParamSet<(
-        playback::TopBar,
-        palette::Palette,
-        properties::Properties,
-        Res<Hint>,
-        meters::MeterDock,
-        Res<Document>,
-    )>,
+    mut panels: ParamSet<Panels>,
     time: Res<Time<Real>>,
     mut view: ResMut<CanvasView>,
     mut rects: Local<Vec<egui::Rect>>,

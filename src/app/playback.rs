@@ -84,16 +84,16 @@ pub fn format_time(seconds: f64) -> String {
 
 /// What the top bar reads and changes.
 #[derive(SystemParam)]
-pub struct TopBar<'w, 's> {
+pub struct TopBar<'w> {
     clock: ResMut<'w, SimClock>,
     resets: MessageWriter<'w, ResetDynamics>,
     actions: MessageWriter<'w, EditorAction>,
     doc: Res<'w, Document>,
     sound: ResMut<'w, speaker::Sound>,
-    files: files::FileMenu<'w, 's>,
+    files: files::FileMenu<'w>,
 }
 
-impl TopBar<'_, '_> {
+impl TopBar<'_> {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             self.files.show(ui);

@@ -168,12 +168,11 @@ impl Properties<'_, '_> {
                 });
             }
         }
-        if let Some(n) = circuit.neurons.iter().find(|n| n.id == id)
-            && let Some(entity) = self.shown.entity(id)
+        // Only neurons have a membrane.
+        if let Some(entity) = self.shown.entity(id)
             && let Ok(m) = self.membranes.get(entity)
         {
             ui.label(format!("Membrane potential: {:.1} mV", m.v * 1e3));
-            let _ = n;
         }
         if let Some(mut inhibitory) = circuit.inhibitory(id)
             && ui

@@ -121,6 +121,18 @@ impl Document {
         self.saved_revision = self.revision;
     }
 
+    /// The folder of its file, else the working directory: where dialogs and exports start.
+    pub fn folder(&self) -> PathBuf {
+        self.path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(
+                || std::env::current_dir().unwrap_or_default(),
+                std::path::Path::to_path_buf,
+            )
+    }
+
     /// The name for title bars: the circuit's name, or its file's, or "Untitled".
     pub fn title(&self) -> String {
         if !self.circuit.name.is_empty() {

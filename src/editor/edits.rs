@@ -234,7 +234,7 @@ impl Circuit {
             ItemKind::Note => self.notes.push(NoteItem {
                 id: id.clone(),
                 position,
-                text: "Double-click to edit this note".into(),
+                text: "A note: select it and write\nin the panel on the right".into(),
             }),
         }
         id

@@ -29,14 +29,6 @@ impl Shown {
     pub fn entity(&self, id: &str) -> Option<Entity> {
         self.entities.get(id).copied()
     }
-
-    /// The id of an item entity (a linear search: for clicks, not per-frame loops).
-    pub fn id_of(&self, entity: Entity) -> Option<&str> {
-        self.entities
-            .iter()
-            .find(|(_, e)| **e == entity)
-            .map(|(id, _)| id.as_str())
-    }
 }
 
 /// Sent when a different document replaced the old one (New, Open): the world was rebuilt.
