@@ -128,8 +128,8 @@ fn layout(
     );
     rects.push(
         egui::Panel::right("properties")
-            .default_size(300.0)
-            .min_size(240.0)
+            // A fixed width: a panel that grows with its content would shift the canvas.
+            .exact_size(300.0)
             .show(&mut root, |ui| panels.p2().show(ui))
             .response
             .rect,

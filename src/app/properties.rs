@@ -210,7 +210,9 @@ impl Properties<'_, '_> {
         if let Some(s) = circuit.synapses.iter().find(|s| s.id == id) {
             ui.label(format!("From {} to {}", s.from, s.to));
             let mut mode = s.mode;
-            egui::ComboBox::from_label("Kind")
+            ui.label("Kind");
+            egui::ComboBox::from_id_salt("synapse-kind")
+                .width(ui.available_width() - 8.0)
                 .selected_text(mode_name(mode))
                 .show_ui(ui, |ui| {
                     for m in [
