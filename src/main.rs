@@ -55,6 +55,14 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         record: Vec<String>,
     },
+    /// Convert a Neuronify file (.nfy) to a Spikeworks circuit and print the import report.
+    Import {
+        /// The Neuronify file.
+        nfy: PathBuf,
+        /// Where to write the circuit (default: the same name with .circuit.ron).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Run a benchmark network.
     Bench {
         #[command(subcommand)]
@@ -101,6 +109,19 @@ fn open_sandbox(_: Cli) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// `spikeworks import`: nothing is written unless the whole file imports.
+fn import(nfy: &std::path::Path, output: Option<PathBuf>) -> Result<(), String> {
+    let imported = spikeworks::nfy::import_file(nfy).map_err(|e| e.to_string())?;
+    let output = output.unwrap_or_else(|| {
+        let stem = nfy.file_stem().unwrap_or_default().to_string_lossy();
+        nfy.with_file_name(format!("{stem}.circuit.ron"))
+    });
+    imported.circuit.save(&output).map_err(|e| e.to_string())?;
+    print!("{}", imported.report);
+    println!("wrote {}", output.display());
+    Ok(())
+}
+
 /// Says which flag a bad value came from.
 fn flag(name: &str, e: runner::RunError) -> runner::RunError {
     runner::RunError::BadArgument {
@@ -139,6 +160,7 @@ fn main() -> ExitCode {
             Ok::<(), runner::RunError>(())
         })()
         .map_err(|e| e.to_string()),
+        Command::Import { nfy, output } => import(&nfy, output),
         Command::Bench {
             which:
                 Bench::Cuba {

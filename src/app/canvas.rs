@@ -10,7 +10,9 @@ use bevy::prelude::*;
 use bevy_prototype_lyon::prelude::*;
 
 use super::AppSystems;
-use super::interaction::{GesturePreview, HANDLE_OFFSET, Selection, can_wire_from, note_half_size};
+use super::interaction::{
+    GesturePreview, HANDLE_OFFSET, Selection, can_wire_from, note_half_size, note_text_width,
+};
 use super::view::to_world;
 use crate::circuit::Restyled;
 use crate::editor::Document;
@@ -305,6 +307,7 @@ fn spawn_item_visuals(
                             Text2d::new(text.to_owned()),
                             TextFont::from_font_size(15.0),
                             TextColor(palette::INK),
+                            bevy::text::TextBounds::new_horizontal(note_text_width(text) + 4.0),
                             Transform::from_xyz(0.0, 0.0, 0.1),
                         ));
                     });

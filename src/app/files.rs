@@ -15,6 +15,7 @@ use super::interaction::{Hint, UiFocus};
 use super::panels::UiSystems;
 use crate::circuit::{Circuit, CircuitError, write_atomic};
 use crate::editor::Document;
+use crate::nfy::ImportReport;
 
 /// What the user asked of files.
 #[derive(Message, Debug, Clone, PartialEq)]
@@ -132,9 +133,48 @@ pub fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples")
 }
 
-/// Reads a circuit file for the sandbox.
-pub fn open_path(path: &Path) -> Result<Circuit, CircuitError> {
-    Circuit::load(path)
+/// A file opened in the sandbox.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub circuit: Circuit,
+    /// Where Save writes: the file itself, or nothing for an import (a Neuronify file is
+    /// never overwritten with a Spikeworks circuit).
+    pub save_path: Option<PathBuf>,
+    /// What the import did, for a Neuronify file.
+    pub report: Option<ImportReport>,
+}
+
+/// Reads a circuit file, or imports a Neuronify one, for the sandbox.
+pub fn open_path(path: &Path) -> Result<Opened, String> {
+    if crate::nfy::is_neuronify_path(path) {
+        let imported = crate::nfy::import_file(path).map_err(|e| e.to_string())?;
+        return Ok(Opened {
+            circuit: imported.circuit,
+            save_path: None,
+            report: Some(imported.report),
+        });
+    }
+    let circuit = Circuit::load(path).map_err(|e: CircuitError| e.to_string())?;
+    Ok(Opened {
+        circuit,
+        save_path: Some(path.to_path_buf()),
+        report: None,
+    })
+}
+
+/// The report of the last Neuronify import, shown until dismissed.
+#[derive(Resource, Debug, Default)]
+pub struct ImportNotice(pub Option<(String, ImportReport)>);
+
+impl ImportNotice {
+    pub fn show(&mut self, path: &Path, report: Option<ImportReport>) {
+        if let Some(report) = report {
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            self.0 = Some((name, report));
+        }
+    }
 }
 
 /// Circuit files in a folder, sorted, with their names.
@@ -144,7 +184,9 @@ fn circuit_files(folder: &Path) -> Vec<PathBuf> {
         .flatten()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.to_string_lossy().ends_with(".circuit.ron"))
+        .filter(|p| {
+            p.to_string_lossy().ends_with(".circuit.ron") || crate::nfy::is_neuronify_path(p)
+        })
         .collect();
     files.sort();
     files
@@ -163,6 +205,7 @@ pub fn plugin(app: &mut App) {
     app.add_message::<FileRequest>()
         .add_message::<PromptAnswer>()
         .init_resource::<FileUi>()
+        .init_resource::<ImportNotice>()
         .insert_resource(Autosave::in_dir(data_dir()))
         .add_systems(
             Update,
@@ -176,7 +219,10 @@ pub fn plugin(app: &mut App) {
                 .chain()
                 .in_set(AppSystems::Input),
         )
-        .add_systems(EguiPrimaryContextPass, dialogs.in_set(UiSystems::Windows));
+        .add_systems(
+            EguiPrimaryContextPass,
+            (dialogs, import_notice).in_set(UiSystems::Windows),
+        );
 }
 
 fn keyboard(
@@ -227,6 +273,7 @@ struct Files<'w> {
     hint: ResMut<'w, Hint>,
     time: Res<'w, Time<Real>>,
     exit: MessageWriter<'w, AppExit>,
+    notice: ResMut<'w, ImportNotice>,
 }
 
 impl Files<'_> {
@@ -266,10 +313,11 @@ impl Files<'_> {
                 self.autosave.clear();
             }
             Pending::Open(path) => match open_path(&path) {
-                Ok(c) => {
-                    self.doc.replace(c, Some(path.clone()));
+                Ok(opened) => {
+                    self.doc.replace(opened.circuit, opened.save_path);
                     self.autosave.clear();
                     self.say(format!("Opened {}", path.display()));
+                    self.notice.show(&path, opened.report);
                 }
                 Err(e) => self.say(format!("Not opened: {e}")),
             },
@@ -594,6 +642,50 @@ fn dialogs(
     } else {
         files.ui.dialog = None;
         files.ui.after_save = None;
+    }
+    Ok(())
+}
+
+/// The report of a Neuronify import: what was mapped, approximated and left out.
+fn import_notice(mut contexts: EguiContexts, mut notice: ResMut<ImportNotice>) -> Result {
+    let Some((name, report)) = &notice.0 else {
+        return Ok(());
+    };
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut open = true;
+    let mut dismissed = false;
+    egui::Window::new(format!("Imported {name}"))
+        .collapsible(false)
+        .open(&mut open)
+        .default_width(560.0)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(&ctx, |ui| {
+            ui.label(report.summary());
+            egui::ScrollArea::vertical()
+                .max_height(360.0)
+                .show(ui, |ui| {
+                    for (title, lines) in [
+                        ("Approximated", &report.approximated),
+                        ("Left out", &report.ignored),
+                        ("Mapped", &report.mapped),
+                    ] {
+                        if lines.is_empty() {
+                            continue;
+                        }
+                        egui::CollapsingHeader::new(format!("{title} ({})", lines.len()))
+                            .default_open(title != "Mapped")
+                            .show(ui, |ui| {
+                                for line in lines {
+                                    ui.label(format!("• {line}"));
+                                }
+                            });
+                    }
+                });
+            ui.weak("Save As keeps it as a Spikeworks circuit; the Neuronify file is not changed.");
+            dismissed = ui.button("OK").clicked();
+        });
+    if !open || dismissed {
+        notice.0 = None;
     }
     Ok(())
 }

@@ -255,14 +255,29 @@ pub enum Hit {
     Synapse(String),
 }
 
+/// The average advance of a character of note text (canvas pixels, 15 px monospace).
+const NOTE_CHAR_PX: f32 = 9.0;
+
+/// The width a note's text wraps at: its longest line, between 60 and 360 canvas pixels.
+pub fn note_text_width(text: &str) -> f32 {
+    let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0) as f32;
+    (widest * NOTE_CHAR_PX).clamp(60.0, 360.0)
+}
+
 /// Half-size of a note's box, from its text (canvas pixels).
 pub fn note_half_size(text: &str) -> Vec2 {
-    let lines = text.lines().count().max(1) as f32;
-    let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0) as f32;
-    Vec2::new(
-        (widest * 8.5).clamp(60.0, 400.0) / 2.0 + 12.0,
-        lines * 11.0 + 12.0,
-    )
+    let width = note_text_width(text);
+    // Long lines wrap at the card's width.
+    let lines: f32 = text
+        .lines()
+        .map(|l| {
+            (l.chars().count() as f32 * NOTE_CHAR_PX / width)
+                .ceil()
+                .max(1.0)
+        })
+        .sum::<f32>()
+        .max(1.0);
+    Vec2::new(width / 2.0 + 12.0, lines * 10.0 + 12.0)
 }
 
 /// The reach of an item around its centre (canvas pixels).

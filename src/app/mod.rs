@@ -65,7 +65,7 @@ pub fn interaction_plugins(app: &mut App) {
 pub fn run(options: LaunchOptions) -> AppExit {
     let document = match &options.circuit {
         Some(path) => match files::open_path(path) {
-            Ok(c) => Some((c, path.clone())),
+            Ok(opened) => Some((opened, path.clone())),
             Err(e) => {
                 eprintln!("spikeworks: {e}");
                 return AppExit::error();
@@ -122,8 +122,11 @@ pub fn run(options: LaunchOptions) -> AppExit {
         app.insert_resource(script);
     }
     match document {
-        Some((circuit, path)) => {
-            app.insert_resource(Document::new(circuit, Some(path)));
+        Some((opened, path)) => {
+            let mut notice = files::ImportNotice::default();
+            notice.show(&path, opened.report);
+            app.insert_resource(Document::new(opened.circuit, opened.save_path))
+                .insert_resource(notice);
         }
         None => {
             app.add_systems(Startup, files::restore_autosave);

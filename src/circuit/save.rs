@@ -11,7 +11,7 @@ use super::schema::*;
 use crate::sim::*;
 
 /// Rounds to 12 significant digits: undoes the float noise of SI ↔ display-unit conversions.
-fn tidy(x: f64) -> f64 {
+pub(crate) fn tidy(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }

@@ -1,0 +1,738 @@
+//! Reading Neuronify's JSON `.nfy` files of every format version (absent, 2, 3, 4) into a
+//! Spikeworks circuit, following the original loader (neuronify-spec §4.3, §9): the
+//! `entities`/`connections` and `fileName` aliases, flat v2 nodes, the rename map of old type
+//! names, inhibitory from a negative `fireOutput`, the source's preferred edge when an edge
+//! names no type, and meter edges in either direction. Every item, key and edge ends up in
+//! the [`ImportReport`]: mapped, approximated or left out.
+
+use std::collections::HashSet;
+
+use serde_json::{Map, Value};
+
+use super::{ImportReport, NfyError};
+use crate::circuit::*;
+use crate::sim::{MAX_DELAY_S, MeterKind, SynapseMode};
+
+/// A circuit read from a Neuronify file, with the account of what happened on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub circuit: Circuit,
+    pub report: ImportReport,
+}
+
+/// Neuronify type names of pre-2016 files and what they became (spec §4.3); the flag makes
+/// the item inhibitory.
+const RENAMES: [(&str, &str, bool); 7] = [
+    (
+        "neurons/PassiveNeuron.qml",
+        "neurons/LeakyNeuron.qml",
+        false,
+    ),
+    (
+        "neurons/PassiveInhibitoryNeuron.qml",
+        "neurons/LeakyNeuron.qml",
+        true,
+    ),
+    (
+        "generators/PoissonGenerator.qml",
+        "generators/IrregularSpikeGenerator.qml",
+        false,
+    ),
+    (
+        "generators/RhythmGenerator.qml",
+        "generators/RegularSpikeGenerator.qml",
+        false,
+    ),
+    ("meters/Speaker.qml", "meters/Loudspeaker.qml", false),
+    ("meters/RasterPlot.qml", "meters/SpikeDetector.qml", false),
+    ("meters/FiringRateMeter.qml", "meters/RatePlot.qml", false),
+];
+
+/// What a node became, for wiring its edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Neuron,
+    CurrentGenerator,
+    SpikeGenerator,
+    Touch,
+    Retina,
+    Meter,
+    Annotation,
+}
+
+/// A node after import: its id (None when left out) and kind.
+struct Node {
+    id: Option<String>,
+    kind: Kind,
+    name: String,
+}
+
+/// Parses `.nfy` JSON text. `file` names it in errors.
+pub fn import_json(bytes: &[u8], file: &str) -> Result<Imported, NfyError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| NfyError::Json {
+        file: file.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    let structure = |what: &str| NfyError::Structure {
+        file: file.to_owned(),
+        what: what.to_owned(),
+    };
+    let top = value
+        .as_object()
+        .ok_or_else(|| structure("the file is not a JSON object"))?;
+    let version = top.get("fileFormatVersion").and_then(Value::as_i64);
+    let nodes = top
+        .get("nodes")
+        .or_else(|| top.get("entities"))
+        .and_then(Value::as_array)
+        .ok_or_else(|| structure("there is no \"nodes\" (or \"entities\") list"))?;
+    let edges = top
+        .get("edges")
+        .or_else(|| top.get("connections"))
+        .and_then(Value::as_array)
+        .ok_or_else(|| structure("there is no \"edges\" (or \"connections\") list"))?;
+
+    let mut report = ImportReport {
+        format_version: version,
+        ..ImportReport::default()
+    };
+    let stem = std::path::Path::new(file)
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().replace('_', " "));
+    let mut circuit = Circuit::empty(&stem);
+    let mut imported = Vec::with_capacity(nodes.len());
+    let mut clamped = Vec::new();
+    for (index, node) in nodes.iter().enumerate() {
+        let node = match node.as_object() {
+            Some(n) => import_node(index, n, &mut circuit, &mut report, &mut clamped),
+            None => {
+                report.ignored(format!("node {index}: not a JSON object"));
+                Node {
+                    id: None,
+                    kind: Kind::Annotation,
+                    name: format!("node {index}"),
+                }
+            }
+        };
+        imported.push(node);
+    }
+    if !clamped.is_empty() {
+        // Only the touch edge's 1 MA pulse ever reaches the clamp in Neuronify.
+        let list: Vec<String> = clamped.iter().map(usize::to_string).collect();
+        report.approximated(format!(
+            "nodes {}: Neuronify's voltage clamp (−90…+60 mV) is not modelled",
+            list.join(", ")
+        ));
+    }
+    let mut wired = HashSet::new();
+    for (index, edge) in edges.iter().enumerate() {
+        match edge.as_object() {
+            Some(e) => import_edge(index, e, &imported, &mut wired, &mut circuit, &mut report),
+            None => report.ignored(format!("edge {index}: not a JSON object")),
+        }
+    }
+    if let Some(speed) = top
+        .get("workspace")
+        .and_then(|w| w.get("playbackSpeed"))
+        .and_then(Value::as_f64)
+    {
+        report.approximated(format!(
+            "workspace: playback speed {speed} is not kept; the sandbox starts in slow motion"
+        ));
+    }
+    tidy_numbers(&mut circuit);
+    circuit
+        .validate("", file)
+        .map_err(|e| structure(&format!("the imported circuit is not valid: {e}")))?;
+    Ok(Imported { circuit, report })
+}
+
+/// Rounds converted values to 12 significant digits (−1.3 mV, not −1.2999999999999956).
+fn tidy_numbers(c: &mut Circuit) {
+    use crate::circuit::save::tidy;
+    for n in &mut c.neurons {
+        if let NeuronModel::Lif(m) = &mut n.model {
+            for v in [
+                &mut m.capacitance_nf,
+                &mut m.resistance_mohm,
+                &mut m.resting_mv,
+                &mut m.threshold_mv,
+                &mut m.reset_mv,
+                &mut m.refractory_ms,
+            ] {
+                *v = tidy(*v);
+            }
+            if let Some(a) = &mut m.adaptation {
+                a.increment_ns = tidy(a.increment_ns);
+                a.tau_ms = tidy(a.tau_ms);
+            }
+        }
+    }
+    for g in &mut c.generators {
+        match &mut g.kind {
+            GeneratorKind::Dc { current_na } => *current_na = tidy(*current_na),
+            GeneratorKind::Ac {
+                amplitude_na,
+                frequency_hz,
+                phase_deg,
+            } => {
+                *amplitude_na = tidy(*amplitude_na);
+                *frequency_hz = tidy(*frequency_hz);
+                *phase_deg = tidy(*phase_deg);
+            }
+            GeneratorKind::Regular { rate_hz } | GeneratorKind::Poisson { rate_hz } => {
+                *rate_hz = tidy(*rate_hz)
+            }
+        }
+    }
+    for s in &mut c.synapses {
+        s.weight_na = tidy(s.weight_na);
+        s.tau_ms = tidy(s.tau_ms);
+        s.delay_ms = tidy(s.delay_ms);
+    }
+}
+
+/// A number from an object, if present and finite.
+fn number(map: &Map<String, Value>, key: &str) -> Option<f64> {
+    map.get(key)
+        .and_then(Value::as_f64)
+        .filter(|v| v.is_finite())
+}
+
+/// Keys every node may carry besides its type's own.
+const COMMON_KEYS: [&str; 8] = [
+    "x",
+    "y",
+    "label",
+    "inhibitory",
+    "engine",
+    "filename",
+    "fileName",
+    "savedProperties",
+];
+
+/// Records keys that are neither known nor merely dynamic state.
+fn report_unknown(what: &str, map: &Map<String, Value>, known: &[&str], report: &mut ImportReport) {
+    let unknown: Vec<&str> = map
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !known.contains(k) && !COMMON_KEYS.contains(k))
+        .collect();
+    if !unknown.is_empty() {
+        report.ignored(format!(
+            "{what}: keys {} have no counterpart",
+            unknown.join(", ")
+        ));
+    }
+}
+
+fn import_node(
+    index: usize,
+    node: &Map<String, Value>,
+    circuit: &mut Circuit,
+    report: &mut ImportReport,
+    clamped: &mut Vec<usize>,
+) -> Node {
+    let raw_type = node
+        .get("filename")
+        .or_else(|| node.get("fileName"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    // v3/v4 nest the properties; v2 and older keep them flat on the node.
+    let props = node
+        .get("savedProperties")
+        .and_then(Value::as_object)
+        .unwrap_or(node);
+    let empty = Map::new();
+    let engine = props
+        .get("engine")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let (type_name, renamed_inhibitory) = RENAMES
+        .iter()
+        .find(|(old, _, _)| *old == raw_type)
+        .map_or((raw_type, false), |(old, new, inh)| {
+            report.approximated(format!("node {index}: old type {old} read as {new}"));
+            (*new, *inh)
+        });
+    let label = props
+        .get("label")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let name = if label.is_empty() {
+        format!("node {index}")
+    } else {
+        format!("node {index} \"{label}\"")
+    };
+    let x = number(props, "x").unwrap_or(0.0);
+    let y = number(props, "y").unwrap_or(0.0);
+    // Neuronify stores the top-left corner; Spikeworks the centre.
+    let centre = |w: f64, h: f64| {
+        (
+            ((x + w / 2.0) as f32).round(),
+            ((y + h / 2.0) as f32).round(),
+        )
+    };
+    // The original applies `engine` (with fireOutput) before `inhibitory`, so the flag wins.
+    let fire_output_inhibitory = number(engine, "fireOutput").is_some_and(|f| f < 0.0);
+    let inhibitory = props
+        .get("inhibitory")
+        .and_then(Value::as_bool)
+        .unwrap_or(renamed_inhibitory || fire_output_inhibitory);
+    let id = |prefix: &str| format!("{prefix}-{index}");
+    let done = |kind: Kind, id: String, what: &str, report: &mut ImportReport| {
+        report.mapped(format!("{name}: {what}"));
+        Node {
+            id: Some(id),
+            kind,
+            name: name.clone(),
+        }
+    };
+
+    match type_name {
+        "neurons/LeakyNeuron.qml" | "neurons/AdaptationNeuron.qml" | "neurons/BurstNeuron.qml" => {
+            let mut model = LifModel::default();
+            let mv = |key: &str, default: f64| number(engine, key).map_or(default, |v| v * 1e3);
+            model.threshold_mv = mv("threshold", model.threshold_mv);
+            model.reset_mv = mv("initialPotential", model.reset_mv);
+            model.resting_mv = mv("restingPotential", model.resting_mv);
+            model.capacitance_nf =
+                number(engine, "capacitance").map_or(model.capacitance_nf, |c| c * 1e9);
+            let mut known_engine = vec![
+                "threshold",
+                "initialPotential",
+                "restingPotential",
+                "capacitance",
+                "fireOutput",
+                "voltage",
+                "voltageClamped",
+                "minimumVoltage",
+                "maximumVoltage",
+            ];
+            let what = match type_name {
+                "neurons/LeakyNeuron.qml" => {
+                    model.resistance_mohm =
+                        number(engine, "resistance").map_or(model.resistance_mohm, |r| r * 1e-6);
+                    model.refractory_ms =
+                        number(engine, "refractoryPeriod").map_or(model.refractory_ms, |r| r * 1e3);
+                    known_engine.extend(["resistance", "refractoryPeriod"]);
+                    "leaky integrate-and-fire neuron"
+                }
+                "neurons/AdaptationNeuron.qml" => {
+                    // Neuronify's adaptive neuron has no refractory period.
+                    model.refractory_ms = 0.0;
+                    model.adaptation = Some(AdaptationModel {
+                        increment_ns: number(engine, "adaptation").map_or(10.0, |g| g * 1e9),
+                        tau_ms: number(engine, "timeConstant").map_or(500.0, |t| t * 1e3),
+                    });
+                    known_engine.extend(["adaptation", "timeConstant"]);
+                    "adaptive neuron"
+                }
+                _ => {
+                    model.refractory_ms = 0.0;
+                    model.burst = Some(BurstModel::default());
+                    "bursting neuron"
+                }
+            };
+            report_unknown(&format!("{name} engine"), engine, &known_engine, report);
+            report_unknown(&name, props, &[], report);
+            if model.reset_mv >= model.threshold_mv {
+                let reset = model.threshold_mv - 0.05;
+                report.approximated(format!(
+                    "{name}: reset {:.2} mV is not below the threshold {:.2} mV; set to {reset:.2} mV",
+                    model.reset_mv, model.threshold_mv
+                ));
+                model.reset_mv = reset;
+            }
+            if engine.get("voltageClamped").and_then(Value::as_bool) == Some(true) {
+                clamped.push(index);
+            }
+            let id = id("neuron");
+            circuit.neurons.push(NeuronItem {
+                id: id.clone(),
+                label,
+                position: centre(72.0, 72.0),
+                inhibitory,
+                model: NeuronModel::Lif(model),
+            });
+            done(Kind::Neuron, id, what, report)
+        }
+        "generators/CurrentClamp.qml" | "generators/ACClamp.qml" => {
+            let (kind, what) = if type_name == "generators/CurrentClamp.qml" {
+                report_unknown(
+                    &format!("{name} engine"),
+                    engine,
+                    &["currentOutput"],
+                    report,
+                );
+                let current = number(engine, "currentOutput").unwrap_or(2e-9);
+                (
+                    GeneratorKind::Dc {
+                        current_na: current * 1e9,
+                    },
+                    "DC current source",
+                )
+            } else {
+                report_unknown(
+                    &format!("{name} engine"),
+                    engine,
+                    &["amplitude", "frequency", "time"],
+                    report,
+                );
+                let frequency_hz = number(engine, "frequency").unwrap_or(50.0);
+                let time = number(engine, "time").unwrap_or(0.0);
+                (
+                    GeneratorKind::Ac {
+                        amplitude_na: number(engine, "amplitude").unwrap_or(300e-12) * 1e9,
+                        frequency_hz,
+                        // The saved phase accumulator, as a phase.
+                        phase_deg: (360.0 * frequency_hz * time).rem_euclid(360.0),
+                    },
+                    "AC current source",
+                )
+            };
+            report_unknown(&name, props, &[], report);
+            let id = id("generator");
+            circuit.generators.push(GeneratorItem {
+                id: id.clone(),
+                label,
+                position: centre(64.0, 64.0),
+                inhibitory,
+                kind,
+                targets: Vec::new(),
+            });
+            done(Kind::CurrentGenerator, id, what, report)
+        }
+        "generators/RegularSpikeGenerator.qml" | "generators/IrregularSpikeGenerator.qml" => {
+            report_unknown(&format!("{name} engine"), engine, &["rate"], report);
+            report_unknown(&name, props, &[], report);
+            let rate_hz = number(engine, "rate").unwrap_or(500.0);
+            let (kind, what) = if type_name.contains("Regular") {
+                (
+                    GeneratorKind::Regular { rate_hz },
+                    "regular spike generator",
+                )
+            } else {
+                (
+                    GeneratorKind::Poisson { rate_hz },
+                    "irregular (Poisson) spike generator",
+                )
+            };
+            let id = id("generator");
+            circuit.generators.push(GeneratorItem {
+                id: id.clone(),
+                label,
+                position: centre(64.0, 64.0),
+                inhibitory,
+                kind,
+                targets: Vec::new(),
+            });
+            done(Kind::SpikeGenerator, id, what, report)
+        }
+        "sensors/TouchSensor.qml" => {
+            report_unknown(&name, props, &[], report);
+            let id = id("sensor");
+            circuit.sensors.push(SensorItem {
+                id: id.clone(),
+                label,
+                position: centre(100.0, 100.0),
+                repeat_hz: 0.0,
+            });
+            done(
+                Kind::Touch,
+                id,
+                "touch sensor (one spike per press)",
+                report,
+            )
+        }
+        "meters/Voltmeter.qml"
+        | "meters/SpikeDetector.qml"
+        | "meters/RatePlot.qml"
+        | "meters/Loudspeaker.qml" => {
+            let (kind, what, size) = match type_name {
+                "meters/Voltmeter.qml" => (MeterKind::Voltmeter, "voltmeter", 320.0),
+                "meters/SpikeDetector.qml" => {
+                    (MeterKind::SpikeRaster, "spike detector (raster)", 320.0)
+                }
+                "meters/RatePlot.qml" => (MeterKind::RatePlot, "firing-rate plot", 320.0),
+                _ => (MeterKind::Loudspeaker, "loudspeaker", 64.0),
+            };
+            let display = [
+                "width",
+                "height",
+                "minimumValue",
+                "maximumValue",
+                "timeRange",
+                "showLegend",
+                "windowDuration",
+                "temporalResolution",
+                "source",
+            ];
+            let shown: Vec<&str> = display
+                .iter()
+                .copied()
+                .filter(|k| props.contains_key(*k))
+                .collect();
+            if !shown.is_empty() {
+                report.approximated(format!(
+                    "{name}: display settings ({}) are not kept; the meter panel sets its own",
+                    shown.join(", ")
+                ));
+            }
+            report_unknown(&name, props, &display, report);
+            let w = number(props, "width").unwrap_or(size);
+            let h = number(props, "height").unwrap_or(if size > 64.0 { 240.0 } else { 64.0 });
+            let id = id("meter");
+            circuit.meters.push(MeterItem {
+                id: id.clone(),
+                label,
+                position: centre(w, h),
+                kind,
+                observes: Vec::new(),
+            });
+            done(Kind::Meter, id, what, report)
+        }
+        "annotations/Note.qml" | "annotations/NextTutorial.qml" => {
+            let (text, what, w, h) = if type_name == "annotations/Note.qml" {
+                report_unknown(&name, props, &["text", "width", "height"], report);
+                let text = props
+                    .get("text")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
+                (
+                    text,
+                    "note",
+                    number(props, "width").unwrap_or(180.0),
+                    number(props, "height").unwrap_or(120.0),
+                )
+            } else {
+                report_unknown(&name, props, &["targetSimulation"], report);
+                let target = props
+                    .get("targetSimulation")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                report.approximated(format!(
+                    "{name}: next-tutorial button kept as a note naming {target}"
+                ));
+                (
+                    format!("Next tutorial: {target}"),
+                    "next-tutorial link (as a note)",
+                    196.0,
+                    196.0,
+                )
+            };
+            let id = id("note");
+            circuit.notes.push(NoteItem {
+                id: id.clone(),
+                position: centre(w, h),
+                text,
+            });
+            done(Kind::Annotation, id, what, report)
+        }
+        "sensors/Retina.qml" => {
+            let kernel = props
+                .get("kernelType")
+                .and_then(Value::as_str)
+                .unwrap_or("kernels/GaborKernel.qml");
+            let parameters = props
+                .get("kernelProperties")
+                .map_or_else(String::new, Value::to_string);
+            let sensitivity = number(props, "sensitivity").unwrap_or(1000.0);
+            report.approximated(format!(
+                "{name}: visual input (retina) is not built yet; kept as a note with its kernel \
+                 {kernel}, sensitivity {sensitivity}, parameters {parameters}; its edges are left out"
+            ));
+            let id = id("note");
+            circuit.notes.push(NoteItem {
+                id: id.clone(),
+                position: centre(240.0, 240.0),
+                text: format!(
+                    "Visual input (retina) from Neuronify\nkernel: {kernel}\nsensitivity: {sensitivity}\nparameters: {parameters}"
+                ),
+            });
+            Node {
+                id: Some(id),
+                kind: Kind::Retina,
+                name,
+            }
+        }
+        other => {
+            let shown = if other.is_empty() { "no type" } else { other };
+            report.ignored(format!("{name}: unknown item type {shown}"));
+            Node {
+                id: None,
+                kind: Kind::Annotation,
+                name,
+            }
+        }
+    }
+}
+
+fn import_edge(
+    index: usize,
+    edge: &Map<String, Value>,
+    nodes: &[Node],
+    wired: &mut HashSet<(usize, usize)>,
+    circuit: &mut Circuit,
+    report: &mut ImportReport,
+) {
+    // The original reads indices with parseInt, so "3" works as well as 3.
+    let end = |key: &str| -> Option<usize> {
+        match edge.get(key)? {
+            Value::Number(n) => n.as_u64().map(|n| n as usize),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    };
+    let what = format!("edge {index}");
+    let (Some(mut from), Some(mut to)) = (end("from"), end("to")) else {
+        report.ignored(format!("{what}: no valid \"from\"/\"to\""));
+        return;
+    };
+    let (Some(a), Some(b)) = (nodes.get(from), nodes.get(to)) else {
+        report.ignored(format!(
+            "{what}: {from} → {to} names a node that does not exist"
+        ));
+        return;
+    };
+    let (Some(_), Some(_)) = (&a.id, &b.id) else {
+        report.ignored(format!(
+            "{what}: {} → {}: an end was left out",
+            a.name, b.name
+        ));
+        return;
+    };
+    let props = edge.get("savedProperties").and_then(Value::as_object);
+    let type_name = edge
+        .get("filename")
+        .or_else(|| props.and_then(|p| p.get("filename")))
+        .and_then(Value::as_str);
+    // Old files point meter edges neuron → meter; they are turned round.
+    let (mut a, mut b) = (a, b);
+    if b.kind == Kind::Meter && a.kind == Kind::Neuron {
+        report.approximated(format!(
+            "{what}: {} → {} turned round (meters observe neurons)",
+            a.name, b.name
+        ));
+        std::mem::swap(&mut a, &mut b);
+        std::mem::swap(&mut from, &mut to);
+    }
+    let (a_id, b_id) = (
+        a.id.clone().unwrap_or_default(),
+        b.id.clone().unwrap_or_default(),
+    );
+    if from == to || !wired.insert((from, to)) {
+        report.ignored(format!(
+            "{what}: {} → {} repeats or loops onto itself",
+            a.name, b.name
+        ));
+        return;
+    }
+    if b.kind != Kind::Neuron {
+        report.ignored(format!(
+            "{what}: {} → {}: only neurons receive connections",
+            a.name, b.name
+        ));
+        return;
+    }
+    let engine = props
+        .and_then(|p| p.get("engine"))
+        .and_then(Value::as_object);
+    let empty = Map::new();
+    let engine = engine.unwrap_or(&empty);
+    match a.kind {
+        Kind::Meter => {
+            if let Some(m) = circuit.meters.iter_mut().find(|m| m.id == a_id) {
+                m.observes.push(b_id);
+                report.mapped(format!("{what}: {} observes {}", a.name, b.name));
+            }
+        }
+        Kind::CurrentGenerator => {
+            if let Some(g) = circuit.generators.iter_mut().find(|g| g.id == a_id) {
+                g.targets.push(b_id);
+                report.mapped(format!("{what}: {} drives {}", a.name, b.name));
+            }
+        }
+        Kind::Retina => report.ignored(format!(
+            "{what}: {} → {}: the retina placeholder has no output",
+            a.name, b.name
+        )),
+        Kind::Annotation => report.ignored(format!(
+            "{what}: {} → {}: notes have no output",
+            a.name, b.name
+        )),
+        Kind::Touch | Kind::Neuron | Kind::SpikeGenerator => {
+            let immediate = type_name == Some("edges/ImmediateFireSynapse.qml")
+                || (type_name.is_none() && a.kind == Kind::Touch);
+            if type_name == Some("Edge.qml") {
+                report.ignored(format!(
+                    "{what}: {} → {}: a plain edge from a spike source carries nothing",
+                    a.name, b.name
+                ));
+                return;
+            }
+            let id = format!("synapse-{index}");
+            let synapse = if immediate {
+                report.mapped(format!(
+                    "{what}: {} → {}: immediate-fire edge",
+                    a.name, b.name
+                ));
+                SynapseItem {
+                    id,
+                    from: a_id,
+                    to: b_id,
+                    weight_na: 3.0,
+                    tau_ms: 2.0,
+                    delay_ms: 0.0,
+                    mode: SynapseMode::ImmediateFire,
+                }
+            } else {
+                report_unknown(
+                    &format!("{what} engine"),
+                    engine,
+                    &[
+                        "tau",
+                        "maximumCurrent",
+                        "delay",
+                        "alphaFunction",
+                        "linear",
+                        "exponential",
+                        "triggers",
+                    ],
+                    report,
+                );
+                if engine.get("alphaFunction").and_then(Value::as_bool) == Some(true) {
+                    report.approximated(format!(
+                        "{what}: alpha-function synapse imported as exponential"
+                    ));
+                }
+                let mut delay_ms = number(engine, "delay").map_or(5.0, |d| d * 1e3);
+                if !(0.0..=MAX_DELAY_S * 1e3).contains(&delay_ms) {
+                    let clamped = delay_ms.clamp(0.0, MAX_DELAY_S * 1e3);
+                    report.approximated(format!(
+                        "{what}: delay {delay_ms} ms clamped to {clamped} ms"
+                    ));
+                    delay_ms = clamped;
+                }
+                report.mapped(format!("{what}: {} → {}: current synapse", a.name, b.name));
+                SynapseItem {
+                    id,
+                    from: a_id,
+                    to: b_id,
+                    weight_na: number(engine, "maximumCurrent")
+                        .map_or(3.0, |i| i * 1e9)
+                        .max(0.0),
+                    tau_ms: number(engine, "tau").map_or(2.0, |t| t * 1e3).max(1e-3),
+                    delay_ms,
+                    // Neuronify's current synapse resets to full on each spike.
+                    mode: SynapseMode::Saturate,
+                }
+            };
+            circuit.synapses.push(synapse);
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! Importing Neuronify files: one hand-written fixture per format version (absent, 2, 3, 4)
+//! imports to the expected items, parameters and edges, with a report that accounts for
+//! everything; broken files give errors, never panics; and, when `$SPIKEWORKS_SAMPLES` names
+//! a folder of original files, every one of them imports to a valid circuit.
+
+use std::path::{Path, PathBuf};
+
+use spikeworks::circuit::*;
+use spikeworks::nfy::{self, Imported};
+use spikeworks::sim::{MeterKind, SynapseMode};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/nfy")
+        .join(name)
+}
+
+fn import(name: &str) -> Imported {
+    nfy::import_file(&fixture(name)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn lif(c: &Circuit, id: &str) -> LifModel {
+    match &c.neurons.iter().find(|n| n.id == id).unwrap().model {
+        NeuronModel::Lif(m) => m.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9 * b.abs().max(1.0)
+}
+
+#[test]
+fn version_4_maps_every_item_with_its_parameters_and_edges() {
+    let Imported { circuit: c, report } = import("v4.nfy");
+    assert_eq!(report.format_version, Some(4));
+    assert_eq!(c.neurons.len(), 2);
+    let driven = lif(&c, "neuron-0");
+    assert!(close(driven.reset_mv, -70.0) && close(driven.threshold_mv, -55.0));
+    assert!(close(driven.capacitance_nf, 0.2) && close(driven.resistance_mohm, 100.0));
+    assert!(close(driven.refractory_ms, 2.0));
+    assert_eq!(c.neurons[0].label, "Driven");
+    // The top-left corner (964, 604) of a 72 px neuron is centre (1000, 640).
+    assert_eq!(c.neurons[0].position, (1000.0, 640.0));
+    let inhibitor = &c.neurons[1];
+    assert!(inhibitor.inhibitory);
+    assert!(close(lif(&c, "neuron-3").resistance_mohm, 150.0));
+    assert!(close(lif(&c, "neuron-3").refractory_ms, 5.0));
+
+    let dc = c.generators.iter().find(|g| g.id == "generator-1").unwrap();
+    assert_eq!(dc.kind, GeneratorKind::Dc { current_na: 0.3 });
+    assert_eq!(dc.targets, ["neuron-0"]);
+    let ac = c.generators.iter().find(|g| g.id == "generator-6").unwrap();
+    match ac.kind {
+        GeneratorKind::Ac {
+            amplitude_na,
+            frequency_hz,
+            phase_deg,
+        } => {
+            assert!(close(amplitude_na, 0.5) && close(frequency_hz, 10.0));
+            assert!(
+                close(phase_deg, 90.0),
+                "a quarter period of 10 Hz: {phase_deg}"
+            );
+        }
+        ref other => panic!("{other:?}"),
+    }
+    assert_eq!(ac.targets, ["neuron-3"]);
+    let pacer = c.generators.iter().find(|g| g.id == "generator-4").unwrap();
+    assert_eq!(pacer.kind, GeneratorKind::Regular { rate_hz: 40.0 });
+
+    let synapse = c.synapses.iter().find(|s| s.from == "generator-4").unwrap();
+    assert_eq!(synapse.to, "neuron-3");
+    assert!(
+        close(synapse.weight_na, 2.5) && close(synapse.tau_ms, 3.0) && close(synapse.delay_ms, 4.0)
+    );
+    assert_eq!(
+        synapse.mode,
+        SynapseMode::Saturate,
+        "Neuronify's synapse saturates"
+    );
+    let defaults = c.synapses.iter().find(|s| s.from == "neuron-3").unwrap();
+    assert!(
+        close(defaults.tau_ms, 2.0)
+            && close(defaults.delay_ms, 5.0)
+            && close(defaults.weight_na, 1.0)
+    );
+    let touch = c.synapses.iter().find(|s| s.from == "sensor-5").unwrap();
+    assert_eq!(
+        (touch.mode, touch.delay_ms),
+        (SynapseMode::ImmediateFire, 0.0)
+    );
+    assert_eq!(c.synapses.len(), 3);
+
+    let volt = c.meters.iter().find(|m| m.id == "meter-2").unwrap();
+    assert_eq!(
+        (volt.kind, volt.observes.as_slice()),
+        (MeterKind::Voltmeter, &["neuron-0".to_owned()][..])
+    );
+    let speaker = c.meters.iter().find(|m| m.id == "meter-9").unwrap();
+    assert_eq!(
+        (speaker.kind, speaker.observes.as_slice()),
+        (MeterKind::Loudspeaker, &["neuron-3".to_owned()][..])
+    );
+    assert_eq!(c.notes.len(), 2);
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.text.contains("qrc:/simulations/next/next.nfy"))
+    );
+
+    // Everything is accounted for: 10 nodes and 6 edges mapped, the two bad edges left out.
+    assert_eq!(report.mapped.len(), 10 + 7, "{report}");
+    let ignored = report.ignored.join("\n");
+    assert!(
+        ignored.contains("edge 7") && ignored.contains("only neurons receive"),
+        "{report}"
+    );
+    assert!(
+        ignored.contains("edge 8") && ignored.contains("repeats"),
+        "{report}"
+    );
+    let approximated = report.approximated.join("\n");
+    assert!(approximated.contains("next-tutorial"), "{report}");
+    assert!(approximated.contains("playback speed"), "{report}");
+}
+
+#[test]
+fn version_3_renames_old_types_and_reports_unknown_keys() {
+    let Imported { circuit: c, report } = import("v3.nfy");
+    assert_eq!(report.format_version, Some(3));
+    let adapting = lif(&c, "neuron-0");
+    let a = adapting.adaptation.expect("adaptation");
+    assert!(close(a.increment_ns, 20.0) && close(a.tau_ms, 300.0));
+    assert_eq!(
+        adapting.refractory_ms, 0.0,
+        "Neuronify's adaptive neuron has none"
+    );
+    let old = lif(&c, "neuron-2");
+    assert!(close(old.threshold_mv, -50.0) && close(old.reset_mv, -75.0));
+    let text = report.to_string();
+    assert!(
+        text.contains("PassiveNeuron.qml read as neurons/LeakyNeuron.qml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("glowRadius"),
+        "unknown keys are named: {text}"
+    );
+    assert!(text.contains("alpha-function"), "{text}");
+    // A 50 ms delay is longer than the 30 ms Spikeworks keeps in flight.
+    let s = c.synapses.iter().find(|s| s.from == "neuron-0").unwrap();
+    assert_eq!(s.delay_ms, 30.0);
+    assert!(text.contains("clamped"), "{text}");
+    assert_eq!(c.meters[0].observes, ["neuron-0", "neuron-2"]);
+}
+
+#[test]
+fn version_2_reads_flat_nodes_and_infers_edges_from_their_sources() {
+    let Imported { circuit: c, report } = import("v2.nfy");
+    assert_eq!(report.format_version, Some(2));
+    assert!(
+        c.neurons[0].inhibitory,
+        "a negative fireOutput makes it inhibitory"
+    );
+    assert!(!c.neurons[1].inhibitory);
+    // Node-level refractoryPeriod/resistance are ignored, as by Neuronify's loader.
+    assert!(close(lif(&c, "neuron-0").resistance_mohm, 100.0));
+    assert!(close(lif(&c, "neuron-0").refractory_ms, 2.0));
+    let text = report.to_string();
+    assert!(
+        text.contains("refractoryPeriod") && text.contains("synapticConductance"),
+        "{text}"
+    );
+    // Untyped edges take the source's kind: synapses between neurons, a current from the clamp.
+    assert_eq!(c.synapses.len(), 2);
+    assert!(c.synapses.iter().all(|s| s.mode == SynapseMode::Saturate));
+    assert_eq!(c.generators[0].targets, ["neuron-0"]);
+    // Old meter edges ran neuron → meter; they are turned round instead of lost.
+    assert_eq!(c.meters[0].kind, MeterKind::SpikeRaster);
+    assert_eq!(c.meters[0].observes, ["neuron-0", "neuron-1"]);
+    assert!(text.contains("turned round"), "{text}");
+}
+
+#[test]
+fn files_without_a_version_use_the_old_names_and_keys() {
+    let Imported { circuit: c, report } = import("v1.nfy");
+    assert_eq!(report.format_version, None);
+    assert_eq!(
+        c.generators[0].kind,
+        GeneratorKind::Regular { rate_hz: 20.0 }
+    );
+    assert!(c.neurons[0].inhibitory, "PassiveInhibitoryNeuron");
+    let kinds: Vec<MeterKind> = c.meters.iter().map(|m| m.kind).collect();
+    assert_eq!(kinds, [MeterKind::RatePlot, MeterKind::Loudspeaker]);
+    // "0" → "1" as strings still wires the generator.
+    assert_eq!(c.synapses.len(), 1);
+    assert_eq!(c.meters[0].observes, ["neuron-1"], "reversed meter edge");
+    assert_eq!(c.meters[1].observes, ["neuron-1"]);
+    let ignored = report.ignored.join("\n");
+    assert!(ignored.contains("widgets/Mystery.qml"), "{report}");
+    assert!(ignored.contains("does not exist"), "{report}");
+}
+
+#[test]
+fn broken_files_are_clear_errors_and_never_panic() {
+    let err = nfy::import_bytes(b"{\"nodes\": [", "cut.nfy")
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("cut.nfy:1:"), "{err}");
+    let err = nfy::import_bytes(b"{\"nodes\": []}", "half.nfy")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("edges"), "{err}");
+    let err = nfy::import_bytes(b"SQLite format 3\0....", "old.neuronify")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("SQLite"), "{err}");
+    assert!(nfy::import_bytes(b"[1, 2]", "list.nfy").is_err());
+
+    // Truncations and byte flips of every fixture: errors or circuits, never a panic, and
+    // whatever imports is valid.
+    let mut rng = 0x9e3779b97f4a7c15u64;
+    let mut next = |n: usize| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        (rng % n as u64) as usize
+    };
+    let mut imported = 0;
+    for name in ["v1.nfy", "v2.nfy", "v3.nfy", "v4.nfy"] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        for _ in 0..300 {
+            let mut broken = bytes.clone();
+            if next(2) == 0 {
+                broken.truncate(next(bytes.len()));
+            } else {
+                for _ in 0..=next(4) {
+                    let at = next(broken.len());
+                    broken[at] = next(256) as u8;
+                }
+            }
+            if let Ok(i) = nfy::import_bytes(&broken, name) {
+                i.circuit.validate("", name).unwrap();
+                imported += 1;
+            }
+        }
+    }
+    assert!(
+        imported > 0,
+        "some flips (inside strings, say) still import"
+    );
+}
+
+#[test]
+fn every_original_sample_imports_when_samples_are_available() {
+    let Some(dir) = std::env::var_os("SPIKEWORKS_SAMPLES") else {
+        eprintln!("SPIKEWORKS_SAMPLES is not set: skipping the original files");
+        return;
+    };
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !nfy::is_neuronify_path(&path) {
+            continue;
+        }
+        let imported = nfy::import_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        imported.circuit.validate("", "").unwrap();
+        assert!(!imported.report.mapped.is_empty(), "{}", path.display());
+        println!("{}: {}", path.display(), imported.report.summary());
+        count += 1;
+    }
+    assert!(count > 0, "no .nfy files in {}", Path::new(&dir).display());
+}
