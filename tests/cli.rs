@@ -146,3 +146,41 @@ fn bench_cuba_reports_timing_and_rate() {
         assert!(stdout.contains(key), "{key} missing: {stdout}");
     }
 }
+
+#[test]
+fn import_writes_a_circuit_and_prints_the_report_or_writes_nothing() {
+    let nfy = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/nfy/v4.nfy");
+    let out_path = scratch("imported.circuit.ron");
+    let out = spikeworks()
+        .arg("import")
+        .arg(&nfy)
+        .arg("-o")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("version 4") && stdout.contains("Left out:"),
+        "{stdout}"
+    );
+    let circuit = spikeworks::circuit::Circuit::load(&out_path).unwrap();
+    assert_eq!(circuit.neurons.len(), 2);
+
+    let broken = scratch("broken.nfy");
+    std::fs::write(&broken, b"{\"nodes\": [{\"filename\": ").unwrap();
+    let target = scratch("broken.circuit.ron");
+    let _ = std::fs::remove_file(&target);
+    let out = spikeworks().arg("import").arg(&broken).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("broken.nfy:1:") && stderr.contains("JSON"),
+        "{stderr}"
+    );
+    assert!(!target.exists(), "nothing is written for a broken file");
+}
