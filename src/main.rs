@@ -63,6 +63,14 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Write a circuit as a Neuronify file (format version 4) and list what changed.
+    Export {
+        /// The circuit file (*.circuit.ron).
+        circuit: PathBuf,
+        /// The Neuronify file to write.
+        #[arg(long, value_name = "FILE.nfy")]
+        nfy: PathBuf,
+    },
     /// Run a benchmark network.
     Bench {
         #[command(subcommand)]
@@ -122,6 +130,19 @@ fn import(nfy: &std::path::Path, output: Option<PathBuf>) -> Result<(), String> 
     Ok(())
 }
 
+/// `spikeworks export --nfy`: writes atomically, then lists what Neuronify cannot express.
+fn export(circuit: &std::path::Path, nfy: &std::path::Path) -> Result<(), String> {
+    let circuit = spikeworks::circuit::Circuit::load(circuit).map_err(|e| e.to_string())?;
+    let exported = spikeworks::nfy::export_nfy(&circuit);
+    spikeworks::circuit::write_atomic(nfy, exported.json.as_bytes())
+        .map_err(|e| format!("{}: cannot write: {e}", nfy.display()))?;
+    for note in &exported.notes {
+        println!("changed: {note}");
+    }
+    println!("wrote {} (Neuronify format version 4)", nfy.display());
+    Ok(())
+}
+
 /// Says which flag a bad value came from.
 fn flag(name: &str, e: runner::RunError) -> runner::RunError {
     runner::RunError::BadArgument {
@@ -161,6 +182,7 @@ fn main() -> ExitCode {
         })()
         .map_err(|e| e.to_string()),
         Command::Import { nfy, output } => import(&nfy, output),
+        Command::Export { circuit, nfy } => export(&circuit, &nfy),
         Command::Bench {
             which:
                 Bench::Cuba {

@@ -267,8 +267,96 @@ fn every_original_sample_imports_when_samples_are_available() {
         let imported = nfy::import_file(&path).unwrap_or_else(|e| panic!("{e}"));
         imported.circuit.validate("", "").unwrap();
         assert!(!imported.report.mapped.is_empty(), "{}", path.display());
+        let exported = nfy::export_nfy(&imported.circuit);
+        let again =
+            nfy::import_bytes(exported.json.as_bytes(), &path.display().to_string()).unwrap();
+        assert_eq!(
+            again.circuit,
+            imported.circuit,
+            "round trip of {}",
+            path.display()
+        );
         println!("{}: {}", path.display(), imported.report.summary());
         count += 1;
     }
     assert!(count > 0, "no .nfy files in {}", Path::new(&dir).display());
+}
+
+#[test]
+fn import_export_import_gives_the_same_circuit() {
+    for name in ["v1.nfy", "v2.nfy", "v3.nfy", "v4.nfy"] {
+        let first = import(name).circuit;
+        let exported = nfy::export_nfy(&first);
+        let again = nfy::import_bytes(
+            exported.json.as_bytes(),
+            &fixture(name).display().to_string(),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}\n{}", exported.json));
+        assert_eq!(again.report.format_version, Some(4));
+        assert_eq!(again.circuit, first, "{name}");
+    }
+}
+
+#[test]
+fn exported_files_use_neuronifys_keys_and_say_what_changed() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/touch_reflex.circuit.ron");
+    let circuit = Circuit::load(&path).unwrap();
+    let exported = nfy::export_nfy(&circuit);
+    let json: serde_json::Value = serde_json::from_str(&exported.json).unwrap();
+    assert_eq!(json["fileFormatVersion"], 4);
+    let nodes = json["nodes"].as_array().unwrap();
+    let filenames: Vec<&str> = nodes
+        .iter()
+        .map(|n| n["filename"].as_str().unwrap())
+        .collect();
+    assert!(filenames.contains(&"neurons/LeakyNeuron.qml"));
+    assert!(filenames.contains(&"sensors/TouchSensor.qml"));
+    assert!(filenames.contains(&"meters/Loudspeaker.qml"));
+    let neuron = &nodes[filenames
+        .iter()
+        .position(|f| *f == "neurons/LeakyNeuron.qml")
+        .unwrap()];
+    for key in [
+        "capacitance",
+        "initialPotential",
+        "restingPotential",
+        "threshold",
+        "refractoryPeriod",
+        "resistance",
+    ] {
+        assert!(
+            neuron["savedProperties"]["engine"].get(key).is_some(),
+            "{key}"
+        );
+    }
+    let edge_files: Vec<&str> = json["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["filename"].as_str().unwrap())
+        .collect();
+    assert!(edge_files.contains(&"edges/ImmediateFireSynapse.qml"));
+    assert!(edge_files.contains(&"edges/CurrentSynapse.qml"));
+    assert!(edge_files.contains(&"edges/MeterEdge.qml"));
+    // The sensor repeats while held and the synapse adds up: Neuronify can do neither.
+    let notes = exported.notes.join("\n");
+    assert!(
+        notes.contains("repeating") && notes.contains("saturate"),
+        "{notes}"
+    );
+    // Imported back, the circuit keeps its items, parameters and wiring.
+    let back = nfy::import_bytes(exported.json.as_bytes(), "back.nfy")
+        .unwrap()
+        .circuit;
+    assert_eq!(back.neurons.len(), circuit.neurons.len());
+    assert_eq!(back.synapses.len(), circuit.synapses.len());
+    assert_eq!(back.meters[0].observes.len(), 1);
+    assert_eq!(
+        back.synapses
+            .iter()
+            .filter(|s| s.mode == SynapseMode::ImmediateFire)
+            .count(),
+        1
+    );
 }

@@ -328,8 +328,28 @@ impl Files<'_> {
         }
     }
 
+    /// Writes a Neuronify copy; the document keeps its own file and unsaved state.
+    fn export_nfy(&mut self, path: &Path) {
+        let exported = crate::nfy::export_nfy(self.doc.circuit());
+        match write_atomic(path, exported.json.as_bytes()) {
+            Ok(()) if exported.notes.is_empty() => {
+                self.say(format!("Exported {} for Neuronify", path.display()));
+            }
+            Ok(()) => self.say(format!(
+                "Exported {} for Neuronify; changed: {}",
+                path.display(),
+                exported.notes.join("; ")
+            )),
+            Err(e) => self.say(format!("Not exported to {}: {e}", path.display())),
+        }
+    }
+
     /// Saves to `path`; true on success.
     fn save_to(&mut self, path: PathBuf) -> bool {
+        if crate::nfy::is_neuronify_path(&path) {
+            self.export_nfy(&path);
+            return false;
+        }
         match self.doc.circuit().save(&path) {
             Ok(()) => {
                 self.doc.mark_saved(path.clone());

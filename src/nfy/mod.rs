@@ -1,11 +1,13 @@
 //! Neuronify files: importing `.nfy` circuits of every format version into Spikeworks
 //! circuits ([`import`]) with a report of what was mapped, approximated or left out
-//! ([`report`]). Builds without the `gui` feature and reads bytes, so the runner, the sandbox
+//! ([`report`]), and exporting circuits as version-4 files Neuronify opens ([`export`]). Builds without the `gui` feature and reads bytes, so the runner, the sandbox
 //! and the browser build share it.
 
+pub mod export;
 pub mod import;
 pub mod report;
 
+pub use export::{Exported, export_nfy};
 pub use import::{Imported, import_json};
 pub use report::ImportReport;
 

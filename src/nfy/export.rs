@@ -1,0 +1,357 @@
+//! Writing circuits as Neuronify files: format version 4 with the keys Neuronify itself
+//! writes (neuronify-spec §4.2, §2.17), so the original app opens them. What Neuronify cannot
+//! express (Hodgkin–Huxley neurons, additive synapses, held touch sensors, …) is written as
+//! its nearest Neuronify form and listed in the returned notes.
+//!
+//! Items are written in the order of the numbers that end their ids when those are unique
+//! (an imported circuit's ids are `kind-N` with N the original node index), so import →
+//! export → import gives back the same circuit, ids included.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use crate::circuit::*;
+use crate::sim::{MeterKind, SynapseMode};
+
+/// A Neuronify file's text and what did not carry over exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exported {
+    pub json: String,
+    pub notes: Vec<String>,
+}
+
+/// Workspace sizes of Neuronify items (width, height), for turning centres into corners.
+const NEURON_SIZE: f64 = 72.0;
+const GENERATOR_SIZE: f64 = 64.0;
+const SENSOR_SIZE: f64 = 100.0;
+const PLOT_SIZE: (f64, f64) = (320.0, 240.0);
+const NOTE_SIZE: (f64, f64) = (180.0, 120.0);
+
+/// The number that ends an id (`neuron-12` → 12).
+fn index_of(id: &str) -> Option<usize> {
+    id.rsplit('-').next()?.parse().ok()
+}
+
+/// A node before numbering: its id, JSON and sort key.
+struct Node {
+    id: String,
+    json: Value,
+}
+
+/// Serialises a circuit as a version-4 `.nfy`.
+pub fn export_nfy(circuit: &Circuit) -> Exported {
+    let mut notes = Vec::new();
+    let mut nodes: Vec<Node> = Vec::new();
+    let corner =
+        |p: (f32, f32), w: f64, h: f64| (f64::from(p.0) - w / 2.0, f64::from(p.1) - h / 2.0);
+    let node = |filename: &str,
+                label: &str,
+                inhibitory: bool,
+                xy: (f64, f64),
+                engine: Option<Value>,
+                extra: Value| {
+        let mut props = serde_json::Map::new();
+        if let Some(engine) = engine {
+            props.insert("engine".into(), engine);
+        }
+        props.insert("inhibitory".into(), json!(inhibitory));
+        props.insert("label".into(), json!(label));
+        props.insert("x".into(), json!(xy.0));
+        props.insert("y".into(), json!(xy.1));
+        if let Value::Object(extra) = extra {
+            props.extend(extra);
+        }
+        json!({ "filename": filename, "savedProperties": props })
+    };
+
+    for n in &circuit.neurons {
+        let xy = corner(n.position, NEURON_SIZE, NEURON_SIZE);
+        let (filename, engine) = match &n.model {
+            NeuronModel::Lif(m) => {
+                let mut engine = json!({
+                    "capacitance": m.capacitance_nf * 1e-9,
+                    "fireOutput": 0.0,
+                    "initialPotential": m.reset_mv * 1e-3,
+                    "maximumVoltage": 0.06,
+                    "minimumVoltage": -0.09,
+                    "restingPotential": m.resting_mv * 1e-3,
+                    "threshold": m.threshold_mv * 1e-3,
+                    "voltage": m.reset_mv * 1e-3,
+                    "voltageClamped": true,
+                });
+                let filename = match (&m.adaptation, &m.burst) {
+                    (Some(a), burst) => {
+                        engine["adaptation"] = json!(a.increment_ns * 1e-9);
+                        engine["timeConstant"] = json!(a.tau_ms * 1e-3);
+                        if burst.is_some() {
+                            notes.push(format!(
+                                "{}: adaptive and bursting at once; written as adaptive",
+                                n.id
+                            ));
+                        }
+                        "neurons/AdaptationNeuron.qml"
+                    }
+                    (None, Some(b)) => {
+                        if *b != BurstModel::default() {
+                            notes.push(format!(
+                                "{}: Neuronify's burst current is fixed; its own is lost",
+                                n.id
+                            ));
+                        }
+                        "neurons/BurstNeuron.qml"
+                    }
+                    (None, None) => {
+                        engine["refractoryPeriod"] = json!(m.refractory_ms * 1e-3);
+                        engine["resistance"] = json!(m.resistance_mohm * 1e6);
+                        "neurons/LeakyNeuron.qml"
+                    }
+                };
+                if filename != "neurons/LeakyNeuron.qml" && m.refractory_ms > 0.0 {
+                    notes.push(format!(
+                        "{}: Neuronify's adaptive and burst neurons have no refractory period",
+                        n.id
+                    ));
+                }
+                (filename, engine)
+            }
+            NeuronModel::HodgkinHuxley(_) => {
+                notes.push(format!(
+                    "{}: Neuronify has no Hodgkin–Huxley neuron; written as a leaky neuron",
+                    n.id
+                ));
+                let engine = json!({ "refractoryPeriod": 0.002, "resistance": 1e8 });
+                ("neurons/LeakyNeuron.qml", engine)
+            }
+        };
+        nodes.push(Node {
+            id: n.id.clone(),
+            json: node(
+                filename,
+                &n.label,
+                n.inhibitory,
+                xy,
+                Some(engine),
+                json!({}),
+            ),
+        });
+    }
+    for g in &circuit.generators {
+        let xy = corner(g.position, GENERATOR_SIZE, GENERATOR_SIZE);
+        let (filename, engine) = match g.kind {
+            GeneratorKind::Dc { current_na } => (
+                "generators/CurrentClamp.qml",
+                json!({ "currentOutput": current_na * 1e-9 }),
+            ),
+            GeneratorKind::Ac {
+                amplitude_na,
+                frequency_hz,
+                phase_deg,
+            } => {
+                // Neuronify keeps the phase as elapsed time.
+                let time = if frequency_hz > 0.0 {
+                    phase_deg / 360.0 / frequency_hz
+                } else {
+                    0.0
+                };
+                (
+                    "generators/ACClamp.qml",
+                    json!({ "amplitude": amplitude_na * 1e-9, "frequency": frequency_hz, "time": time }),
+                )
+            }
+            GeneratorKind::Regular { rate_hz } => (
+                "generators/RegularSpikeGenerator.qml",
+                json!({ "rate": rate_hz }),
+            ),
+            GeneratorKind::Poisson { rate_hz } => (
+                "generators/IrregularSpikeGenerator.qml",
+                json!({ "rate": rate_hz }),
+            ),
+        };
+        nodes.push(Node {
+            id: g.id.clone(),
+            json: node(
+                filename,
+                &g.label,
+                g.inhibitory,
+                xy,
+                Some(engine),
+                json!({}),
+            ),
+        });
+    }
+    for s in &circuit.sensors {
+        if s.repeat_hz > 0.0 {
+            notes.push(format!(
+                "{}: Neuronify's touch sensor fires once per press; repeating is lost",
+                s.id
+            ));
+        }
+        let xy = corner(s.position, SENSOR_SIZE, SENSOR_SIZE);
+        nodes.push(Node {
+            id: s.id.clone(),
+            json: node(
+                "sensors/TouchSensor.qml",
+                &s.label,
+                false,
+                xy,
+                Some(json!({})),
+                json!({}),
+            ),
+        });
+    }
+    for m in &circuit.meters {
+        let (filename, extra, size) = match m.kind {
+            MeterKind::Voltmeter => (
+                "meters/Voltmeter.qml",
+                json!({ "width": PLOT_SIZE.0, "height": PLOT_SIZE.1, "minimumValue": -100.0, "maximumValue": 50.0 }),
+                PLOT_SIZE,
+            ),
+            MeterKind::SpikeRaster => (
+                "meters/SpikeDetector.qml",
+                json!({ "width": PLOT_SIZE.0, "height": PLOT_SIZE.1, "timeRange": 0.1, "showLegend": true }),
+                PLOT_SIZE,
+            ),
+            MeterKind::RatePlot => (
+                "meters/RatePlot.qml",
+                json!({
+                    "width": PLOT_SIZE.0, "height": PLOT_SIZE.1, "minimumValue": 0.0, "maximumValue": 100.0,
+                    "windowDuration": 0.3, "temporalResolution": 0.2, "showLegend": true
+                }),
+                PLOT_SIZE,
+            ),
+            MeterKind::Loudspeaker => (
+                "meters/Loudspeaker.qml",
+                json!({ "source": "glass.wav" }),
+                (64.0, 64.0),
+            ),
+        };
+        let xy = corner(m.position, size.0, size.1);
+        nodes.push(Node {
+            id: m.id.clone(),
+            json: node(filename, &m.label, false, xy, Some(json!({})), extra),
+        });
+    }
+    for n in &circuit.notes {
+        let xy = corner(n.position, NOTE_SIZE.0, NOTE_SIZE.1);
+        let extra = json!({ "text": n.text, "width": NOTE_SIZE.0, "height": NOTE_SIZE.1 });
+        nodes.push(Node {
+            id: n.id.clone(),
+            json: node("annotations/Note.qml", "", false, xy, None, extra),
+        });
+    }
+    if !circuit.name.is_empty() || !circuit.description.is_empty() {
+        notes.push("the circuit's name and description have no place in a Neuronify file".into());
+    }
+
+    // Keep the original node order when the ids carry it.
+    let indices: Vec<Option<usize>> = nodes.iter().map(|n| index_of(&n.id)).collect();
+    let mut seen = std::collections::HashSet::new();
+    if indices.iter().all(|i| i.is_some_and(|i| seen.insert(i))) {
+        nodes.sort_by_key(|n| index_of(&n.id));
+    }
+    let position: HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+
+    let edges = edges(circuit, &position, &mut notes);
+    let (mut lo, mut hi) = ((f64::MAX, f64::MAX), (f64::MIN, f64::MIN));
+    for (_, p) in circuit.placed_items() {
+        lo = (lo.0.min(f64::from(p.x)), lo.1.min(f64::from(p.y)));
+        hi = (hi.0.max(f64::from(p.x)), hi.1.max(f64::from(p.y)));
+    }
+    if lo.0 > hi.0 {
+        (lo, hi) = ((0.0, 0.0), (0.0, 0.0));
+    }
+    let file = json!({
+        "fileFormatVersion": 4,
+        "nodes": nodes.into_iter().map(|n| n.json).collect::<Vec<_>>(),
+        "edges": edges,
+        "workspace": {
+            "playbackSpeed": 1,
+            "visibleRectangle": {
+                "x": lo.0 - 200.0, "y": lo.1 - 200.0,
+                "width": hi.0 - lo.0 + 400.0, "height": hi.1 - lo.1 + 400.0
+            }
+        }
+    });
+    let json = serde_json::to_string_pretty(&file).expect("JSON values always serialise");
+    Exported { json, notes }
+}
+
+/// Every edge: synapses at the positions their ids name when possible (`synapse-N` was edge
+/// N of an imported file), the other edges in the gaps.
+fn edges(
+    circuit: &Circuit,
+    position: &HashMap<&str, usize>,
+    notes: &mut Vec<String>,
+) -> Vec<Value> {
+    let edge = |filename: &str, from: usize, to: usize, engine: Option<Value>| {
+        let mut props = serde_json::Map::new();
+        props.insert("filename".into(), json!(filename));
+        if let Some(engine) = engine {
+            props.insert("engine".into(), engine);
+        }
+        json!({ "filename": filename, "from": from, "to": to, "savedProperties": props })
+    };
+    let ends = |from: &str, to: &str| Some((*position.get(from)?, *position.get(to)?));
+    let mut others: Vec<Value> = Vec::new();
+    for g in &circuit.generators {
+        for t in &g.targets {
+            if let Some((a, b)) = ends(&g.id, t) {
+                others.push(edge("Edge.qml", a, b, None));
+            }
+        }
+    }
+    for m in &circuit.meters {
+        for t in &m.observes {
+            if let Some((a, b)) = ends(&m.id, t) {
+                others.push(edge("edges/MeterEdge.qml", a, b, None));
+            }
+        }
+    }
+    let mut synapses: Vec<(Option<usize>, Value)> = Vec::new();
+    for s in &circuit.synapses {
+        let Some((a, b)) = ends(&s.from, &s.to) else {
+            continue;
+        };
+        let value = match s.mode {
+            SynapseMode::ImmediateFire => {
+                edge("edges/ImmediateFireSynapse.qml", a, b, Some(json!({})))
+            }
+            mode => {
+                if mode == SynapseMode::Add {
+                    notes.push(format!(
+                        "{}: Neuronify's synapses saturate; spikes no longer add up",
+                        s.id
+                    ));
+                }
+                let engine = json!({
+                    "alphaFunction": false, "delay": s.delay_ms * 1e-3, "exponential": 0, "linear": 0,
+                    "maximumCurrent": s.weight_na * 1e-9, "tau": s.tau_ms * 1e-3, "triggers": {}
+                });
+                edge("edges/CurrentSynapse.qml", a, b, Some(engine))
+            }
+        };
+        synapses.push((index_of(&s.id), value));
+    }
+    synapses.sort_by_key(|(i, _)| i.unwrap_or(usize::MAX));
+    let mut synapses = std::collections::VecDeque::from(synapses);
+    let mut others = std::collections::VecDeque::from(others);
+    let mut out = Vec::new();
+    while !synapses.is_empty() || !others.is_empty() {
+        let slot = out.len();
+        let synapse_due = synapses
+            .front()
+            .is_some_and(|(i, _)| i.is_none_or(|i| i <= slot));
+        let next = if synapse_due || others.is_empty() {
+            synapses.pop_front().map(|(_, v)| v)
+        } else {
+            others.pop_front()
+        };
+        out.extend(next);
+    }
+    out
+}
