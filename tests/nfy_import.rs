@@ -360,3 +360,29 @@ fn exported_files_use_neuronifys_keys_and_say_what_changed() {
         1
     );
 }
+
+#[test]
+fn a_sqlite_neuronify_file_opens_like_its_json() {
+    // Neuronify 1.2–1.3 kept the JSON in the `data` column of a one-row table.
+    let path = std::env::temp_dir().join(format!("spikeworks-{}.neuronify", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let json = std::fs::read_to_string(fixture("v3.nfy")).unwrap();
+    {
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.execute(
+            "CREATE TABLE simulations (name TEXT, description TEXT, data TEXT, screenshot BLOB)",
+            [],
+        )
+        .unwrap();
+        db.execute(
+            "INSERT INTO simulations VALUES ('Old save 1', 'Imported from old version', ?1, x'')",
+            [&json],
+        )
+        .unwrap();
+    }
+    let from_sqlite = nfy::import_file(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let from_json = nfy::import_bytes(json.as_bytes(), &path.display().to_string()).unwrap();
+    assert_eq!(from_sqlite.circuit, from_json.circuit);
+    assert!(from_sqlite.report.mapped[0].contains("SQLite"));
+}

@@ -36,18 +36,20 @@ pub enum NfyError {
 /// SQLite's file header: `.neuronify` files of Neuronify 1.2–1.3 are SQLite databases.
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
 
-/// Imports the bytes of a `.nfy` (JSON) file; `file` names it in messages.
+/// Imports the bytes of a `.nfy` (JSON) file; `file` names it in messages. SQLite files need
+/// a path ([`import_file`]).
 pub fn import_bytes(bytes: &[u8], file: &str) -> Result<Imported, NfyError> {
     if bytes.starts_with(SQLITE_MAGIC) {
         return Err(NfyError::Unsupported {
             file: file.to_owned(),
-            what: "a SQLite .neuronify file; this build reads only JSON .nfy files".to_owned(),
+            what: "a SQLite .neuronify file: open it from disk".to_owned(),
         });
     }
     import_json(bytes, file)
 }
 
-/// Reads and imports a Neuronify file.
+/// Reads and imports a Neuronify file: JSON `.nfy`, or the SQLite `.neuronify` of Neuronify
+/// 1.2–1.3 (told apart by content, not name).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn import_file(path: &std::path::Path) -> Result<Imported, NfyError> {
     let file = path.display().to_string();
@@ -55,6 +57,15 @@ pub fn import_file(path: &std::path::Path) -> Result<Imported, NfyError> {
         file: file.clone(),
         source,
     })?;
+    if bytes.starts_with(SQLITE_MAGIC) {
+        let json = sqlite_json(path)?;
+        let mut imported = import_json(json.as_bytes(), &file)?;
+        imported.report.mapped.insert(
+            0,
+            "the circuit of a SQLite .neuronify file (Neuronify 1.2–1.3)".into(),
+        );
+        return Ok(imported);
+    }
     import_bytes(&bytes, &file)
 }
 
@@ -62,4 +73,22 @@ pub fn import_file(path: &std::path::Path) -> Result<Imported, NfyError> {
 pub fn is_neuronify_path(path: &std::path::Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("nfy") || e.eq_ignore_ascii_case("neuronify"))
+}
+
+/// The `data` column of the first row of a `.neuronify` file's `simulations` table: the same
+/// JSON a `.nfy` holds.
+#[cfg(not(target_arch = "wasm32"))]
+fn sqlite_json(path: &std::path::Path) -> Result<String, NfyError> {
+    let file = path.display().to_string();
+    let unsupported = |what: String| NfyError::Unsupported {
+        file: file.clone(),
+        what,
+    };
+    let db =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| unsupported(format!("not a readable SQLite file: {e}")))?;
+    db.query_row("SELECT data FROM simulations LIMIT 1", [], |row| {
+        row.get::<_, String>(0)
+    })
+    .map_err(|e| unsupported(format!("no circuit in its \"simulations\" table: {e}")))
 }
