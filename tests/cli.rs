@@ -171,15 +171,15 @@ fn import_writes_a_circuit_and_prints_the_report_or_writes_nothing() {
     let circuit = spikeworks::circuit::Circuit::load(&out_path).unwrap();
     assert_eq!(circuit.neurons.len(), 2);
 
-    let broken = scratch("broken.nfy");
+    let broken = scratch("broken-import.nfy");
     std::fs::write(&broken, b"{\"nodes\": [{\"filename\": ").unwrap();
-    let target = scratch("broken.circuit.ron");
+    let target = scratch("broken-import.circuit.ron");
     let _ = std::fs::remove_file(&target);
     let out = spikeworks().arg("import").arg(&broken).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
-        stderr.contains("broken.nfy:1:") && stderr.contains("JSON"),
+        stderr.contains("broken-import.nfy:1:") && stderr.contains("JSON"),
         "{stderr}"
     );
     assert!(!target.exists(), "nothing is written for a broken file");

@@ -32,7 +32,11 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn version_4_maps_every_item_with_its_parameters_and_edges() {
-    let Imported { circuit: c, report } = import("v4.nfy");
+    let Imported {
+        circuit: c,
+        report,
+        workspace,
+    } = import("v4.nfy");
     assert_eq!(report.format_version, Some(4));
     assert_eq!(c.neurons.len(), 2);
     let driven = lif(&c, "neuron-0");
@@ -109,8 +113,9 @@ fn version_4_maps_every_item_with_its_parameters_and_edges() {
             .any(|n| n.text.contains("qrc:/simulations/next/next.nfy"))
     );
 
-    // Everything is accounted for: 10 nodes and 6 edges mapped, the two bad edges left out.
-    assert_eq!(report.mapped.len(), 10 + 7, "{report}");
+    // Everything is accounted for: 10 nodes, 7 edges and the workspace mapped, the two bad
+    // edges left out.
+    assert_eq!(report.mapped.len(), 10 + 7 + 1, "{report}");
     let ignored = report.ignored.join("\n");
     assert!(
         ignored.contains("edge 7") && ignored.contains("only neurons receive"),
@@ -122,12 +127,17 @@ fn version_4_maps_every_item_with_its_parameters_and_edges() {
     );
     let approximated = report.approximated.join("\n");
     assert!(approximated.contains("next-tutorial"), "{report}");
-    assert!(approximated.contains("playback speed"), "{report}");
+    // Neuronify's speed 1 is one 0.1 ms step per 16 ms frame: 1/160 of real time.
+    let workspace = workspace.unwrap();
+    assert!(close(workspace.speed, 1.0 / 160.0));
+    assert_eq!(workspace.visible, Some([(300.0, 200.0), (1700.0, 1100.0)]));
 }
 
 #[test]
 fn version_3_renames_old_types_and_reports_unknown_keys() {
-    let Imported { circuit: c, report } = import("v3.nfy");
+    let Imported {
+        circuit: c, report, ..
+    } = import("v3.nfy");
     assert_eq!(report.format_version, Some(3));
     let adapting = lif(&c, "neuron-0");
     let a = adapting.adaptation.expect("adaptation");
@@ -157,7 +167,9 @@ fn version_3_renames_old_types_and_reports_unknown_keys() {
 
 #[test]
 fn version_2_reads_flat_nodes_and_infers_edges_from_their_sources() {
-    let Imported { circuit: c, report } = import("v2.nfy");
+    let Imported {
+        circuit: c, report, ..
+    } = import("v2.nfy");
     assert_eq!(report.format_version, Some(2));
     assert!(
         c.neurons[0].inhibitory,
@@ -184,7 +196,9 @@ fn version_2_reads_flat_nodes_and_infers_edges_from_their_sources() {
 
 #[test]
 fn files_without_a_version_use_the_old_names_and_keys() {
-    let Imported { circuit: c, report } = import("v1.nfy");
+    let Imported {
+        circuit: c, report, ..
+    } = import("v1.nfy");
     assert_eq!(report.format_version, None);
     assert_eq!(
         c.generators[0].kind,

@@ -286,8 +286,8 @@ fn spawn_item_visuals(
         let visual = ItemVisual { item };
         let (body, detail) = match glyph {
             Glyph::Note => {
-                let text = note.map_or("", |n| n.text.as_str());
-                let half = note_half_size(text);
+                let (text, width) = note.map_or(("", None), |n| (n.text.as_str(), n.width));
+                let half = note_half_size(text, width);
                 let card = shapes::Rectangle {
                     extents: half * 2.0,
                     origin: RectangleOrigin::Center,
@@ -307,7 +307,9 @@ fn spawn_item_visuals(
                             Text2d::new(text.to_owned()),
                             TextFont::from_font_size(15.0),
                             TextColor(palette::INK),
-                            bevy::text::TextBounds::new_horizontal(note_text_width(text) + 4.0),
+                            bevy::text::TextBounds::new_horizontal(
+                                note_text_width(text, width) + 4.0,
+                            ),
                             Transform::from_xyz(0.0, 0.0, 0.1),
                         ));
                     });
@@ -792,7 +794,7 @@ fn draw_selection(
             continue;
         };
         let half = match circuit.notes.iter().find(|n| &n.id == id) {
-            Some(n) => note_half_size(&n.text) + Vec2::splat(8.0),
+            Some(n) => note_half_size(&n.text, n.width) + Vec2::splat(8.0),
             None => Vec2::splat(46.0),
         };
         let ring = shapes::Rectangle {

@@ -13,9 +13,11 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::AppSystems;
 use super::interaction::{Hint, UiFocus};
 use super::panels::UiSystems;
+use super::view::CanvasView;
 use crate::circuit::{Circuit, CircuitError, write_atomic};
 use crate::editor::Document;
-use crate::nfy::ImportReport;
+use crate::nfy::{ImportReport, Workspace};
+use crate::sim::SimClock;
 
 /// What the user asked of files.
 #[derive(Message, Debug, Clone, PartialEq)]
@@ -142,6 +144,8 @@ pub struct Opened {
     pub save_path: Option<PathBuf>,
     /// What the import did, for a Neuronify file.
     pub report: Option<ImportReport>,
+    /// A Neuronify file's saved speed and view.
+    pub workspace: Option<Workspace>,
 }
 
 /// Reads a circuit file, or imports a Neuronify one, for the sandbox.
@@ -152,6 +156,7 @@ pub fn open_path(path: &Path) -> Result<Opened, String> {
             circuit: imported.circuit,
             save_path: None,
             report: Some(imported.report),
+            workspace: imported.workspace,
         });
     }
     let circuit = Circuit::load(path).map_err(|e: CircuitError| e.to_string())?;
@@ -159,7 +164,31 @@ pub fn open_path(path: &Path) -> Result<Opened, String> {
         circuit,
         save_path: Some(path.to_path_buf()),
         report: None,
+        workspace: None,
     })
+}
+
+/// The saved speed and view of a file just opened, to apply once (`Some(None)`: the file had
+/// none, so the view shows the whole circuit).
+#[derive(Resource, Debug, Default)]
+pub struct OpenedWorkspace(pub Option<Option<Workspace>>);
+
+fn apply_workspace(
+    mut opened: ResMut<OpenedWorkspace>,
+    mut clock: ResMut<SimClock>,
+    mut view: ResMut<CanvasView>,
+) {
+    let Some(workspace) = opened.0.take() else {
+        return;
+    };
+    let corner = |(x, y): (f64, f64)| Vec2::new(x as f32, y as f32);
+    view.fit_rect = workspace
+        .and_then(|w| w.visible)
+        .map(|[a, b]| [corner(a), corner(b)]);
+    if let Some(w) = workspace {
+        // The speed is inside the clock's range by construction.
+        let _ = clock.set_speed(w.speed);
+    }
 }
 
 /// The report of the last Neuronify import, shown until dismissed.
@@ -206,6 +235,7 @@ pub fn plugin(app: &mut App) {
         .add_message::<PromptAnswer>()
         .init_resource::<FileUi>()
         .init_resource::<ImportNotice>()
+        .init_resource::<OpenedWorkspace>()
         .insert_resource(Autosave::in_dir(data_dir()))
         .add_systems(
             Update,
@@ -213,6 +243,7 @@ pub fn plugin(app: &mut App) {
                 keyboard,
                 close_requests,
                 handle_requests,
+                apply_workspace,
                 autosave,
                 window_title,
             )
@@ -274,6 +305,7 @@ struct Files<'w> {
     time: Res<'w, Time<Real>>,
     exit: MessageWriter<'w, AppExit>,
     notice: ResMut<'w, ImportNotice>,
+    workspace: ResMut<'w, OpenedWorkspace>,
 }
 
 impl Files<'_> {
@@ -318,6 +350,7 @@ impl Files<'_> {
                     self.autosave.clear();
                     self.say(format!("Opened {}", path.display()));
                     self.notice.show(&path, opened.report);
+                    self.workspace.0 = Some(opened.workspace);
                 }
                 Err(e) => self.say(format!("Not opened: {e}")),
             },
@@ -702,7 +735,7 @@ fn import_notice(mut contexts: EguiContexts, mut notice: ResMut<ImportNotice>) -
                     }
                 });
             ui.weak("Save As keeps it as a Spikeworks circuit; the Neuronify file is not changed.");
-            dismissed = ui.button("OK").clicked();
+            dismissed = ui.button("OK").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape));
         });
     if !open || dismissed {
         notice.0 = None;

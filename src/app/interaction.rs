@@ -258,15 +258,18 @@ pub enum Hit {
 /// The average advance of a character of note text (canvas pixels, 15 px monospace).
 const NOTE_CHAR_PX: f32 = 9.0;
 
-/// The width a note's text wraps at: its longest line, between 60 and 360 canvas pixels.
-pub fn note_text_width(text: &str) -> f32 {
+/// The width a note's text wraps at: its own, else its longest line, up to 360 canvas pixels.
+pub fn note_text_width(text: &str, width: Option<f32>) -> f32 {
+    if let Some(w) = width {
+        return w.clamp(60.0, 2000.0);
+    }
     let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0) as f32;
     (widest * NOTE_CHAR_PX).clamp(60.0, 360.0)
 }
 
 /// Half-size of a note's box, from its text (canvas pixels).
-pub fn note_half_size(text: &str) -> Vec2 {
-    let width = note_text_width(text);
+pub fn note_half_size(text: &str, width: Option<f32>) -> Vec2 {
+    let width = note_text_width(text, width);
     // Long lines wrap at the card's width.
     let lines: f32 = text
         .lines()
@@ -315,12 +318,8 @@ pub fn hit_test(
         let d = at.distance(p);
         let inside = match circuit.role(id) {
             Some(Role::Note) => {
-                let text = circuit
-                    .notes
-                    .iter()
-                    .find(|n| n.id == id)
-                    .map_or("", |n| n.text.as_str());
-                let half = note_half_size(text);
+                let note = circuit.notes.iter().find(|n| n.id == id);
+                let half = note.map_or(Vec2::ZERO, |n| note_half_size(&n.text, n.width));
                 (at - p).abs().cmple(half).all()
             }
             Some(role) => d <= item_radius(role).max(finger),

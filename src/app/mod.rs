@@ -126,7 +126,8 @@ pub fn run(options: LaunchOptions) -> AppExit {
             let mut notice = files::ImportNotice::default();
             notice.show(&path, opened.report);
             app.insert_resource(Document::new(opened.circuit, opened.save_path))
-                .insert_resource(notice);
+                .insert_resource(notice)
+                .insert_resource(files::OpenedWorkspace(Some(opened.workspace)));
         }
         None => {
             app.add_systems(Startup, files::restore_autosave);

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 
 use super::AppSystems;
 use super::interaction::{Hint, InteractionSystems, Selection, Tool, UiFocus};
-use super::view::FitRequested;
+use super::view::{CanvasView, FitRequested};
 use crate::circuit::Circuit;
 use crate::editor::{Document, EditKey};
 
@@ -81,12 +81,14 @@ fn keyboard(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn perform(
     mut actions: MessageReader<EditorAction>,
     mut doc: ResMut<Document>,
     mut selection: ResMut<Selection>,
     mut clipboard: ResMut<Clipboard>,
     mut fit: ResMut<FitRequested>,
+    mut view: ResMut<CanvasView>,
     mut hint: ResMut<Hint>,
     time: Res<Time<Real>>,
 ) {
@@ -137,7 +139,11 @@ fn perform(
                     .map(|(id, _)| id.to_owned())
                     .collect();
             }
-            EditorAction::Fit => fit.0 = true,
+            EditorAction::Fit => {
+                // The whole circuit, not a saved view.
+                view.fit_rect = None;
+                fit.0 = true;
+            }
         }
     }
 }

@@ -27,6 +27,9 @@ pub struct CanvasView {
     fitted_insets: [f32; 4],
     /// The document version fitted: once it is edited, the view stays where it is.
     fitted_version: (u64, u64),
+    /// The area to show instead of the whole circuit (a Neuronify file's saved view), until
+    /// the user moves the view.
+    pub fit_rect: Option<[Vec2; 2]>,
 }
 
 impl Default for CanvasView {
@@ -39,6 +42,7 @@ impl Default for CanvasView {
             auto_fit: true,
             fitted_insets: [0.0; 4],
             fitted_version: (0, 0),
+            fit_rect: None,
         }
     }
 }
@@ -83,12 +87,14 @@ impl CanvasView {
     /// Moves the canvas with a drag of `screen_delta`.
     pub fn pan(&mut self, screen_delta: Vec2) {
         self.auto_fit = false;
+        self.fit_rect = None;
         self.centre -= screen_delta * self.scale;
     }
 
     /// Zooms to `scale` (clamped) keeping the canvas point under `screen` fixed.
     pub fn zoom_to(&mut self, scale: f32, screen: Vec2) {
         self.auto_fit = false;
+        self.fit_rect = None;
         let anchor = self.to_canvas(screen);
         self.scale = scale.clamp(MIN_SCALE, MAX_SCALE);
         self.centre += anchor - self.to_canvas(screen);
@@ -156,7 +162,10 @@ fn fit_on_request(mut fit: ResMut<FitRequested>, doc: Res<Document>, mut view: R
         view.auto_fit && view.fitted_insets != view.insets && view.fitted_version == version;
     if fit.0 || settling {
         fit.0 = false;
-        view.fit(doc.circuit().placed_items().map(|(_, p)| p));
+        match view.fit_rect {
+            Some(rect) => view.fit(rect),
+            None => view.fit(doc.circuit().placed_items().map(|(_, p)| p)),
+        }
         view.fitted_version = version;
     }
 }

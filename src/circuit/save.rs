@@ -221,14 +221,15 @@ impl Circuit {
         let mut notes: Vec<_> = world
             .query::<(Entity, Option<&Position>, &Note)>()
             .iter(world)
-            .map(|(e, p, n)| (e, pos(p), n.text.clone()))
+            .map(|(e, p, n)| (e, pos(p), n.clone()))
             .collect();
         notes.sort_by_key(|n| n.0.index());
-        for (e, position, text) in notes {
+        for (e, position, note) in notes {
             circuit.notes.push(NoteItem {
                 id: id_of(e),
                 position,
-                text,
+                text: note.text,
+                width: note.width,
             });
         }
         circuit

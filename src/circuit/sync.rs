@@ -120,9 +120,10 @@ impl Circuit {
                 n.position,
                 old.map(|o| (&o.text, o.position)),
             );
-            if old.is_none_or(|o| o.text != n.text) {
+            if old.is_none_or(|o| (&o.text, o.width) != (&n.text, n.width)) {
                 world.entity_mut(e).insert(sim::Note {
                     text: n.text.clone(),
+                    width: n.width,
                 });
                 restyle(world, e, old.is_some());
             }

@@ -235,6 +235,7 @@ impl Circuit {
                 id: id.clone(),
                 position,
                 text: "A note: select it and write\nin the panel on the right".into(),
+                width: None,
             }),
         }
         id

@@ -233,8 +233,11 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
         });
     }
     for n in &circuit.notes {
-        let xy = corner(n.position, NOTE_SIZE.0, NOTE_SIZE.1);
-        let extra = json!({ "text": n.text, "width": NOTE_SIZE.0, "height": NOTE_SIZE.1 });
+        let width = n.width.map_or(NOTE_SIZE.0, |w| {
+            f64::from(w + super::import::NOTE_MARGIN_PX)
+        });
+        let xy = corner(n.position, width, NOTE_SIZE.1);
+        let extra = json!({ "text": n.text, "width": width, "height": NOTE_SIZE.1 });
         nodes.push(Node {
             id: n.id.clone(),
             json: node("annotations/Note.qml", "", false, xy, None, extra),

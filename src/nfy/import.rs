@@ -18,6 +18,43 @@ use crate::sim::{MAX_DELAY_S, MeterKind, SynapseMode};
 pub struct Imported {
     pub circuit: Circuit,
     pub report: ImportReport,
+    /// How the file was last viewed; a circuit file has no place for it, the sandbox uses it.
+    pub workspace: Option<Workspace>,
+}
+
+/// Neuronify's saved view: playback speed and the visible part of the canvas.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Workspace {
+    /// Simulated seconds per wall second. Neuronify's speed N runs N steps of 0.1 ms per
+    /// 16 ms frame: N/160 of real time.
+    pub speed: f64,
+    /// Top-left and bottom-right corners of the visible area, in canvas coordinates.
+    pub visible: Option<[(f64, f64); 2]>,
+}
+
+/// Reads the `workspace` object: a missing or zero speed is Neuronify's 1 (spec §1.1).
+fn workspace(value: Option<&Value>, report: &mut ImportReport) -> Option<Workspace> {
+    let w = value?.as_object()?;
+    let steps = w
+        .get("playbackSpeed")
+        .and_then(Value::as_f64)
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .unwrap_or(1.0);
+    let visible = w
+        .get("visibleRectangle")
+        .and_then(Value::as_object)
+        .and_then(|r| {
+            let (x, y) = (number(r, "x")?, number(r, "y")?);
+            let (width, height) = (number(r, "width")?, number(r, "height")?);
+            (width > 0.0 && height > 0.0).then_some([(x, y), (x + width, y + height)])
+        });
+    let speed = (steps / 160.0).clamp(crate::sim::clock::MIN_SPEED, crate::sim::clock::MAX_SPEED);
+    report.mapped(format!(
+        "workspace: playback speed {steps} ({:.2} ms of simulation per second){}; used when the sandbox opens the file",
+        speed * 1e3,
+        if visible.is_some() { " and the visible area" } else { "" }
+    ));
+    Some(Workspace { speed, visible })
 }
 
 /// Neuronify type names of pre-2016 files and what they became (spec §4.3); the flag makes
@@ -47,6 +84,9 @@ const RENAMES: [(&str, &str, bool); 7] = [
     ("meters/RasterPlot.qml", "meters/SpikeDetector.qml", false),
     ("meters/FiringRateMeter.qml", "meters/RatePlot.qml", false),
 ];
+
+/// A note card is this much wider than its text (both sides), in canvas pixels.
+pub(crate) const NOTE_MARGIN_PX: f32 = 24.0;
 
 /// What a node became, for wiring its edges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,8 +161,9 @@ pub fn import_json(bytes: &[u8], file: &str) -> Result<Imported, NfyError> {
     if !clamped.is_empty() {
         // Only the touch edge's 1 MA pulse ever reaches the clamp in Neuronify.
         let list: Vec<String> = clamped.iter().map(usize::to_string).collect();
+        let nodes = if list.len() == 1 { "node" } else { "nodes" };
         report.approximated(format!(
-            "nodes {}: Neuronify's voltage clamp (−90…+60 mV) is not modelled",
+            "{nodes} {}: Neuronify's voltage clamp (−90…+60 mV) is not modelled",
             list.join(", ")
         ));
     }
@@ -133,20 +174,16 @@ pub fn import_json(bytes: &[u8], file: &str) -> Result<Imported, NfyError> {
             None => report.ignored(format!("edge {index}: not a JSON object")),
         }
     }
-    if let Some(speed) = top
-        .get("workspace")
-        .and_then(|w| w.get("playbackSpeed"))
-        .and_then(Value::as_f64)
-    {
-        report.approximated(format!(
-            "workspace: playback speed {speed} is not kept; the sandbox starts in slow motion"
-        ));
-    }
+    let workspace = workspace(top.get("workspace"), &mut report);
     tidy_numbers(&mut circuit);
     circuit
         .validate("", file)
         .map_err(|e| structure(&format!("the imported circuit is not valid: {e}")))?;
-    Ok(Imported { circuit, report })
+    Ok(Imported {
+        circuit,
+        report,
+        workspace,
+    })
 }
 
 /// Rounds converted values to 12 significant digits (−1.3 mV, not −1.2999999999999956).
@@ -530,6 +567,8 @@ fn import_node(
                 id: id.clone(),
                 position: centre(w, h),
                 text,
+                // Neuronify's box width, less the card's margins.
+                width: Some((w as f32 - NOTE_MARGIN_PX).max(60.0)),
             });
             done(Kind::Annotation, id, what, report)
         }
@@ -553,6 +592,7 @@ fn import_node(
                 text: format!(
                     "Visual input (retina) from Neuronify\nkernel: {kernel}\nsensitivity: {sensitivity}\nparameters: {parameters}"
                 ),
+                width: Some(240.0 - NOTE_MARGIN_PX),
             });
             Node {
                 id: Some(id),

@@ -8,7 +8,7 @@ pub mod import;
 pub mod report;
 
 pub use export::{Exported, export_nfy};
-pub use import::{Imported, import_json};
+pub use import::{Imported, Workspace, import_json};
 pub use report::ImportReport;
 
 /// Why a Neuronify file could not be read. Nothing is written when this happens.

@@ -338,9 +338,11 @@ pub struct Observes {
 pub struct RecordVoltage;
 
 /// A free text box on the canvas.
-#[derive(Component, Debug, Clone, PartialEq, Eq)]
+#[derive(Component, Debug, Clone, PartialEq)]
 pub struct Note {
     pub text: String,
+    /// Where the text wraps, in canvas pixels; `None` fits the longest line.
+    pub width: Option<f32>,
 }
 
 #[cfg(test)]
