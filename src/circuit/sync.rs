@@ -400,13 +400,17 @@ fn set_neuron(e: &mut EntityWorldMut, n: &NeuronItem) {
                 reset_v: m.reset_mv * 1e-3,
             };
             e.remove::<(sim::HhParams, sim::HhGates)>();
+            // A new neuron starts at its reset potential (before `LifParams` would bring in
+            // the required default); an edited one keeps its voltage.
+            if !e.contains::<sim::Membrane>() {
+                e.insert(sim::Membrane { v: params.reset_v });
+            }
             e.insert((
                 params,
                 sim::Refractory {
                     period_s: m.refractory_ms * 1e-3,
                 },
             ));
-            e.insert_if_new(sim::Membrane { v: params.reset_v });
             match &m.adaptation {
                 Some(a) => {
                     let conductance_s = e.get::<sim::Adaptation>().map_or(0.0, |o| o.conductance_s);
