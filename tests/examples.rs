@@ -140,3 +140,84 @@ fn disinhibition_releases_the_output_while_the_sensor_is_held() {
         "released sensor: brake back on"
     );
 }
+
+/// Taps the named sensors together, as several fingers would.
+fn tap(app: &mut bevy::app::App, spawned: &SpawnedCircuit, sensors: &[&str]) {
+    for pressed in [true, false] {
+        for id in sensors {
+            let sensor = spawned.entity(id).unwrap();
+            app.world_mut()
+                .write_message(sim::TouchSensorInput { sensor, pressed });
+        }
+        sim::run_steps(app.world_mut(), 1);
+    }
+}
+
+#[test]
+fn summation_needs_several_inputs_in_time_or_in_space() {
+    let (mut app, spawned) = start(&example("input_summation"));
+    run_for(app.world_mut(), 1.0);
+    // Temporal: the output fires, but only after several input spikes have added up.
+    let fast = spikes(&app, &spawned, "fast");
+    let summed = spikes(&app, &spawned, "temporal");
+    assert!(!summed.is_empty(), "the fast train reaches threshold");
+    let before_first = fast.iter().filter(|t| **t < summed[0]).count();
+    assert!(
+        before_first >= 2,
+        "one spike is not enough: {before_first} came first"
+    );
+    // Spatial: one input is not enough, three at once are.
+    tap(&mut app, &spawned, &["touch-a"]);
+    run_for(app.world_mut(), 0.1);
+    assert!(spikes(&app, &spawned, "a").len() == 1);
+    assert!(
+        spikes(&app, &spawned, "spatial").is_empty(),
+        "one input alone"
+    );
+    tap(&mut app, &spawned, &["touch-a", "touch-b", "touch-c"]);
+    run_for(app.world_mut(), 0.1);
+    assert_eq!(spikes(&app, &spawned, "spatial").len(), 1, "three together");
+}
+
+#[test]
+fn feedback_inhibition_lowers_the_output_rate() {
+    let rates = |weight: f64| {
+        let mut circuit = example("recurrent_inhibition");
+        assert!(circuit.set_param("b-a", "weight_nA", weight));
+        let (mut app, spawned) = start(&circuit);
+        run_for(app.world_mut(), 2.0);
+        let count = |id| spikes(&app, &spawned, id).len();
+        (count("input"), count("output"))
+    };
+    let (input, output) = rates(3.0);
+    assert!(
+        output * 2 < input,
+        "with feedback the output lags: {output} of {input}"
+    );
+    let (input, output) = rates(0.0);
+    assert!(
+        output + 2 >= input,
+        "without it, every spike gets through: {output} of {input}"
+    );
+}
+
+#[test]
+fn reciprocal_inhibition_is_a_switch_that_a_touch_flips() {
+    let (mut app, spawned) = start(&example("reciprocal_inhibition"));
+    run_for(app.world_mut(), 1.0);
+    let count = |app: &bevy::app::App, id| spikes(app, &spawned, id).len();
+    let (one, two) = (count(&app, "out-left"), count(&app, "out-right"));
+    assert!(one > 20 && two <= 2, "side 1 in charge: {one} vs {two}");
+    tap(&mut app, &spawned, &["touch-left"]);
+    run_for(app.world_mut(), 0.05);
+    let (one, two) = (count(&app, "out-left"), count(&app, "out-right"));
+    run_for(app.world_mut(), 1.0);
+    let (one_after, two_after) = (
+        count(&app, "out-left") - one,
+        count(&app, "out-right") - two,
+    );
+    assert!(
+        two_after > 20 && one_after == 0,
+        "side 2 took over: {one_after} vs {two_after}"
+    );
+}

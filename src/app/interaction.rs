@@ -258,13 +258,13 @@ pub enum Hit {
 /// The average advance of a character of note text (canvas pixels, 15 px monospace).
 const NOTE_CHAR_PX: f32 = 9.0;
 
-/// The width a note's text wraps at: its own, else its longest line, up to 360 canvas pixels.
+/// The width a note's text wraps at: its own, else its longest line, up to 520 canvas pixels.
 pub fn note_text_width(text: &str, width: Option<f32>) -> f32 {
     if let Some(w) = width {
         return w.clamp(60.0, 2000.0);
     }
     let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0) as f32;
-    (widest * NOTE_CHAR_PX).clamp(60.0, 360.0)
+    (widest * NOTE_CHAR_PX).clamp(60.0, 520.0)
 }
 
 /// Half-size of a note's box, from its text (canvas pixels).

@@ -280,7 +280,7 @@ pub struct NoteItem {
     #[serde(default)]
     pub position: (f32, f32),
     pub text: String,
-    /// Where the text wraps; absent: at the longest line (up to 360 px).
+    /// Where the text wraps; absent: at the longest line (up to 520 px).
     #[serde(rename = "width_px", default, skip_serializing_if = "Option::is_none")]
     pub width: Option<f32>,
 }
