@@ -221,3 +221,41 @@ fn reciprocal_inhibition_is_a_switch_that_a_touch_flips() {
         "side 2 took over: {one_after} vs {two_after}"
     );
 }
+
+#[test]
+fn the_two_neuron_oscillator_takes_turns_with_a_stable_period() {
+    let (mut app, spawned) = start(&example("half_center_oscillator"));
+    run_for(app.world_mut(), 6.0);
+    let mut all: Vec<(f64, &str)> = ["left", "right"]
+        .into_iter()
+        .flat_map(|id| spikes(&app, &spawned, id).into_iter().map(move |t| (t, id)))
+        .filter(|(t, _)| *t > 1.0)
+        .collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Runs of spikes by one neuron: the bursts.
+    let mut bursts: Vec<(f64, &str, usize)> = Vec::new();
+    for (t, who) in all {
+        match bursts.last_mut() {
+            Some(b) if b.1 == who => b.2 += 1,
+            _ => bursts.push((t, who, 1)),
+        }
+    }
+    assert!(bursts.len() >= 20, "many turns in 5 s: {}", bursts.len());
+    // The first and last runs are cut by the window's edges.
+    let whole = &bursts[1..bursts.len() - 1];
+    assert!(
+        whole.iter().all(|b| b.2 >= 3),
+        "each turn is a burst: {bursts:?}"
+    );
+    let starts: Vec<f64> = whole
+        .iter()
+        .filter(|b| b.1 == "left")
+        .map(|b| b.0)
+        .collect();
+    let periods: Vec<f64> = starts.windows(2).map(|w| w[1] - w[0]).collect();
+    let (lo, hi) = periods
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(lo, hi), p| (lo.min(*p), hi.max(*p)));
+    println!("burst periods {lo:.3}–{hi:.3} s");
+    assert!(hi / lo < 1.1, "a stable rhythm: {periods:?}");
+}
