@@ -259,3 +259,40 @@ fn the_two_neuron_oscillator_takes_turns_with_a_stable_period() {
     println!("burst periods {lo:.3}–{hi:.3} s");
     assert!(hi / lo < 1.1, "a stable rhythm: {periods:?}");
 }
+
+/// Coefficient of variation of the intervals between spikes.
+fn cv(times: &[f64]) -> f64 {
+    let isi: Vec<f64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    let mean = isi.iter().sum::<f64>() / isi.len() as f64;
+    let var = isi.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / isi.len() as f64;
+    var.sqrt() / mean
+}
+
+#[test]
+fn each_generator_leaves_its_signature_in_the_spike_train() {
+    let (mut app, spawned) = start(&example("generators"));
+    run_for(app.world_mut(), 5.0);
+    let dc = spikes(&app, &spawned, "n-dc");
+    let regular = spikes(&app, &spawned, "n-regular");
+    let poisson = spikes(&app, &spawned, "n-poisson");
+    let ac = spikes(&app, &spawned, "n-ac");
+    assert!(
+        cv(&dc) < 0.01 && cv(&regular) < 0.01,
+        "clockwork: {} {}",
+        cv(&dc),
+        cv(&regular)
+    );
+    assert!(
+        (regular.len() as f64 - 100.0).abs() <= 2.0,
+        "spike for spike at 20 Hz: {}",
+        regular.len()
+    );
+    assert!(cv(&poisson) > 0.7, "random gaps: CV {}", cv(&poisson));
+    // The 4 Hz sine is positive for the first 125 ms of each 250 ms period.
+    let phases: Vec<f64> = ac.iter().map(|t| t % 0.25).collect();
+    assert!(ac.len() > 50);
+    assert!(
+        phases.iter().all(|p| *p < 0.16),
+        "silent on the negative half: {phases:?}"
+    );
+}
