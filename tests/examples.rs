@@ -296,3 +296,28 @@ fn each_generator_leaves_its_signature_in_the_spike_train() {
         "silent on the negative half: {phases:?}"
     );
 }
+
+#[test]
+fn one_touch_starts_activity_that_outlasts_it_and_then_dies_out() {
+    let (mut app, spawned) = start(&example("prolonged_activity"));
+    run_for(app.world_mut(), 0.5);
+    assert!(
+        spikes(&app, &spawned, "adaptive").is_empty(),
+        "silent until touched"
+    );
+    tap(&mut app, &spawned, &["touch"]);
+    run_for(app.world_mut(), 4.0);
+    let laps = spikes(&app, &spawned, "adaptive");
+    let (first, last) = (laps[0], *laps.last().unwrap());
+    println!("{} laps from {first:.3} s to {last:.3} s", laps.len());
+    assert!(
+        last - first > 0.4,
+        "the loop keeps going long after the touch"
+    );
+    assert!(last < 4.0, "and stops by itself");
+    assert_eq!(
+        spikes(&app, &spawned, "readout").len(),
+        laps.len(),
+        "the readout follows every lap"
+    );
+}
