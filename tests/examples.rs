@@ -321,3 +321,73 @@ fn one_touch_starts_activity_that_outlasts_it_and_then_dies_out() {
         "the readout follows every lap"
     );
 }
+
+#[test]
+fn the_neuron_item_demos_do_what_their_notes_say() {
+    // Leaky: one touch, A fires, its synapse makes B fire.
+    let (mut app, spawned) = start(&example("leaky_neuron"));
+    tap(&mut app, &spawned, &["touch"]);
+    run_for(app.world_mut(), 0.2);
+    assert_eq!(spikes(&app, &spawned, "a").len(), 1);
+    assert_eq!(spikes(&app, &spawned, "b").len(), 1);
+
+    // Inhibitory: A lifts C's voltage, B lowers it.
+    let (mut app, spawned) = start(&example("inhibitory_neuron"));
+    let c = spawned.entity("c").unwrap();
+    run_for(app.world_mut(), 0.3);
+    let v = |app: &bevy::app::App| app.world().get::<sim::Membrane>(c).unwrap().v;
+    let rest = v(&app);
+    tap(&mut app, &spawned, &["touch-a"]);
+    run_for(app.world_mut(), 0.012);
+    assert!(v(&app) > rest + 0.005, "excited: {} → {} V", rest, v(&app));
+    run_for(app.world_mut(), 0.3);
+    tap(&mut app, &spawned, &["touch-b"]);
+    run_for(app.world_mut(), 0.012);
+    assert!(
+        v(&app) < rest - 0.005,
+        "inhibited: {} → {} V",
+        rest,
+        v(&app)
+    );
+
+    // Bursting: one touch, a volley of spikes that ends by itself within ~250 ms.
+    let (mut app, spawned) = start(&example("bursting_neuron"));
+    tap(&mut app, &spawned, &["touch"]);
+    run_for(app.world_mut(), 1.0);
+    let burst = spikes(&app, &spawned, "burst");
+    assert!(burst.len() >= 15, "a volley: {}", burst.len());
+    assert!(
+        burst.last().unwrap() - burst[0] < 0.25,
+        "that ends: {burst:?}"
+    );
+    assert!(cv(&burst) > 0.05, "slowing down as the current fades");
+
+    // Adaptive: under held input its intervals grow; after a rest it answers at once again.
+    let (mut app, spawned) = start(&example("adaptive_neuron"));
+    let touch = spawned.entity("touch").unwrap();
+    let press = |app: &mut bevy::app::App, pressed| {
+        app.world_mut().write_message(sim::TouchSensorInput {
+            sensor: touch,
+            pressed,
+        });
+    };
+    press(&mut app, true);
+    run_for(app.world_mut(), 1.0);
+    press(&mut app, false);
+    let held = spikes(&app, &spawned, "adaptive");
+    let isi: Vec<f64> = held.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(
+        isi.last().unwrap() > &(3.0 * isi[0]),
+        "harder to excite: {isi:?}"
+    );
+    run_for(app.world_mut(), 3.0);
+    let before = spikes(&app, &spawned, "adaptive").len();
+    press(&mut app, true);
+    run_for(app.world_mut(), 0.1);
+    press(&mut app, false);
+    let rested = spikes(&app, &spawned, "adaptive").len() - before;
+    assert!(
+        rested >= 3,
+        "recovered after a rest: {rested} spikes in 100 ms"
+    );
+}

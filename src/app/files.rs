@@ -236,6 +236,7 @@ pub fn plugin(app: &mut App) {
         .init_resource::<FileUi>()
         .init_resource::<ImportNotice>()
         .init_resource::<OpenedWorkspace>()
+        .insert_resource(Examples::load())
         .insert_resource(Autosave::in_dir(data_dir()))
         .add_systems(
             Update,
@@ -519,6 +520,42 @@ fn window_title(doc: Res<Document>, mut windows: Query<&mut Window>) {
 #[derive(SystemParam)]
 pub struct FileMenu<'w> {
     requests: MessageWriter<'w, FileRequest>,
+    examples: Res<'w, Examples>,
+}
+
+/// One bundled example, for the menu.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub path: PathBuf,
+    pub name: String,
+    /// The description's first sentence.
+    pub summary: String,
+}
+
+/// The bundled examples, read once at start.
+#[derive(Resource, Debug, Default)]
+pub struct Examples(pub Vec<Example>);
+
+impl Examples {
+    pub fn load() -> Self {
+        let list = circuit_files(&examples_dir())
+            .into_iter()
+            .filter_map(|path| {
+                // A broken example is left out of the menu, with a warning.
+                let circuit = Circuit::load(&path)
+                    .inspect_err(|e| warn!("example left out: {e}"))
+                    .ok()?;
+                let summary = circuit.description.split(". ").next().unwrap_or("");
+                let summary = summary.trim_end_matches('.').to_owned() + ".";
+                Some(Example {
+                    path,
+                    name: circuit.name,
+                    summary,
+                })
+            })
+            .collect();
+        Self(list)
+    }
 }
 
 impl FileMenu<'_> {
@@ -539,21 +576,28 @@ impl FileMenu<'_> {
             item(ui, "Save As…", "Ctrl+Shift+S", FileRequest::ChooseSaveAs);
         });
         ui.menu_button("Examples", |ui| {
-            let files = circuit_files(&examples_dir());
-            if files.is_empty() {
+            if self.examples.0.is_empty() {
                 ui.weak("No examples found");
             }
-            for path in files {
-                let (name, description) = match Circuit::load(&path) {
-                    Ok(c) => (c.name, c.description),
-                    Err(e) => (path.display().to_string(), e.to_string()),
-                };
-                let first_sentence = description.split(". ").next().unwrap_or("").to_owned();
-                if ui.button(name).on_hover_text(first_sentence).clicked() {
-                    self.requests.write(FileRequest::Open(path));
-                    ui.close();
-                }
-            }
+            egui::ScrollArea::vertical()
+                .max_height(560.0)
+                .show(ui, |ui| {
+                    ui.set_width(420.0);
+                    for example in &self.examples.0 {
+                        let open = ui.add(
+                            egui::Button::new(egui::RichText::new(&example.name).strong())
+                                .frame(false),
+                        );
+                        ui.add(
+                            egui::Label::new(egui::RichText::new(&example.summary).weak()).wrap(),
+                        );
+                        ui.add_space(4.0);
+                        if open.clicked() {
+                            self.requests.write(FileRequest::Open(example.path.clone()));
+                            ui.close();
+                        }
+                    }
+                });
         });
     }
 }
@@ -760,8 +804,15 @@ mod tests {
     fn the_examples_folder_lists_the_bundled_circuits() {
         let files = circuit_files(&examples_dir());
         assert!(files.len() >= 5, "{files:?}");
-        for f in files {
-            open_path(&f).unwrap_or_else(|e| panic!("{e}"));
+        for f in &files {
+            open_path(f).unwrap_or_else(|e| panic!("{e}"));
+        }
+        // The menu lists each with a one-line summary.
+        let examples = Examples::load();
+        assert_eq!(examples.0.len(), files.len());
+        for e in &examples.0 {
+            assert!(!e.name.is_empty() && e.summary.len() > 20, "{e:?}");
+            assert!(!e.summary.contains(". "), "one sentence: {}", e.summary);
         }
     }
 }
