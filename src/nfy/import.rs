@@ -397,66 +397,50 @@ fn import_node(
             });
             done(Kind::Neuron, id, what, report)
         }
-        "generators/CurrentClamp.qml" | "generators/ACClamp.qml" => {
-            let (kind, what) = if type_name == "generators/CurrentClamp.qml" {
-                report_unknown(
-                    &format!("{name} engine"),
-                    engine,
-                    &["currentOutput"],
-                    report,
-                );
-                let current = number(engine, "currentOutput").unwrap_or(2e-9);
-                (
-                    GeneratorKind::Dc {
-                        current_na: current * 1e9,
-                    },
-                    "DC current source",
-                )
-            } else {
-                report_unknown(
-                    &format!("{name} engine"),
-                    engine,
-                    &["amplitude", "frequency", "time"],
-                    report,
-                );
-                let frequency_hz = number(engine, "frequency").unwrap_or(50.0);
-                let time = number(engine, "time").unwrap_or(0.0);
-                (
-                    GeneratorKind::Ac {
-                        amplitude_na: number(engine, "amplitude").unwrap_or(300e-12) * 1e9,
-                        frequency_hz,
-                        // The saved phase accumulator, as a phase.
-                        phase_deg: (360.0 * frequency_hz * time).rem_euclid(360.0),
-                    },
-                    "AC current source",
-                )
+        "generators/CurrentClamp.qml"
+        | "generators/ACClamp.qml"
+        | "generators/RegularSpikeGenerator.qml"
+        | "generators/IrregularSpikeGenerator.qml" => {
+            let engine_keys: &[&str] = match type_name {
+                "generators/CurrentClamp.qml" => &["currentOutput"],
+                "generators/ACClamp.qml" => &["amplitude", "frequency", "time"],
+                _ => &["rate"],
             };
-            report_unknown(&name, props, &[], report);
-            let id = id("generator");
-            circuit.generators.push(GeneratorItem {
-                id: id.clone(),
-                label,
-                position: centre(64.0, 64.0),
-                inhibitory,
-                kind,
-                targets: Vec::new(),
-            });
-            done(Kind::CurrentGenerator, id, what, report)
-        }
-        "generators/RegularSpikeGenerator.qml" | "generators/IrregularSpikeGenerator.qml" => {
-            report_unknown(&format!("{name} engine"), engine, &["rate"], report);
+            report_unknown(&format!("{name} engine"), engine, engine_keys, report);
             report_unknown(&name, props, &[], report);
             let rate_hz = number(engine, "rate").unwrap_or(500.0);
-            let (kind, what) = if type_name.contains("Regular") {
-                (
+            let (kind, what, role) = match type_name {
+                "generators/CurrentClamp.qml" => (
+                    GeneratorKind::Dc {
+                        current_na: number(engine, "currentOutput").unwrap_or(2e-9) * 1e9,
+                    },
+                    "DC current source",
+                    Kind::CurrentGenerator,
+                ),
+                "generators/ACClamp.qml" => {
+                    let frequency_hz = number(engine, "frequency").unwrap_or(50.0);
+                    let time = number(engine, "time").unwrap_or(0.0);
+                    (
+                        GeneratorKind::Ac {
+                            amplitude_na: number(engine, "amplitude").unwrap_or(300e-12) * 1e9,
+                            frequency_hz,
+                            // The saved phase accumulator, as a phase.
+                            phase_deg: (360.0 * frequency_hz * time).rem_euclid(360.0),
+                        },
+                        "AC current source",
+                        Kind::CurrentGenerator,
+                    )
+                }
+                "generators/RegularSpikeGenerator.qml" => (
                     GeneratorKind::Regular { rate_hz },
                     "regular spike generator",
-                )
-            } else {
-                (
+                    Kind::SpikeGenerator,
+                ),
+                _ => (
                     GeneratorKind::Poisson { rate_hz },
                     "irregular (Poisson) spike generator",
-                )
+                    Kind::SpikeGenerator,
+                ),
             };
             let id = id("generator");
             circuit.generators.push(GeneratorItem {
@@ -467,7 +451,7 @@ fn import_node(
                 kind,
                 targets: Vec::new(),
             });
-            done(Kind::SpikeGenerator, id, what, report)
+            done(role, id, what, report)
         }
         "sensors/TouchSensor.qml" => {
             report_unknown(&name, props, &[], report);
