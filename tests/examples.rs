@@ -391,3 +391,33 @@ fn the_neuron_item_demos_do_what_their_notes_say() {
         "recovered after a rest: {rested} spikes in 100 ms"
     );
 }
+
+#[test]
+fn the_firing_rate_demo_and_the_two_types_of_inhibition() {
+    let (mut app, spawned) = start(&example("firing_rate"));
+    run_for(app.world_mut(), 2.0);
+    let driven = spikes(&app, &spawned, "driven").len();
+    assert!(
+        (driven as f64 - 100.0).abs() <= 2.0,
+        "50 Hz for 2 s: {driven}"
+    );
+    assert!(spikes(&app, &spawned, "idle").is_empty());
+
+    let (mut app, spawned) = start(&example("types_of_inhibition"));
+    run_for(app.world_mut(), 2.0);
+    let count = |id| spikes(&app, &spawned, id).len();
+    let (pre_driver, pre_out) = (count("pre-source"), count("pre-out"));
+    let (post_driver, post_out) = (count("post-source"), count("post-out"));
+    assert!(
+        pre_out + 2 >= pre_driver,
+        "presynaptic: the output follows its slowed driver"
+    );
+    assert!(
+        pre_driver * 2 < post_driver,
+        "presynaptic inhibition slows the driver itself"
+    );
+    assert!(
+        post_out * 2 < post_driver,
+        "postsynaptic: arriving spikes go unanswered"
+    );
+}
