@@ -421,3 +421,58 @@ fn the_firing_rate_demo_and_the_two_types_of_inhibition() {
         "postsynaptic: arriving spikes go unanswered"
     );
 }
+
+#[test]
+fn the_direction_selective_network_answers_only_right_to_left_sweeps() {
+    let sweep = |order: &[usize]| {
+        let (mut app, spawned) = start(&example("direction_selective"));
+        run_for(app.world_mut(), 0.1);
+        for i in order {
+            tap(&mut app, &spawned, &[format!("touch-{i}").as_str()]);
+            run_for(app.world_mut(), 0.01);
+        }
+        run_for(app.world_mut(), 0.3);
+        spikes(&app, &spawned, "output").len()
+    };
+    assert!(
+        sweep(&[4, 3, 2, 1, 0]) >= 1,
+        "right to left: the output fires"
+    );
+    assert_eq!(sweep(&[0, 1, 2, 3, 4]), 0, "left to right: blocked");
+    assert_eq!(sweep(&[4]), 0, "one relay alone is not enough");
+}
+
+#[test]
+fn the_tutorial_cell_fires_at_63_hz_and_the_ring_circulates_for_ever() {
+    let (mut app, spawned) = start(&example("tutorial_single_cell"));
+    run_for(app.world_mut(), 1.0);
+    let t = spikes(&app, &spawned, "cell");
+    // From reset −70 to threshold −55 mV towards V∞ = −40 mV, then 2 ms refractory.
+    let expected = 0.020 * 2.0f64.ln() + 0.002;
+    let isi = t[2] - t[1];
+    assert!(
+        (isi - expected).abs() <= 1.5 * DT,
+        "ISI {isi} s, expected {expected} s"
+    );
+
+    let (mut app, spawned) = start(&example("tutorial_ring"));
+    run_for(app.world_mut(), 0.5);
+    assert!(
+        spikes(&app, &spawned, "n1").is_empty(),
+        "silent until touched"
+    );
+    tap(&mut app, &spawned, &["touch"]);
+    run_for(app.world_mut(), 3.0);
+    let laps = spikes(&app, &spawned, "n1");
+    // Past the first laps (the ring starts from rest) every lap takes the same time.
+    let periods: Vec<f64> = laps.windows(2).skip(5).map(|w| w[1] - w[0]).collect();
+    assert!(
+        laps.len() > 50 && *laps.last().unwrap() > 3.3,
+        "still going: {} laps",
+        laps.len()
+    );
+    let (lo, hi) = periods
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(lo, hi), p| (lo.min(*p), hi.max(*p)));
+    assert!(hi - lo <= 1.5 * DT, "a steady lap time: {lo}–{hi} s");
+}
