@@ -24,6 +24,20 @@ pub const SPEEDS: [(f64, &str); 6] = [
     (10.0, "10×"),
 ];
 
+/// The digit keys 0–9, in order.
+pub const DIGIT_KEYS: [KeyCode; 10] = [
+    KeyCode::Digit0,
+    KeyCode::Digit1,
+    KeyCode::Digit2,
+    KeyCode::Digit3,
+    KeyCode::Digit4,
+    KeyCode::Digit5,
+    KeyCode::Digit6,
+    KeyCode::Digit7,
+    KeyCode::Digit8,
+    KeyCode::Digit9,
+];
+
 /// Slow motion is the default: a teacher can point at a spike as it travels.
 pub const DEFAULT_SPEED: f64 = 0.05;
 
@@ -58,15 +72,8 @@ fn keyboard(
     if keys.just_pressed(KeyCode::KeyR) {
         resets.write(ResetDynamics);
     }
-    let digits = [
-        KeyCode::Digit1,
-        KeyCode::Digit2,
-        KeyCode::Digit3,
-        KeyCode::Digit4,
-        KeyCode::Digit5,
-        KeyCode::Digit6,
-    ];
-    for (key, (speed, _)) in digits.iter().zip(SPEEDS) {
+    // Key 1 picks the first preset, and so on.
+    for (key, (speed, _)) in DIGIT_KEYS[1..].iter().zip(SPEEDS) {
         if keys.just_pressed(*key) {
             let _ = clock.set_speed(speed);
         }

@@ -113,21 +113,10 @@ fn chord_keys(chord: &str) -> Result<Vec<(KeyCode, Key)>, String> {
                 "v" => character("v", KeyCode::KeyV),
                 "y" => character("y", KeyCode::KeyY),
                 "z" => character("z", KeyCode::KeyZ),
-                d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() => {
-                    let codes = [
-                        KeyCode::Digit0,
-                        KeyCode::Digit1,
-                        KeyCode::Digit2,
-                        KeyCode::Digit3,
-                        KeyCode::Digit4,
-                        KeyCode::Digit5,
-                        KeyCode::Digit6,
-                        KeyCode::Digit7,
-                        KeyCode::Digit8,
-                        KeyCode::Digit9,
-                    ];
-                    character(d, codes[(d.as_bytes()[0] - b'0') as usize])
-                }
+                d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() => character(
+                    d,
+                    super::playback::DIGIT_KEYS[(d.as_bytes()[0] - b'0') as usize],
+                ),
                 other => Err(format!("unknown key \"{other}\" in \"{chord}\"")),
             }
         })

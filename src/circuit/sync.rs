@@ -166,8 +166,9 @@ impl Circuit {
             )
     }
 
-    /// Synapses with an id are matched by it; those without (only in hand-written files) by
-    /// their place in the list among the synapses of the same pair.
+    /// Synapses are matched by id. The editor names every synapse, so unnamed ones (from
+    /// hand-written files) only ever meet a spawn, which creates them; gone ones were
+    /// despawned with the other ids.
     fn apply_synapses(
         &self,
         world: &mut World,
@@ -175,63 +176,13 @@ impl Circuit {
         old_by_id: &HashMap<String, Entity>,
         by_id: &mut HashMap<String, Entity>,
     ) {
-        let key = |list: &[SynapseItem], i: usize| -> String {
-            let s = &list[i];
-            if !s.id.is_empty() {
-                return s.id.clone();
-            }
-            let ordinal = list[..i]
-                .iter()
-                .filter(|o| o.id.is_empty() && (&o.from, &o.to) == (&s.from, &s.to))
-                .count();
-            format!("\u{0}{}\u{0}{}\u{0}{ordinal}", s.from, s.to)
-        };
-        let mut existing: HashMap<String, Entity> = HashMap::new();
-        if !previous.synapses.is_empty() {
-            let mut unnamed: HashMap<(Entity, Entity), Vec<Entity>> = HashMap::new();
-            let mut found: Vec<_> = world
-                .query_filtered::<(Entity, &sim::Synapse), Without<sim::StableId>>()
-                .iter(world)
-                .map(|(e, s)| (e, *s))
-                .collect();
-            found.sort_by_key(|(e, _)| e.index());
-            for (e, s) in found {
-                unnamed.entry((s.pre, s.post)).or_default().push(e);
-            }
-            for (i, s) in previous.synapses.iter().enumerate() {
-                let k = key(&previous.synapses, i);
-                let entity = if s.id.is_empty() {
-                    let pair = (old_by_id.get(&s.from), old_by_id.get(&s.to));
-                    let (Some(&pre), Some(&post)) = pair else {
-                        continue;
-                    };
-                    unnamed
-                        .get_mut(&(pre, post))
-                        .and_then(|v| (!v.is_empty()).then(|| v.remove(0)))
-                } else {
-                    old_by_id.get(&s.id).copied()
-                };
-                if let Some(e) = entity {
-                    existing.insert(k, e);
-                }
-            }
-        }
-        let wanted: HashSet<String> = (0..self.synapses.len())
-            .map(|i| key(&self.synapses, i))
+        let old: HashMap<&str, &SynapseItem> = previous
+            .synapses
+            .iter()
+            .filter(|s| !s.id.is_empty())
+            .map(|s| (s.id.as_str(), s))
             .collect();
-        for (k, e) in &existing {
-            if !wanted.contains(k) && world.get_entity(*e).is_ok() {
-                world.despawn(*e);
-            }
-        }
-        for (i, s) in self.synapses.iter().enumerate() {
-            let k = key(&self.synapses, i);
-            let old = previous
-                .synapses
-                .iter()
-                .enumerate()
-                .find(|(j, _)| key(&previous.synapses, *j) == k)
-                .map(|(_, o)| o);
+        for s in &self.synapses {
             let (Some(&pre), Some(&post)) = (by_id.get(&s.from), by_id.get(&s.to)) else {
                 continue;
             };
@@ -246,9 +197,13 @@ impl Circuit {
                     seconds: s.delay_ms * 1e-3,
                 },
             );
-            match existing.get(&k).filter(|e| world.get_entity(**e).is_ok()) {
-                Some(&e) => {
-                    if old != Some(s) {
+            let existing = old_by_id
+                .get(&s.id)
+                .copied()
+                .filter(|e| !s.id.is_empty() && world.get_entity(*e).is_ok());
+            match existing {
+                Some(e) => {
+                    if old.get(s.id.as_str()) != Some(&s) {
                         world.entity_mut(e).insert(components);
                     }
                 }
