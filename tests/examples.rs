@@ -476,3 +476,90 @@ fn the_tutorial_cell_fires_at_63_hz_and_the_ring_circulates_for_ever() {
         .fold((f64::MAX, 0.0f64), |(lo, hi), p| (lo.min(*p), hi.max(*p)));
     assert!(hi - lo <= 1.5 * DT, "a steady lap time: {lo}–{hi} s");
 }
+
+#[test]
+fn tutorial_two_relays_a_to_b_and_c_answers_once_the_student_wires_it() {
+    let mut circuit = example("tutorial_circuits");
+    let (mut app, spawned) = start(&circuit);
+    run_for(app.world_mut(), 2.0);
+    let (a, b) = (spikes(&app, &spawned, "a"), spikes(&app, &spawned, "b"));
+    println!(
+        "tutorial 2: A {} spikes (first {:?}), B {} spikes (first {:?})",
+        a.len(),
+        &a[..3],
+        b.len(),
+        &b[..3]
+    );
+    // Neuronify's own numbers: 125 spikes each in 2 s, A first at 14.0 ms, B at 23.0 ms.
+    assert!(
+        (a.len() as i64 - 125).abs() <= 1 && a.len() == b.len(),
+        "A {} and B {} fire alike",
+        a.len(),
+        b.len()
+    );
+    for (ta, tb) in a.iter().zip(&b) {
+        let lag = tb - ta;
+        assert!(
+            (0.007..0.011).contains(&lag),
+            "B follows A by about 9 ms: {lag} s"
+        );
+    }
+    assert!(spikes(&app, &spawned, "c").is_empty(), "C has no input yet");
+
+    // The task of the note: wire B to C, live, as the editor does.
+    let before = circuit.clone();
+    circuit.connect("b", "c").expect("B → C is a synapse");
+    let spawned = circuit.apply(app.world_mut(), Some(&before));
+    run_for(app.world_mut(), 1.0);
+    let c = spikes(&app, &spawned, "c");
+    assert!(
+        (c.len() as i64 - 62).abs() <= 2,
+        "C now follows B at about 63 Hz: {} spikes in 1 s",
+        c.len()
+    );
+}
+
+#[test]
+fn the_same_input_rhythm_leaves_faster_through_excitation_and_slower_through_inhibition() {
+    let (mut app, spawned) = start(&example("rhythm_transformation"));
+    run_for(app.world_mut(), 2.0);
+    let count = |id| spikes(&app, &spawned, id).len();
+    let (in_fast, out_fast) = (count("in-fast"), count("out-fast"));
+    let (in_slow, out_slow) = (count("in-slow"), count("out-slow"));
+    println!("rhythm: faster {in_fast} → {out_fast}, slower {in_slow} → {out_slow} spikes in 2 s");
+    assert_eq!(in_fast, in_slow, "both circuits get the same input train");
+    assert!(
+        out_fast as f64 > 1.3 * in_fast as f64,
+        "the helper loop adds spikes: {in_fast} → {out_fast}"
+    );
+    assert!(
+        (out_slow as f64) < 0.8 * in_slow as f64,
+        "the brake drops spikes: {in_slow} → {out_slow}"
+    );
+}
+
+#[test]
+fn centre_surround_inhibition_sharpens_the_contrast_between_layers() {
+    let (mut app, spawned) = start(&example("lateral_inhibition_centre_surround"));
+    run_for(app.world_mut(), 2.0);
+    let layer = |prefix: &str| {
+        ["outer-l", "a", "b", "c", "outer-r"]
+            .map(|k| spikes(&app, &spawned, &format!("{prefix}-{k}")).len())
+    };
+    let (inputs, outputs) = (layer("in"), layer("out"));
+    println!("centre-surround: inputs {inputs:?}, outputs {outputs:?}");
+    let [edge_l, a, centre, c, edge_r] = inputs;
+    assert!(
+        edge_l == centre && edge_r == centre && a * 2 == centre && c * 2 == centre,
+        "the input layer copies the stimulus pattern 2:1:2:1:2"
+    );
+    let [out_l, out_a, out_centre, out_c, out_r] = outputs;
+    assert!(
+        out_centre * 3 > centre * 2 && out_l == edge_l && out_r == edge_r,
+        "the strong channels get through: {outputs:?}"
+    );
+    assert!(
+        (out_a + out_c) * 10 < out_centre,
+        "the weak channels are suppressed far below 1:2: {outputs:?}"
+    );
+}
