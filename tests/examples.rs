@@ -563,3 +563,36 @@ fn centre_surround_inhibition_sharpens_the_contrast_between_layers() {
         "the weak channels are suppressed far below 1:2: {outputs:?}"
     );
 }
+
+#[test]
+fn retina_cells_fire_for_the_pattern_of_their_receptive_field() {
+    let rates = |change: &dyn Fn(&mut Circuit)| {
+        let mut circuit = example("visual_input");
+        change(&mut circuit);
+        let (mut app, spawned) = start(&circuit);
+        run_for(app.world_mut(), 2.0);
+        let rate = |id| spikes(&app, &spawned, id).len() as f64 / 2.0;
+        (rate("bar-cell"), rate("spot-cell"))
+    };
+    let (bar, spot) = rates(&|_| {});
+    let (crossed, off_centre) = rates(&|c| {
+        assert!(c.set_param("orientation", "scene_orientation_deg", 90.0));
+        assert!(c.set_param("centre-surround", "scene_x", 0.4));
+    });
+    println!(
+        "retina: bar {bar} Hz → crossed {crossed} Hz; spot {spot} Hz → off centre {off_centre} Hz"
+    );
+    assert!(bar > 40.0, "a vertical bar drives the bar neuron: {bar} Hz");
+    assert!(
+        crossed * 4.0 < bar,
+        "a horizontal bar barely does: {crossed} Hz"
+    );
+    assert!(
+        spot > 20.0,
+        "a centred spot drives the spot neuron: {spot} Hz"
+    );
+    assert!(
+        off_centre * 5.0 < spot,
+        "a spot off centre does not: {off_centre} Hz"
+    );
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use spikeworks::circuit::*;
 use spikeworks::nfy::{self, Imported};
-use spikeworks::sim::{MeterKind, SynapseMode};
+use spikeworks::sim::{MeterKind, ReceptiveField, SynapseMode};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -94,7 +94,30 @@ fn version_4_maps_every_item_with_its_parameters_and_edges() {
         (touch.mode, touch.delay_ms),
         (SynapseMode::ImmediateFire, 0.0)
     );
-    assert_eq!(c.synapses.len(), 3);
+    assert_eq!(c.synapses.len(), 5);
+
+    // Retinas become visual inputs with their fields; their synapses are kept.
+    let visual = |id: &str| match &c.generators.iter().find(|g| g.id == id).unwrap().kind {
+        GeneratorKind::VisualInput(v) => v.clone(),
+        other => panic!("{other:?}"),
+    };
+    let edges = visual("generator-10");
+    assert_eq!(edges.field, ReceptiveField::Rectangular);
+    // Neuronify's orientation 3π/2 (bright above) is 180° from vertical here.
+    assert!(close(edges.field_orientation_deg, 180.0), "{edges:?}");
+    assert!(close(edges.sensitivity_hz, 1000.0));
+    let bars = visual("generator-11");
+    assert_eq!(bars.field, ReceptiveField::OrientationSelective);
+    assert!(close(bars.field_orientation_deg, 45.0) && close(bars.sensitivity_hz, 1600.0));
+    assert_eq!((bars.field_x, bars.field_y), (0.1, -0.2));
+    // A 240 px retina with its corner at (200, 700) is centred at (320, 820).
+    let position = |id: &str| c.generators.iter().find(|g| g.id == id).unwrap().position;
+    assert_eq!(position("generator-11"), (320.0, 820.0));
+    assert!(
+        c.synapses
+            .iter()
+            .any(|s| s.from == "generator-11" && s.to == "neuron-3" && close(s.weight_na, 3.0))
+    );
 
     let volt = c.meters.iter().find(|m| m.id == "meter-2").unwrap();
     assert_eq!(
@@ -113,20 +136,21 @@ fn version_4_maps_every_item_with_its_parameters_and_edges() {
             .any(|n| n.text.contains("qrc:/simulations/next/next.nfy"))
     );
 
-    // Everything is accounted for: 10 nodes, 7 edges and the workspace mapped, the two bad
+    // Everything is accounted for: 12 nodes, 9 edges and the workspace mapped, the two bad
     // edges left out.
-    assert_eq!(report.mapped.len(), 10 + 7 + 1, "{report}");
+    assert_eq!(report.mapped.len(), 12 + 9 + 1, "{report}");
     let ignored = report.ignored.join("\n");
     assert!(
-        ignored.contains("edge 7") && ignored.contains("only neurons receive"),
+        ignored.contains("edge 9") && ignored.contains("only neurons receive"),
         "{report}"
     );
     assert!(
-        ignored.contains("edge 8") && ignored.contains("repeats"),
+        ignored.contains("edge 10") && ignored.contains("repeats"),
         "{report}"
     );
     let approximated = report.approximated.join("\n");
     assert!(approximated.contains("next-tutorial"), "{report}");
+    assert!(approximated.contains("test scene"), "{report}");
     // Neuronify's speed 1 is one 0.1 ms step per 16 ms frame: 1/160 of real time.
     let workspace = workspace.unwrap();
     assert!(close(workspace.speed, 1.0 / 160.0));

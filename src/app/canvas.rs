@@ -19,7 +19,7 @@ use crate::editor::Document;
 use crate::sim::{
     AcSource, CurrentEdge, DcSource, Delay, HhParams, Inhibitory, Label, LifParams, Membrane,
     Meter, MeterKind, Note, Observes, PoissonSpikes, Position, Recorder, RegularSpikes, SimClock,
-    SpikeEvent, Synapse, TouchSensor,
+    SpikeEvent, Synapse, TouchSensor, VisualInput,
 };
 
 /// Okabe–Ito colours (colour-blind safe).
@@ -33,6 +33,8 @@ pub mod palette {
     pub const VERMILLION: Color = Color::srgb(0.835, 0.369, 0.0);
     pub const PURPLE: Color = Color::srgb(0.800, 0.475, 0.655);
     pub const INK: Color = Color::srgb(0.15, 0.15, 0.17);
+    /// Neuronify's retina frame.
+    pub const RETINA_YELLOW: Color = Color::srgb(1.0, 0.8, 0.0);
     /// Fill of a neuron at or below its reset potential.
     pub const COLD: Color = Color::srgb(0.86, 0.89, 0.93);
 }
@@ -198,6 +200,7 @@ enum Glyph {
     CurrentSource,
     SpikeSource,
     Touch,
+    Eye,
     Meter,
     Note,
 }
@@ -210,16 +213,32 @@ type ItemKinds = (
     Has<AcSource>,
     Has<RegularSpikes>,
     Has<PoissonSpikes>,
+    Has<VisualInput>,
     Has<TouchSensor>,
     Has<Meter>,
     Has<Note>,
 );
 
-fn glyph_of(k: (bool, bool, bool, bool, bool, bool, bool, bool, bool, bool)) -> Option<Glyph> {
-    let (lif, hh, inh, dc, ac, regular, poisson, touch, meter, note) = k;
+type ItemFlags = (
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+);
+
+fn glyph_of(k: ItemFlags) -> Option<Glyph> {
+    let (lif, hh, inh, dc, ac, regular, poisson, eye, touch, meter, note) = k;
     Some(match () {
         _ if lif || hh => Glyph::Neuron { inhibitory: inh },
         _ if dc || ac => Glyph::CurrentSource,
+        _ if eye => Glyph::Eye,
         _ if regular || poisson => Glyph::SpikeSource,
         _ if touch => Glyph::Touch,
         _ if meter => Glyph::Meter,
@@ -378,6 +397,33 @@ fn spawn_item_visuals(
                     .stroke((palette::INK, 2.0))
                     .build();
                 (body, None)
+            }
+            Glyph::Eye => {
+                // Neuronify's retina frame, with an eye: an almond and its pupil.
+                let frame = shapes::Rectangle {
+                    extents: Vec2::splat(64.0),
+                    origin: RectangleOrigin::Center,
+                    radii: Some(BorderRadii::single(6.0)),
+                };
+                let almond = ShapePath::new()
+                    .move_to(Vec2::new(-22.0, 0.0))
+                    .quadratic_bezier_to(Vec2::new(0.0, 22.0), Vec2::new(22.0, 0.0))
+                    .quadratic_bezier_to(Vec2::new(0.0, -22.0), Vec2::new(-22.0, 0.0))
+                    .close()
+                    .move_to(Vec2::new(4.0, 0.0))
+                    .arc(Vec2::ZERO, Vec2::splat(4.0), std::f32::consts::TAU, 0.0)
+                    .close();
+                (
+                    ShapeBuilder::with(&frame)
+                        .fill(Color::WHITE)
+                        .stroke((palette::RETINA_YELLOW, 5.0))
+                        .build(),
+                    Some(
+                        ShapeBuilder::with(&almond)
+                            .stroke((palette::INK, 3.5))
+                            .build(),
+                    ),
+                )
             }
             Glyph::Touch => {
                 let pad = shapes::Rectangle {
@@ -946,14 +992,16 @@ mod tests {
 
     #[test]
     fn excitatory_and_inhibitory_get_different_glyphs() {
-        let lif = (
-            true, false, false, false, false, false, false, false, false, false,
+        let mut flags = ItemFlags::default();
+        flags.0 = true;
+        assert_eq!(glyph_of(flags), Some(Glyph::Neuron { inhibitory: false }));
+        flags.2 = true;
+        assert_eq!(glyph_of(flags), Some(Glyph::Neuron { inhibitory: true }));
+        // A visual input is a Poisson source underneath, but has its own glyph.
+        let eye = (
+            false, false, false, false, false, false, true, true, false, false, false,
         );
-        let inh = (
-            true, false, true, false, false, false, false, false, false, false,
-        );
-        assert_eq!(glyph_of(lif), Some(Glyph::Neuron { inhibitory: false }));
-        assert_eq!(glyph_of(inh), Some(Glyph::Neuron { inhibitory: true }));
+        assert_eq!(glyph_of(eye), Some(Glyph::Eye));
         assert_eq!(glyph_of(Default::default()), None);
     }
 }

@@ -29,7 +29,7 @@ const GROUPS: [(&str, &[ItemKind]); 5] = [
             ItemKind::Poisson,
         ],
     ),
-    ("Sensors", &[ItemKind::TouchSensor]),
+    ("Sensors", &[ItemKind::TouchSensor, ItemKind::VisualInput]),
     (
         "Meters",
         &[
@@ -108,6 +108,22 @@ fn paint_icon(painter: &egui::Painter, centre: egui::Pos2, kind: ItemKind) {
             polygon(points, Color32::from_rgb(86, 180, 233), ink);
         }
         ItemKind::TouchSensor => rect(vec2(20.0, 20.0), Color32::from_rgb(0, 158, 115), ink, 6.0),
+        ItemKind::VisualInput => {
+            rect(
+                vec2(22.0, 22.0),
+                Color32::WHITE,
+                Color32::from_rgb(255, 204, 0),
+                3.0,
+            );
+            let eye: Vec<Pos2> = (0..=16)
+                .map(|i| {
+                    let a = std::f32::consts::TAU * i as f32 / 16.0;
+                    centre + vec2(8.0 * a.cos(), 4.5 * a.sin() * a.sin().abs().sqrt())
+                })
+                .collect();
+            painter.add(egui::Shape::line(eye, Stroke::new(1.5, ink)));
+            painter.circle_filled(centre, 2.5, ink);
+        }
         ItemKind::Voltmeter
         | ItemKind::SpikeRaster
         | ItemKind::RatePlot

@@ -12,6 +12,7 @@ use super::interaction::{Hint, Selection};
 use super::shortcuts::EditorAction;
 use crate::circuit::{Circuit, GeneratorKind, NeuronModel};
 use crate::editor::{Document, EditError, EditKey, Role, Shown};
+use crate::sim::retina::{self, ReceptiveField, Scene, VisualInput};
 use crate::sim::{Membrane, SynapseMode};
 
 #[derive(SystemParam)]
@@ -45,11 +46,12 @@ fn describe(c: &Circuit, id: &str) -> String {
         return format!("{sign} neuron ({model})");
     }
     if let Some(g) = c.generators.iter().find(|g| g.id == id) {
-        return match g.kind {
+        return match &g.kind {
             GeneratorKind::Dc { .. } => "DC current generator",
             GeneratorKind::Ac { .. } => "AC current generator",
             GeneratorKind::Regular { .. } => "Regular spike generator",
             GeneratorKind::Poisson { .. } => "Poisson spike generator",
+            GeneratorKind::VisualInput(_) => "Visual input (retina cell)",
         }
         .into();
     }
@@ -233,6 +235,15 @@ impl Properties<'_, '_> {
             }
         }
 
+        if let Some(GeneratorKind::VisualInput(v)) = circuit
+            .generators
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| &g.kind)
+        {
+            self.visual_input(ui, &ids, v);
+        }
+
         ui.add_space(6.0);
         for p in circuit.params(id) {
             let mut value = p.value;
@@ -315,6 +326,110 @@ impl Properties<'_, '_> {
                 self.actions.write(EditorAction::Duplicate);
             }
         });
+    }
+}
+
+impl Properties<'_, '_> {
+    /// The choices of a visual input, and what it sees.
+    fn visual_input(&mut self, ui: &mut egui::Ui, ids: &[String], v: &VisualInput) {
+        let mut changed = v.clone();
+        ui.label("Receptive field");
+        egui::ComboBox::from_id_salt("receptive-field")
+            .width(ui.available_width() - 8.0)
+            .selected_text(field_name(v.field))
+            .show_ui(ui, |ui| {
+                for f in [
+                    ReceptiveField::OrientationSelective,
+                    ReceptiveField::CentreSurround,
+                    ReceptiveField::Rectangular,
+                ] {
+                    ui.selectable_value(&mut changed.field, f, field_name(f));
+                }
+            });
+        if changed.field == ReceptiveField::CentreSurround {
+            ui.checkbox(&mut changed.off_centre, "Off centre (prefers a dark spot)");
+        }
+        ui.label("Scene (in place of a camera)");
+        egui::ComboBox::from_id_salt("scene")
+            .width(ui.available_width() - 8.0)
+            .selected_text(scene_name(v.scene))
+            .show_ui(ui, |ui| {
+                for s in [Scene::Bar, Scene::Edge, Scene::Spot, Scene::Grey] {
+                    ui.selectable_value(&mut changed.scene, s, scene_name(s));
+                }
+            });
+        if (changed.field, changed.off_centre, changed.scene) != (v.field, v.off_centre, v.scene) {
+            self.edit(EditKey::Step, |c| {
+                for g in c.generators.iter_mut().filter(|g| ids.contains(&g.id)) {
+                    if let GeneratorKind::VisualInput(each) = &mut g.kind {
+                        each.field = changed.field;
+                        each.off_centre = changed.off_centre;
+                        each.scene = changed.scene;
+                    }
+                }
+                Ok(())
+            });
+        }
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            grid_image(ui, &v.image(), "Scene");
+            grid_image(ui, &v.kernel(), "Field");
+        });
+        ui.label(format!(
+            "Overlap {:+.3}, so it fires at {:.1} Hz",
+            v.overlap(),
+            v.rate_hz()
+        ));
+    }
+}
+
+/// Paints a grid of values in [−1, 1] as grey levels, with a caption.
+fn grid_image(ui: &mut egui::Ui, grid: &retina::Grid, caption: &str) {
+    const SIDE: f32 = 110.0;
+    ui.vertical(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(SIDE, SIDE), egui::Sense::hover());
+        let painter = ui.painter_at(rect);
+        let cell = SIDE / retina::GRID as f32;
+        let peak = grid
+            .iter()
+            .flatten()
+            .fold(0.0f64, |m, x| m.max(x.abs()))
+            .max(1e-12);
+        for (row, values) in grid.iter().enumerate() {
+            for (col, value) in values.iter().enumerate() {
+                let grey = (127.5 + 127.5 * value / peak).round().clamp(0.0, 255.0) as u8;
+                let min = rect.min + egui::vec2(col as f32 * cell, row as f32 * cell);
+                painter.rect_filled(
+                    egui::Rect::from_min_size(min, egui::vec2(cell + 0.5, cell + 0.5)),
+                    0.0,
+                    egui::Color32::from_gray(grey),
+                );
+            }
+        }
+        painter.rect_stroke(
+            rect,
+            0.0,
+            egui::Stroke::new(2.0, egui::Color32::from_rgb(255, 204, 0)),
+            egui::StrokeKind::Inside,
+        );
+        ui.weak(caption);
+    });
+}
+
+fn field_name(field: ReceptiveField) -> &'static str {
+    match field {
+        ReceptiveField::OrientationSelective => "Orientation selective (bars)",
+        ReceptiveField::CentreSurround => "Centre–surround (spots)",
+        ReceptiveField::Rectangular => "Rectangular (edges)",
+    }
+}
+
+fn scene_name(scene: Scene) -> &'static str {
+    match scene {
+        Scene::Bar => "A bright bar",
+        Scene::Edge => "An edge, bright on the right",
+        Scene::Spot => "A bright spot",
+        Scene::Grey => "Plain grey (nothing to see)",
     }
 }
 

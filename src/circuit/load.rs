@@ -150,11 +150,11 @@ impl Circuit {
 
         for g in &self.generators {
             let check = || -> Result<(), ParamError> {
-                match g.kind {
-                    GeneratorKind::Dc { current_na } => {
+                match &g.kind {
+                    &GeneratorKind::Dc { current_na } => {
                         in_range("current_nA", current_na, -1e3, 1e3)
                     }
-                    GeneratorKind::Ac {
+                    &GeneratorKind::Ac {
                         amplitude_na,
                         frequency_hz,
                         phase_deg,
@@ -163,8 +163,31 @@ impl Circuit {
                         in_range("frequency_Hz", frequency_hz, 0.0, 5000.0)?;
                         in_range("phase_deg", phase_deg, -360.0, 360.0)
                     }
-                    GeneratorKind::Regular { rate_hz } | GeneratorKind::Poisson { rate_hz } => {
+                    &GeneratorKind::Regular { rate_hz } | &GeneratorKind::Poisson { rate_hz } => {
                         in_range("rate_Hz", rate_hz, 0.0, MAX_RATE_HZ)
+                    }
+                    GeneratorKind::VisualInput(v) => {
+                        for (key, value) in [
+                            ("field_x", v.field_x),
+                            ("field_y", v.field_y),
+                            ("scene_x", v.scene_x),
+                            ("scene_y", v.scene_y),
+                        ] {
+                            in_range(key, value, -1.0, 1.0)?;
+                        }
+                        in_range(
+                            "field_orientation_deg",
+                            v.field_orientation_deg,
+                            -360.0,
+                            360.0,
+                        )?;
+                        in_range(
+                            "scene_orientation_deg",
+                            v.scene_orientation_deg,
+                            -360.0,
+                            360.0,
+                        )?;
+                        in_range("sensitivity_Hz", v.sensitivity_hz, 0.0, 1e5)
                     }
                 }
             };

@@ -112,20 +112,22 @@ impl Circuit {
                 Option<&Position>,
                 Has<Inhibitory>,
                 AnyOf<(&DcSource, &AcSource, &RegularSpikes, &PoissonSpikes)>,
+                Option<&VisualInput>,
             )>()
             .iter(world)
-            .map(|(e, l, p, inh, kinds)| {
-                let kind = match kinds {
-                    (Some(d), ..) => GeneratorKind::Dc {
+            .map(|(e, l, p, inh, kinds, visual)| {
+                let kind = match (kinds, visual) {
+                    (_, Some(v)) => GeneratorKind::VisualInput(v.clone()),
+                    ((Some(d), ..), _) => GeneratorKind::Dc {
                         current_na: tidy(d.current_a * 1e9),
                     },
-                    (_, Some(a), ..) => GeneratorKind::Ac {
+                    ((_, Some(a), ..), _) => GeneratorKind::Ac {
                         amplitude_na: tidy(a.amplitude_a * 1e9),
                         frequency_hz: a.frequency_hz,
                         phase_deg: tidy(a.phase_rad.to_degrees()),
                     },
-                    (_, _, Some(r), _) => GeneratorKind::Regular { rate_hz: r.rate_hz },
-                    (_, _, _, Some(p)) => GeneratorKind::Poisson { rate_hz: p.rate_hz },
+                    ((_, _, Some(r), _), _) => GeneratorKind::Regular { rate_hz: r.rate_hz },
+                    ((_, _, _, Some(p)), _) => GeneratorKind::Poisson { rate_hz: p.rate_hz },
                     _ => unreachable!("AnyOf matches at least one"),
                 };
                 (e, label(l), pos(p), inh, kind)

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{MeterKind, SynapseMode};
+use crate::sim::{MeterKind, SynapseMode, VisualInput};
 
 /// The circuit format this build reads and writes.
 pub const CIRCUIT_VERSION: u32 = 1;
@@ -211,6 +211,8 @@ pub enum GeneratorKind {
         #[serde(rename = "rate_Hz")]
         rate_hz: f64,
     },
+    /// A retina cell watching a test scene; it sends Poisson spikes through synapses.
+    VisualInput(VisualInput),
 }
 
 impl GeneratorKind {

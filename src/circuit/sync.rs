@@ -415,8 +415,9 @@ fn set_generator(e: &mut EntityWorldMut, g: &GeneratorItem) {
         sim::AcSource,
         sim::RegularSpikes,
         sim::PoissonSpikes,
+        sim::VisualInput,
     )>();
-    match g.kind {
+    match &g.kind {
         GeneratorKind::Dc { current_na } => {
             e.insert(sim::DcSource {
                 current_a: current_na * 1e-9,
@@ -429,15 +430,23 @@ fn set_generator(e: &mut EntityWorldMut, g: &GeneratorItem) {
         } => {
             e.insert(sim::AcSource {
                 amplitude_a: amplitude_na * 1e-9,
-                frequency_hz,
+                frequency_hz: *frequency_hz,
                 phase_rad: phase_deg.to_radians(),
             });
         }
         GeneratorKind::Regular { rate_hz } => {
-            e.insert(sim::RegularSpikes { rate_hz });
+            e.insert(sim::RegularSpikes { rate_hz: *rate_hz });
         }
         GeneratorKind::Poisson { rate_hz } => {
-            e.insert(sim::PoissonSpikes { rate_hz });
+            e.insert(sim::PoissonSpikes { rate_hz: *rate_hz });
+        }
+        GeneratorKind::VisualInput(v) => {
+            e.insert((
+                sim::PoissonSpikes {
+                    rate_hz: v.rate_hz(),
+                },
+                v.clone(),
+            ));
         }
     }
     set_inhibitory(e, g.inhibitory);

@@ -9,7 +9,7 @@ use bevy::math::Vec2;
 
 use super::EditError;
 use crate::circuit::*;
-use crate::sim::{MeterKind, SynapseMode};
+use crate::sim::{MeterKind, SynapseMode, VisualInput};
 
 /// Everything the palette offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,6 +24,7 @@ pub enum ItemKind {
     Regular,
     Poisson,
     TouchSensor,
+    VisualInput,
     Voltmeter,
     SpikeRaster,
     RatePlot,
@@ -32,7 +33,7 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 15] = [
+    pub const ALL: [ItemKind; 16] = [
         ItemKind::Lif,
         ItemKind::InhibitoryLif,
         ItemKind::Adaptive,
@@ -43,6 +44,7 @@ impl ItemKind {
         ItemKind::Regular,
         ItemKind::Poisson,
         ItemKind::TouchSensor,
+        ItemKind::VisualInput,
         ItemKind::Voltmeter,
         ItemKind::SpikeRaster,
         ItemKind::RatePlot,
@@ -63,6 +65,7 @@ impl ItemKind {
             ItemKind::Regular => "Regular spikes",
             ItemKind::Poisson => "Poisson spikes",
             ItemKind::TouchSensor => "Touch sensor",
+            ItemKind::VisualInput => "Visual input",
             ItemKind::Voltmeter => "Voltmeter",
             ItemKind::SpikeRaster => "Spike raster",
             ItemKind::RatePlot => "Firing rate",
@@ -90,6 +93,9 @@ impl ItemKind {
             ItemKind::Regular => "Spikes at a fixed rate",
             ItemKind::Poisson => "Spikes at random times with a mean rate",
             ItemKind::TouchSensor => "Press it to make its neurons fire",
+            ItemKind::VisualInput => {
+                "A retina cell: fires when the scene it watches matches its receptive field"
+            }
             ItemKind::Voltmeter => "Plots the membrane voltage of the neurons it observes",
             ItemKind::SpikeRaster => "Shows a dot for every spike of the neurons it observes",
             ItemKind::RatePlot => "Plots the firing rate of the neurons it observes",
@@ -105,7 +111,11 @@ impl ItemKind {
             | ItemKind::Adaptive
             | ItemKind::Bursting
             | ItemKind::HodgkinHuxley => "neuron",
-            ItemKind::Dc | ItemKind::Ac | ItemKind::Regular | ItemKind::Poisson => "generator",
+            ItemKind::Dc
+            | ItemKind::Ac
+            | ItemKind::Regular
+            | ItemKind::Poisson
+            | ItemKind::VisualInput => "generator",
             ItemKind::TouchSensor => "sensor",
             ItemKind::Voltmeter | ItemKind::SpikeRaster | ItemKind::RatePlot => "meter",
             ItemKind::Loudspeaker => "speaker",
@@ -221,6 +231,9 @@ impl Circuit {
             ItemKind::Poisson => self
                 .generators
                 .push(generator(GeneratorKind::Poisson { rate_hz: 10.0 })),
+            ItemKind::VisualInput => self.generators.push(generator(GeneratorKind::VisualInput(
+                VisualInput::default(),
+            ))),
             ItemKind::TouchSensor => self.sensors.push(SensorItem {
                 id: id.clone(),
                 label: String::new(),
@@ -614,7 +627,11 @@ mod tests {
         }
         c.validate("", "").unwrap();
         assert_eq!(c.neurons.len(), 5);
-        assert_eq!(c.generators.len(), 4);
+        assert_eq!(
+            c.generators.len(),
+            5,
+            "four generators and the visual input"
+        );
         assert_eq!(c.meters.len(), 4);
         assert!(c.neurons.iter().any(|n| n.inhibitory));
     }

@@ -5,7 +5,7 @@
 use std::ops::RangeInclusive;
 
 use crate::circuit::*;
-use crate::sim::{MAX_DELAY_S, MAX_RATE_HZ};
+use crate::sim::{MAX_DELAY_S, MAX_RATE_HZ, ReceptiveField, Scene, VisualInput};
 
 /// One number of an item.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +74,34 @@ fn lif_mut(n: &mut NeuronItem) -> Option<&mut LifModel> {
 
 const BIG: f64 = 1e6;
 
+fn visual(g: &GeneratorItem) -> Option<&VisualInput> {
+    match &g.kind {
+        GeneratorKind::VisualInput(v) => Some(v),
+        _ => None,
+    }
+}
+
+fn visual_mut(g: &mut GeneratorItem) -> Option<&mut VisualInput> {
+    match &mut g.kind {
+        GeneratorKind::VisualInput(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// A field orientation matters except for a round centre-surround field.
+fn oriented_field(v: &VisualInput) -> bool {
+    v.field != ReceptiveField::CentreSurround
+}
+
+/// A scene position matters except for grey; an orientation only for bars and edges.
+fn placed_scene(v: &VisualInput) -> bool {
+    v.scene != Scene::Grey
+}
+
+fn oriented_scene(v: &VisualInput) -> bool {
+    matches!(v.scene, Scene::Bar | Scene::Edge)
+}
+
 #[rustfmt::skip]
 const NEURON: &[Spec<NeuronItem>] = &[
     spec!("threshold_mV", "Threshold", "mV", (-80.0, 0.0), (-200.0, 100.0),
@@ -128,6 +156,24 @@ const GENERATOR: &[Spec<GeneratorItem>] = &[
             GeneratorKind::Regular { rate_hz } | GeneratorKind::Poisson { rate_hz } => *rate_hz = v,
             _ => {}
         }),
+    spec!("sensitivity_Hz", "Sensitivity (rate at a perfect match)", "Hz", (0.0, 5000.0), (0.0, 1e5),
+        |g| visual(g).map(|v| v.sensitivity_hz), |g, x| if let Some(v) = visual_mut(g) { v.sensitivity_hz = x }),
+    spec!("field_orientation_deg", "Field orientation (from vertical)", "°", (0.0, 180.0), (-360.0, 360.0),
+        |g| visual(g).filter(|v| oriented_field(v)).map(|v| v.field_orientation_deg),
+        |g, x| if let Some(v) = visual_mut(g) { v.field_orientation_deg = x }),
+    spec!("field_x", "Field position x", "× view", (-0.5, 0.5), (-1.0, 1.0),
+        |g| visual(g).map(|v| v.field_x), |g, x| if let Some(v) = visual_mut(g) { v.field_x = x }),
+    spec!("field_y", "Field position y (down)", "× view", (-0.5, 0.5), (-1.0, 1.0),
+        |g| visual(g).map(|v| v.field_y), |g, x| if let Some(v) = visual_mut(g) { v.field_y = x }),
+    spec!("scene_orientation_deg", "Scene orientation (from vertical)", "°", (0.0, 180.0), (-360.0, 360.0),
+        |g| visual(g).filter(|v| oriented_scene(v)).map(|v| v.scene_orientation_deg),
+        |g, x| if let Some(v) = visual_mut(g) { v.scene_orientation_deg = x }),
+    spec!("scene_x", "Scene position x", "× view", (-0.5, 0.5), (-1.0, 1.0),
+        |g| visual(g).filter(|v| placed_scene(v)).map(|v| v.scene_x),
+        |g, x| if let Some(v) = visual_mut(g) { v.scene_x = x }),
+    spec!("scene_y", "Scene position y (down)", "× view", (-0.5, 0.5), (-1.0, 1.0),
+        |g| visual(g).filter(|v| placed_scene(v)).map(|v| v.scene_y),
+        |g, x| if let Some(v) = visual_mut(g) { v.scene_y = x }),
 ];
 
 #[rustfmt::skip]
@@ -328,5 +374,35 @@ mod tests {
             "no adaptation here"
         );
         assert!(!c.set_param(&n, "threshold_mV", f64::NAN));
+    }
+
+    #[test]
+    fn a_visual_input_shows_only_the_numbers_its_field_and_scene_use() {
+        let mut c = Circuit::empty("t");
+        let id = c.add_item(ItemKind::VisualInput, Vec2::ZERO);
+        let keys = |c: &Circuit| -> Vec<&str> { c.params(&id).iter().map(|p| p.key).collect() };
+        assert!(keys(&c).contains(&"field_orientation_deg"));
+        assert!(keys(&c).contains(&"scene_orientation_deg"));
+        assert!(c.set_param(&id, "scene_orientation_deg", 90.0));
+        let GeneratorKind::VisualInput(v) = &mut c.generators[0].kind else {
+            panic!("a visual input")
+        };
+        assert_eq!(v.scene_orientation_deg, 90.0);
+        v.field = ReceptiveField::CentreSurround;
+        v.scene = Scene::Spot;
+        let shown = keys(&c);
+        assert!(!shown.contains(&"field_orientation_deg"), "a round field");
+        assert!(!shown.contains(&"scene_orientation_deg"), "a round spot");
+        assert!(!c.set_param(&id, "scene_orientation_deg", 10.0));
+        assert!(c.set_param(&id, "scene_x", 5.0));
+        assert_eq!(
+            c.params(&id)
+                .iter()
+                .find(|p| p.key == "scene_x")
+                .unwrap()
+                .value,
+            1.0,
+            "clamped to the view"
+        );
     }
 }

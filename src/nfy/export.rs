@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use crate::circuit::*;
-use crate::sim::{MeterKind, SynapseMode};
+use crate::sim::{MeterKind, ReceptiveField, SynapseMode, VisualInput};
 
 /// A Neuronify file's text and what did not carry over exactly.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +27,32 @@ const GENERATOR_SIZE: f64 = 64.0;
 const SENSOR_SIZE: f64 = 100.0;
 const PLOT_SIZE: (f64, f64) = (320.0, 240.0);
 const NOTE_SIZE: (f64, f64) = (180.0, 120.0);
+pub(super) const RETINA_SIZE: f64 = 240.0;
+
+/// A visual input as the retina's own keys (spec §2.10); Neuronify's rectangular orientation
+/// `o` is measured so that our `θ` from vertical is `90° − o`.
+fn retina_properties(v: &VisualInput) -> Value {
+    let (kernel, properties) = match v.field {
+        ReceptiveField::OrientationSelective => (
+            "kernels/GaborKernel.qml",
+            json!({ "theta": v.field_orientation_deg.to_radians(), "xOffset": v.field_x, "yOffset": v.field_y }),
+        ),
+        ReceptiveField::CentreSurround => (
+            "kernels/DogKernel.qml",
+            json!({ "isOffCenter": v.off_centre, "xOffset": v.field_x, "yOffset": v.field_y }),
+        ),
+        ReceptiveField::Rectangular => (
+            "kernels/RectangularKernel.qml",
+            json!({ "orientation": (90.0 - v.field_orientation_deg).rem_euclid(360.0).to_radians() }),
+        ),
+    };
+    json!({
+        "kernelType": kernel,
+        "sensitivity": v.sensitivity_hz,
+        "plotKernel": true,
+        "kernelProperties": properties,
+    })
+}
 
 /// The number that ends an id (`neuron-12` → 12).
 fn index_of(id: &str) -> Option<usize> {
@@ -137,13 +163,18 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
         });
     }
     for g in &circuit.generators {
-        let xy = corner(g.position, GENERATOR_SIZE, GENERATOR_SIZE);
-        let (filename, engine) = match g.kind {
-            GeneratorKind::Dc { current_na } => (
+        let size = match g.kind {
+            GeneratorKind::VisualInput(_) => RETINA_SIZE,
+            _ => GENERATOR_SIZE,
+        };
+        let xy = corner(g.position, size, size);
+        let mut extra = json!({});
+        let (filename, engine) = match &g.kind {
+            &GeneratorKind::Dc { current_na } => (
                 "generators/CurrentClamp.qml",
                 json!({ "currentOutput": current_na * 1e-9 }),
             ),
-            GeneratorKind::Ac {
+            &GeneratorKind::Ac {
                 amplitude_na,
                 frequency_hz,
                 phase_deg,
@@ -159,25 +190,32 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
                     json!({ "amplitude": amplitude_na * 1e-9, "frequency": frequency_hz, "time": time }),
                 )
             }
-            GeneratorKind::Regular { rate_hz } => (
+            &GeneratorKind::Regular { rate_hz } => (
                 "generators/RegularSpikeGenerator.qml",
                 json!({ "rate": rate_hz }),
             ),
-            GeneratorKind::Poisson { rate_hz } => (
+            &GeneratorKind::Poisson { rate_hz } => (
                 "generators/IrregularSpikeGenerator.qml",
                 json!({ "rate": rate_hz }),
             ),
+            GeneratorKind::VisualInput(v) => {
+                extra = retina_properties(v);
+                notes.push(format!(
+                    "{}: Neuronify's retina watches the camera; the {:?} scene is not saved",
+                    g.id, v.scene
+                ));
+                if v.field == ReceptiveField::Rectangular && (v.field_x, v.field_y) != (0.0, 0.0) {
+                    notes.push(format!(
+                        "{}: Neuronify's rectangular field is always centred",
+                        g.id
+                    ));
+                }
+                ("sensors/Retina.qml", json!({}))
+            }
         };
         nodes.push(Node {
             id: g.id.clone(),
-            json: node(
-                filename,
-                &g.label,
-                g.inhibitory,
-                xy,
-                Some(engine),
-                json!({}),
-            ),
+            json: node(filename, &g.label, g.inhibitory, xy, Some(engine), extra),
         });
     }
     for s in &circuit.sensors {

@@ -9,9 +9,10 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
+use super::export::RETINA_SIZE;
 use super::{ImportReport, NfyError};
 use crate::circuit::*;
-use crate::sim::{MAX_DELAY_S, MeterKind, SynapseMode};
+use crate::sim::{MAX_DELAY_S, MeterKind, ReceptiveField, SynapseMode, VisualInput};
 
 /// A circuit read from a Neuronify file, with the account of what happened on the way.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,7 +96,6 @@ enum Kind {
     CurrentGenerator,
     SpikeGenerator,
     Touch,
-    Retina,
     Meter,
     Annotation,
 }
@@ -221,6 +221,16 @@ fn tidy_numbers(c: &mut Circuit) {
             }
             GeneratorKind::Regular { rate_hz } | GeneratorKind::Poisson { rate_hz } => {
                 *rate_hz = tidy(*rate_hz)
+            }
+            GeneratorKind::VisualInput(v) => {
+                for x in [
+                    &mut v.field_x,
+                    &mut v.field_y,
+                    &mut v.field_orientation_deg,
+                    &mut v.sensitivity_hz,
+                ] {
+                    *x = tidy(*x);
+                }
             }
         }
     }
@@ -557,32 +567,75 @@ fn import_node(
             done(Kind::Annotation, id, what, report)
         }
         "sensors/Retina.qml" => {
+            report_unknown(
+                &name,
+                props,
+                &[
+                    "kernelType",
+                    "sensitivity",
+                    "plotKernel",
+                    "kernelProperties",
+                ],
+                report,
+            );
             let kernel = props
                 .get("kernelType")
                 .and_then(Value::as_str)
                 .unwrap_or("kernels/GaborKernel.qml");
-            let parameters = props
+            let empty = Map::new();
+            let kp = props
                 .get("kernelProperties")
-                .map_or_else(String::new, Value::to_string);
-            let sensitivity = number(props, "sensitivity").unwrap_or(1000.0);
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
+            let mut visual = VisualInput {
+                sensitivity_hz: number(props, "sensitivity").unwrap_or(1000.0),
+                field_x: number(kp, "xOffset").unwrap_or(0.0),
+                field_y: number(kp, "yOffset").unwrap_or(0.0),
+                ..VisualInput::default()
+            };
+            let known: &[&str] = match kernel {
+                "kernels/DogKernel.qml" => {
+                    visual.field = ReceptiveField::CentreSurround;
+                    visual.off_centre = kp
+                        .get("isOffCenter")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false);
+                    &["isOffCenter", "xOffset", "yOffset"]
+                }
+                "kernels/RectangularKernel.qml" => {
+                    visual.field = ReceptiveField::Rectangular;
+                    let o = number(kp, "orientation").unwrap_or(0.0).to_degrees();
+                    visual.field_orientation_deg = (90.0 - o).rem_euclid(360.0);
+                    &["orientation"]
+                }
+                other => {
+                    if other != "kernels/GaborKernel.qml" {
+                        report.approximated(format!(
+                            "{name}: unknown receptive field {other}; an orientation-selective one is used"
+                        ));
+                    }
+                    visual.field_orientation_deg = number(kp, "theta")
+                        .unwrap_or(0.0)
+                        .to_degrees()
+                        .rem_euclid(360.0);
+                    &["theta", "xOffset", "yOffset"]
+                }
+            };
+            report_unknown(&format!("{name} kernel"), kp, known, report);
             report.approximated(format!(
-                "{name}: visual input (retina) is not built yet; kept as a note with its kernel \
-                 {kernel}, sensitivity {sensitivity}, parameters {parameters}; its edges are left out"
+                "{name}: the camera is replaced by a test scene (a vertical bar); choose another \
+                 scene in its properties"
             ));
-            let id = id("note");
-            circuit.notes.push(NoteItem {
+            let id = id("generator");
+            circuit.generators.push(GeneratorItem {
                 id: id.clone(),
-                position: centre(240.0, 240.0),
-                text: format!(
-                    "Visual input (retina) from Neuronify\nkernel: {kernel}\nsensitivity: {sensitivity}\nparameters: {parameters}"
-                ),
-                width: Some(240.0 - NOTE_MARGIN_PX),
+                label,
+                position: centre(RETINA_SIZE, RETINA_SIZE),
+                inhibitory,
+                kind: GeneratorKind::VisualInput(visual),
+                targets: Vec::new(),
             });
-            Node {
-                id: Some(id),
-                kind: Kind::Retina,
-                name,
-            }
+            done(Kind::SpikeGenerator, id, "visual input (retina)", report)
         }
         other => {
             let shown = if other.is_empty() { "no type" } else { other };
@@ -681,10 +734,6 @@ fn import_edge(
                 report.mapped(format!("{what}: {} drives {}", a.name, b.name));
             }
         }
-        Kind::Retina => report.ignored(format!(
-            "{what}: {} → {}: the retina placeholder has no output",
-            a.name, b.name
-        )),
         Kind::Annotation => report.ignored(format!(
             "{what}: {} → {}: notes have no output",
             a.name, b.name

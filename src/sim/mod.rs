@@ -10,6 +10,7 @@ pub mod network;
 pub mod params;
 pub mod rebuild;
 pub mod record;
+pub mod retina;
 
 use bevy::ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 use bevy::prelude::*;
@@ -20,6 +21,7 @@ pub use network::Network;
 pub use params::ParamError;
 pub use rebuild::{NetworkDirty, SimSeed, rebuild_network};
 pub use record::{Recorder, SpikeEvent};
+pub use retina::{ReceptiveField, Scene, VisualInput};
 
 /// The simulation step in seconds. Fixed: speed changes the number of steps, never dt.
 pub const DT: f64 = 1e-4;
