@@ -174,6 +174,15 @@ fn name_of(circuit: &Circuit, id: &str) -> String {
         .to_owned()
 }
 
+/// A name cut to `max` characters, with an ellipsis when cut.
+fn short(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        name.to_owned()
+    } else {
+        name.chars().take(max - 1).chain(['…']).collect()
+    }
+}
+
 /// Okabe–Ito colours for plot lines.
 const LINE_COLOURS: [egui::Color32; 6] = [
     egui::Color32::from_rgb(0, 114, 178),
@@ -279,7 +288,6 @@ impl MeterDock<'_> {
             ui.weak("Not connected: select the meter and drag its green handle to a neuron.");
         }
         let plot = Plot::new(("plot", &meter.id))
-            .legend(Legend::default())
             .x_axis_label("time (s)")
             .include_x(since)
             .include_x(since + window_s)
@@ -289,7 +297,8 @@ impl MeterDock<'_> {
         let recorder = &*self.recorder;
         match meter.kind {
             MeterKind::Voltmeter => {
-                plot.y_axis_label("V (mV)")
+                plot.legend(Legend::default())
+                    .y_axis_label("V (mV)")
                     .include_y(-85.0)
                     .include_y(-50.0)
                     .show(ui, |p| {
@@ -303,12 +312,31 @@ impl MeterDock<'_> {
             }
             MeterKind::SpikeRaster => {
                 let times = spike_times(recorder.recent_spikes().copied(), &neurons, since);
-                plot.y_axis_label("neuron")
-                    .include_y(-0.5)
-                    .include_y(names.len() as f64 - 0.5)
+                // The first observed neuron on top, each row named on the axis.
+                let rows = names.len();
+                let y_of = move |row: usize| (rows - 1 - row) as f64;
+                let row_names = names.clone();
+                plot.include_y(-0.5)
+                    .include_y(rows as f64 - 0.5)
+                    .y_grid_spacer(move |_| {
+                        (0..rows)
+                            .map(|row| egui_plot::GridMark {
+                                value: y_of(row),
+                                step_size: 1.0,
+                            })
+                            .collect()
+                    })
+                    .y_axis_formatter(move |mark, _| {
+                        let row = rows as f64 - 1.0 - mark.value;
+                        row_names
+                            .get(row.round() as usize)
+                            .filter(|_| row.fract() == 0.0 && row >= 0.0)
+                            .map(|name| short(name, 14))
+                            .unwrap_or_default()
+                    })
                     .show(ui, |p| {
                         for (row, ts) in times.iter().enumerate() {
-                            let pts: Vec<[f64; 2]> = ts.iter().map(|t| [*t, row as f64]).collect();
+                            let pts: Vec<[f64; 2]> = ts.iter().map(|t| [*t, y_of(row)]).collect();
                             p.points(
                                 Points::new(names[row].clone(), pts)
                                     .shape(MarkerShape::Circle)
@@ -319,7 +347,8 @@ impl MeterDock<'_> {
                     });
             }
             MeterKind::RatePlot => {
-                plot.y_axis_label("rate (Hz)")
+                plot.legend(Legend::default())
+                    .y_axis_label("rate (Hz)")
                     .include_y(0.0)
                     .include_y(20.0)
                     .show(ui, |p| {
@@ -377,6 +406,12 @@ fn rates(recorder: &Recorder, span: &Span) -> Vec<Vec<[f64; 2]>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_row_names_are_cut_with_an_ellipsis() {
+        assert_eq!(short("Output B", 14), "Output B");
+        assert_eq!(short("Output B (centre)", 10), "Output B …");
+    }
 
     #[test]
     fn decimation_keeps_the_extremes_of_each_bucket() {
