@@ -1,5 +1,5 @@
 //! Spikeworks: an educational spiking-neural-circuit simulator. `sim` is the headless core,
-//! `circuit` the saved-file format, `editor` the editable document with undo, `nfy` Neuronify import, `runner` the
+//! `circuit` the saved-file format, `editor` the editable document with undo, `nfy` Neuronify import, `level` the guided levels and their checker, `runner` the
 //! command-line runner, `cuba` the benchmark network. The plugin groups below
 //! are what apps add: [`SimPlugins`] headless; `app` (feature `gui`) is the sandbox window.
 
@@ -8,6 +8,7 @@ pub mod app;
 pub mod circuit;
 pub mod cuba;
 pub mod editor;
+pub mod level;
 pub mod nfy;
 pub mod runner;
 pub mod sim;

@@ -71,6 +71,14 @@ enum Command {
         #[arg(long, value_name = "FILE.nfy")]
         nfy: PathBuf,
     },
+    /// Check a circuit against a level: runs every trial and prints each verdict.
+    /// Exits with 1 when the level is not solved.
+    Check {
+        /// The level file (levels/NN_name.level.ron).
+        level: PathBuf,
+        /// The circuit to check (default: the level's own starting circuit).
+        solution: Option<PathBuf>,
+    },
     /// Run a benchmark network.
     Bench {
         #[command(subcommand)]
@@ -143,6 +151,19 @@ fn export(circuit: &std::path::Path, nfy: &std::path::Path) -> Result<(), String
     Ok(())
 }
 
+/// `spikeworks check`: the verdict on stdout; Ok(false) when the level is not solved.
+fn check(level: &std::path::Path, solution: Option<PathBuf>) -> Result<bool, String> {
+    use spikeworks::level::Level;
+    let level = Level::load(level).map_err(|e| e.to_string())?;
+    let circuit = match &solution {
+        Some(path) => spikeworks::circuit::Circuit::load(path).map_err(|e| e.to_string())?,
+        None => level.circuit.clone(),
+    };
+    let verdict = spikeworks::level::check(&level, &circuit);
+    print!("{verdict}");
+    Ok(verdict.passed())
+}
+
 /// Says which flag a bad value came from.
 fn flag(name: &str, e: runner::RunError) -> runner::RunError {
     runner::RunError::BadArgument {
@@ -183,6 +204,11 @@ fn main() -> ExitCode {
         .map_err(|e| e.to_string()),
         Command::Import { nfy, output } => import(&nfy, output),
         Command::Export { circuit, nfy } => export(&circuit, &nfy),
+        Command::Check { level, solution } => match check(&level, solution) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
         Command::Bench {
             which:
                 Bench::Cuba {

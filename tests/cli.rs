@@ -184,3 +184,36 @@ fn import_writes_a_circuit_and_prints_the_report_or_writes_nothing() {
     );
     assert!(!target.exists(), "nothing is written for a broken file");
 }
+
+#[test]
+fn check_passes_a_reference_solution_and_fails_the_starting_circuit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let level = root.join("levels/06_relay.level.ron");
+    let solved = spikeworks()
+        .arg("check")
+        .arg(&level)
+        .arg(root.join("tests/solutions/06_relay.circuit.ron"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&solved.stdout);
+    assert!(solved.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("SOLVED ★★★") && stdout.contains("mean latency"),
+        "{stdout}"
+    );
+
+    let unsolved = spikeworks().arg("check").arg(&level).output().unwrap();
+    let stdout = String::from_utf8_lossy(&unsolved.stdout);
+    assert_eq!(unsolved.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("✗ B fires exactly 1 times in 100–130 ms: 0"),
+        "{stdout}"
+    );
+
+    let missing = spikeworks()
+        .args(["check", "no-such.level.ron"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such.level.ron: cannot read"));
+}

@@ -11,8 +11,8 @@ use super::EditError;
 use crate::circuit::*;
 use crate::sim::{MeterKind, SynapseMode, VisualInput};
 
-/// Everything the palette offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Everything the palette offers. Level files name these to give and unlock items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ItemKind {
     Lif,
     InhibitoryLif,
@@ -255,6 +255,43 @@ impl Circuit {
     }
 
     /// What the item with this id is.
+    /// The palette kind of an item (None for synapses and unknown ids).
+    pub fn kind_of(&self, id: &str) -> Option<ItemKind> {
+        if let Some(n) = self.neurons.iter().find(|n| n.id == id) {
+            return Some(match &n.model {
+                NeuronModel::HodgkinHuxley(_) => ItemKind::HodgkinHuxley,
+                NeuronModel::Lif(m) if m.burst.is_some() => ItemKind::Bursting,
+                NeuronModel::Lif(m) if m.adaptation.is_some() => ItemKind::Adaptive,
+                NeuronModel::Lif(_) if n.inhibitory => ItemKind::InhibitoryLif,
+                NeuronModel::Lif(_) => ItemKind::Lif,
+            });
+        }
+        if let Some(g) = self.generators.iter().find(|g| g.id == id) {
+            return Some(match g.kind {
+                GeneratorKind::Dc { .. } => ItemKind::Dc,
+                GeneratorKind::Ac { .. } => ItemKind::Ac,
+                GeneratorKind::Regular { .. } => ItemKind::Regular,
+                GeneratorKind::Poisson { .. } => ItemKind::Poisson,
+                GeneratorKind::VisualInput(_) => ItemKind::VisualInput,
+            });
+        }
+        if self.sensors.iter().any(|s| s.id == id) {
+            return Some(ItemKind::TouchSensor);
+        }
+        if let Some(m) = self.meters.iter().find(|m| m.id == id) {
+            return Some(match m.kind {
+                MeterKind::Voltmeter => ItemKind::Voltmeter,
+                MeterKind::SpikeRaster => ItemKind::SpikeRaster,
+                MeterKind::RatePlot => ItemKind::RatePlot,
+                MeterKind::Loudspeaker => ItemKind::Loudspeaker,
+            });
+        }
+        self.notes
+            .iter()
+            .any(|n| n.id == id)
+            .then_some(ItemKind::Note)
+    }
+
     pub fn role(&self, id: &str) -> Option<Role> {
         if self.neurons.iter().any(|n| n.id == id) {
             Some(Role::Neuron)
@@ -623,7 +660,12 @@ mod tests {
     fn every_palette_kind_makes_a_valid_item() {
         let mut c = circuit();
         for (i, kind) in ItemKind::ALL.into_iter().enumerate() {
-            c.add_item(kind, Vec2::new(i as f32 * 100.0, 0.0));
+            let id = c.add_item(kind, Vec2::new(i as f32 * 100.0, 0.0));
+            assert_eq!(
+                c.kind_of(&id),
+                Some(kind),
+                "the item is of its palette kind"
+            );
         }
         c.validate("", "").unwrap();
         assert_eq!(c.neurons.len(), 5);
