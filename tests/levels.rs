@@ -30,13 +30,16 @@ fn level(name: &str) -> Level {
 #[test]
 fn every_level_validates_and_the_chapters_run_in_order() {
     let all = levels();
-    assert!(all.len() >= 11, "{} levels", all.len());
+    assert_eq!(all.len(), 20, "{} levels", all.len());
     let chapters = level::progress::chapters(&all);
     let names: Vec<&str> = chapters
         .iter()
         .map(|c| all[c[0]].1.chapter.as_str())
         .collect();
-    assert_eq!(names, ["One cell", "Wiring", "Logic"]);
+    assert_eq!(
+        names,
+        ["One cell", "Wiring", "Logic", "Timing", "Rhythm and reflex"]
+    );
     for (i, members) in chapters.iter().enumerate() {
         // A chapter's levels are consecutive files.
         assert!(
@@ -69,8 +72,8 @@ fn every_reference_solution_passes_and_the_naive_circuit_fails() {
 
 #[test]
 fn the_checker_gives_the_same_verdict_and_values_twice() {
-    let l = level("10_both_needed");
-    let c = solution("10_both_needed", "").unwrap();
+    let l = level("11_both_needed");
+    let c = solution("11_both_needed", "").unwrap();
     let (first, second) = (check(&l, &c), check(&l, &c));
     assert_eq!(first, second);
     let jittered = first
@@ -88,7 +91,7 @@ fn the_checker_gives_the_same_verdict_and_values_twice() {
 /// A coincidence detector with a 1 ms membrane and B's synapse 1 ms shorter than A's: it
 /// needs A and B exactly 1 ms apart, as the exact trial has them.
 fn tuned_to_exact_timing() -> Circuit {
-    let mut c = level("10_both_needed").circuit;
+    let mut c = level("11_both_needed").circuit;
     c.neurons.push(NeuronItem {
         id: "m".into(),
         label: String::new(),
@@ -118,7 +121,7 @@ fn tuned_to_exact_timing() -> Circuit {
 
 #[test]
 fn a_jittered_trial_rejects_a_circuit_tuned_to_exact_timing() {
-    let l = level("10_both_needed");
+    let l = level("11_both_needed");
     let verdict = check(&l, &tuned_to_exact_timing());
     let exact_pass = verdict
         .trials
@@ -134,8 +137,8 @@ fn a_jittered_trial_rejects_a_circuit_tuned_to_exact_timing() {
 
 #[test]
 fn broken_rules_are_named_and_fail_the_level() {
-    let l = level("11_veto");
-    let mut c = solution("11_veto", "").unwrap();
+    let l = level("12_veto");
+    let mut c = solution("12_veto", "").unwrap();
     assert!(
         c.set_param("out", "threshold_mV", -60.0),
         "OUT has a threshold"
