@@ -25,6 +25,9 @@ struct Cli {
     /// Frames to run before the screenshot.
     #[arg(long, default_value_t = 120)]
     frames: u32,
+    /// Open the empty sandbox instead of the title screen.
+    #[arg(long)]
+    sandbox: bool,
     /// Play scripted input (a RON list of steps; see the `app::script` docs), for tests.
     #[arg(long)]
     script: Option<PathBuf>,
@@ -109,6 +112,7 @@ fn open_sandbox(cli: Cli) -> ExitCode {
             after_frames: cli.frames,
         }),
         script: cli.script,
+        sandbox: cli.sandbox,
     };
     match app::run(options) {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,

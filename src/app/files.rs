@@ -485,6 +485,7 @@ pub fn restore_autosave(
     mut doc: ResMut<Document>,
     autosave: Res<Autosave>,
     mut hint: ResMut<Hint>,
+    mut screen: ResMut<super::levels::Screen>,
 ) {
     let path = autosave.circuit_path();
     if !path.exists() {
@@ -496,6 +497,7 @@ pub fn restore_autosave(
             let origin = (!origin.trim().is_empty()).then(|| PathBuf::from(origin.trim()));
             doc.replace(circuit, origin);
             doc.mark_dirty();
+            *screen = super::levels::Screen::Sandbox;
             hint.show("Restored the unsaved work of your last session", 0.0);
             hint.until = f64::INFINITY;
         }

@@ -3,11 +3,14 @@
 //! plugin: [`view`] (pan, zoom, fit), [`interaction`] (gestures), [`canvas`] (drawing),
 //! [`panels`] (the egui layout: [`playback`] bar, [`palette`], [`properties`]), [`meters`]
 //! (plots), [`speaker`] (clicks), [`files`] (open, save, autosave), [`shortcuts`],
-//! [`script`] (scripted input for end-to-end tests) and [`screenshot`].
+//! [`script`] (scripted input for end-to-end tests), [`screenshot`], and the guided
+//! [`levels`] with their screens ([`level_ui`]).
 
 pub mod canvas;
 pub mod files;
 pub mod interaction;
+pub mod level_ui;
+pub mod levels;
 pub mod meters;
 pub mod palette;
 pub mod panels;
@@ -44,6 +47,8 @@ pub struct LaunchOptions {
     pub circuit: Option<PathBuf>,
     pub screenshot: Option<screenshot::ScreenshotPlan>,
     pub script: Option<PathBuf>,
+    /// Open the empty sandbox rather than the title screen.
+    pub sandbox: bool,
 }
 
 /// The plugins that make the sandbox work without a window: editor, gestures and the
@@ -84,6 +89,7 @@ pub fn run(options: LaunchOptions) -> AppExit {
         None => None,
     };
     let mut app = App::new();
+    levels::register_source(&mut app);
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
             title: "Spikeworks".into(),
@@ -109,6 +115,7 @@ pub fn run(options: LaunchOptions) -> AppExit {
         files::plugin,
         script::plugin,
         screenshot::plugin,
+        levels::plugin,
     ))
     .insert_resource(ClearColor(Color::srgb(0.97, 0.97, 0.95)))
     // Ten seconds of voltage at 0.1 ms steps for the voltmeters' longest window.
@@ -120,6 +127,9 @@ pub fn run(options: LaunchOptions) -> AppExit {
     .insert_resource(options.clone());
     if let Some(script) = script {
         app.insert_resource(script);
+    }
+    if options.sandbox || document.is_some() {
+        app.insert_resource(levels::Screen::Sandbox);
     }
     match document {
         Some((opened, path)) => {

@@ -7,7 +7,8 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::interaction::{Hint, PaletteDrag, Tool};
-use crate::editor::ItemKind;
+use super::levels::ActiveLevel;
+use crate::editor::{Document, ItemKind};
 
 const GROUPS: [(&str, &[ItemKind]); 5] = [
     (
@@ -160,9 +161,27 @@ pub struct Palette<'w> {
     drag: ResMut<'w, PaletteDrag>,
     hint: ResMut<'w, Hint>,
     time: Res<'w, Time<Real>>,
+    level: Res<'w, ActiveLevel>,
+    doc: Res<'w, Document>,
 }
 
 impl Palette<'_> {
+    /// Inside a level: how many of `kind` may still be placed (None: any number), or Some(0)
+    /// greyed out when the level does not offer it at all. Outside a level: everything.
+    fn allowance(&self, kind: ItemKind) -> Option<Option<u32>> {
+        let Some(playing) = &self.level.0 else {
+            return Some(None);
+        };
+        let entry = playing.level.palette.iter().find(|p| p.item == kind)?;
+        let given = &playing.level.circuit;
+        let circuit = self.doc.circuit();
+        let placed = circuit
+            .ids()
+            .filter(|id| given.role(id).is_none() && circuit.kind_of(id) == Some(kind))
+            .count() as u32;
+        Some(entry.max.map(|max| max.saturating_sub(placed)))
+    }
+
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let now = self.time.elapsed_secs_f64();
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -182,15 +201,32 @@ impl Palette<'_> {
                     Tool::Connect { from: None }
                 };
             }
+            let in_level = self.level.0.is_some();
+            if in_level && GROUPS.iter().all(|(_, kinds)| kinds.iter().all(|k| self.allowance(*k).is_none())) {
+                ui.add_space(6.0);
+                ui.weak("Nothing to add in this level: wire and tune what is there.");
+            }
             for (group, kinds) in GROUPS {
+                let offered: Vec<(ItemKind, Option<u32>)> = kinds
+                    .iter()
+                    .filter_map(|&k| self.allowance(k).map(|left| (k, left)))
+                    .collect();
+                if offered.is_empty() {
+                    continue;
+                }
                 ui.add_space(6.0);
                 ui.label(egui::RichText::new(group).strong());
-                for &kind in kinds {
+                for (kind, left) in offered {
                     let chosen = *self.tool == Tool::Place(kind);
+                    let text = match left {
+                        Some(n) => format!("          {} ({n} left)", kind.name()),
+                        None => format!("          {}", kind.name()),
+                    };
                     // Room on the left for the icon painted over the button.
                     let button = ui
-                        .add(
-                            egui::Button::selectable(chosen, format!("          {}", kind.name()))
+                        .add_enabled(
+                            left != Some(0),
+                            egui::Button::selectable(chosen, text)
                                 .min_size(egui::vec2(ui.available_width(), 48.0))
                                 .sense(egui::Sense::click_and_drag()),
                         )

@@ -8,7 +8,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::interaction::{Hint, UiFocus};
 use super::view::CanvasView;
-use super::{meters, palette, playback, properties};
+use super::levels::Screen;
+use super::{level_ui, meters, palette, playback, properties};
 use crate::editor::Document;
 
 /// Order of the egui systems each frame: the docked panels, then floating windows (meters,
@@ -61,6 +62,7 @@ type Panels = (
     Res<'static, Hint>,
     meters::MeterDock<'static>,
     Res<'static, Document>,
+    level_ui::LevelUi<'static>,
 );
 
 #[allow(clippy::too_many_arguments)]
@@ -86,6 +88,12 @@ fn layout(
             .max_rect(ctx.viewport_rect()),
     );
     rects.clear();
+    // The title and the level map take the whole window; the canvas waits behind them.
+    if panels.p6().full_screen(&mut root) {
+        focus.pointer = true;
+        return Ok(());
+    }
+    let in_level = panels.p6().screen() == Screen::Level;
     let hint = panels
         .p3()
         .visible(time.elapsed_secs_f64())
@@ -96,12 +104,16 @@ fn layout(
             .response
             .rect,
     );
+    if in_level && let Some(rect) = panels.p6().goal_bar(&mut root) {
+        rects.push(rect);
+    }
     rects.push(
         egui::Panel::bottom("hint")
             .exact_size(30.0)
             .show(&mut root, |ui| {
                 ui.horizontal_centered(|ui| match &hint {
                     Some(text) => ui.strong(text),
+                    None if in_level => ui.weak("Build the circuit, then press Check. Select an item to see whether the level lets you change it."),
                     None => ui.weak("Tap the palette, then the canvas, to place an item. Drag empty space to pan, wheel or pinch to zoom."),
                 });
             })
@@ -135,6 +147,7 @@ fn layout(
             .rect,
     );
     let free = root.available_rect_before_wrap();
+    panels.p6().verdict_window(&ctx);
     if panels.p5().circuit().placed_items().next().is_none() {
         welcome(&mut root, free);
     }

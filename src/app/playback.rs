@@ -9,6 +9,7 @@ use bevy_egui::egui;
 
 use super::interaction::UiFocus;
 use super::shortcuts::EditorAction;
+use super::levels::{LevelAction, Screen};
 use super::{AppSystems, files, speaker};
 use crate::editor::Document;
 use crate::sim::{DT, ResetDynamics, SimClock};
@@ -98,12 +99,20 @@ pub struct TopBar<'w> {
     doc: Res<'w, Document>,
     sound: ResMut<'w, speaker::Sound>,
     files: files::FileMenu<'w>,
+    screen: Res<'w, Screen>,
+    levels: MessageWriter<'w, LevelAction>,
 }
 
 impl TopBar<'_> {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            self.files.show(ui);
+            if ui.button("🏠").on_hover_text("Back to the title screen").clicked() {
+                self.levels.write(LevelAction::ShowTitle);
+            }
+            // A level brings its own circuit; files belong to the sandbox.
+            if *self.screen != Screen::Level {
+                self.files.show(ui);
+            }
             ui.separator();
             let undo = ui
                 .add_enabled(self.doc.can_undo(), egui::Button::new("⟲ Undo"))

@@ -9,6 +9,7 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::interaction::{Hint, Selection};
+use super::levels::ActiveLevel;
 use super::shortcuts::EditorAction;
 use crate::circuit::{Circuit, GeneratorKind, NeuronModel};
 use crate::editor::{Document, EditError, EditKey, Role, Shown};
@@ -24,6 +25,7 @@ pub struct Properties<'w, 's> {
     shown: Res<'w, Shown>,
     membranes: Query<'w, 's, &'static Membrane>,
     actions: MessageWriter<'w, EditorAction>,
+    level: Res<'w, ActiveLevel>,
 }
 
 /// A readable name for what an item is.
@@ -137,6 +139,20 @@ impl Properties<'_, '_> {
         let circuit = self.doc.circuit().clone();
         ui.heading(describe(&circuit, id));
         ui.weak(format!("id: {id}"));
+        if let Some(playing) = &self.level.0
+            && playing.level.circuit.role(id).is_some()
+        {
+            if !playing.level.editable.iter().any(|e| e == id) {
+                ui.label("🔒 This came with the level and cannot be changed.");
+                if let Some(entity) = self.shown.entity(id)
+                    && let Ok(m) = self.membranes.get(entity)
+                {
+                    ui.label(format!("Membrane potential: {:.1} mV", m.v * 1e3));
+                }
+                return;
+            }
+            ui.label("This came with the level: you may tune it, not remove it.");
+        }
         if ids.len() > 1 {
             ui.label(format!(
                 "{} selected: a change applies to every selected item that has it",

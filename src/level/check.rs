@@ -129,6 +129,21 @@ impl std::fmt::Display for Verdict {
 
 /// Runs all trials of `level` on `circuit` and judges them.
 pub fn check(level: &Level, circuit: &Circuit) -> Verdict {
+    check_with_progress(level, circuit, &|_, _| {})
+}
+
+/// How many simulation runs a check makes: every trial, and its jittered repeats.
+pub fn runs(level: &Level) -> usize {
+    level.trials.len() * (1 + level.jitter.as_ref().map_or(0, |j| j.repeats as usize))
+}
+
+/// [`check`], calling `progress(done, total)` after each run, for a progress bar.
+pub fn check_with_progress(
+    level: &Level,
+    circuit: &Circuit,
+    progress: &dyn Fn(usize, usize),
+) -> Verdict {
+    let total = runs(level);
     let broken_rules = broken_rules(level, circuit);
     let added: HashSet<&str> = circuit
         .ids()
@@ -145,6 +160,7 @@ pub fn check(level: &Level, circuit: &Circuit) -> Verdict {
             trial.stimuli.clone(),
             spikes,
         ));
+        progress(trials.len(), total);
         if let Some(jitter) = &level.jitter {
             for repeat in 1..=jitter.repeats {
                 let seed = jitter.seed ^ ((index as u64) << 32 | u64::from(repeat));
@@ -172,6 +188,7 @@ pub fn check(level: &Level, circuit: &Circuit) -> Verdict {
                     stimuli,
                     spikes,
                 ));
+                progress(trials.len(), total);
             }
         }
     }

@@ -241,9 +241,14 @@ pub fn run_steps(world: &mut World, steps: u64) {
     world.resource_mut::<SimClock>().set_paused(was_paused);
 }
 
-/// A headless app with the simulation: `MinimalPlugins` + [`SimPlugin`].
+/// A headless app with the simulation: `MinimalPlugins` + [`SimPlugin`]. Its schedules run
+/// on the calling thread: a check started from inside the windowed app must not wait on the
+/// task pool that app is itself running on.
 pub fn headless_app() -> App {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, crate::SimPlugins));
+    app.edit_schedule(FixedUpdate, |s| {
+        s.set_executor(SingleThreadedExecutor::new());
+    });
     app
 }

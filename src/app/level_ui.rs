@@ -1,0 +1,426 @@
+//! The level screens, drawn in the panels' egui pass: the title (Play levels / Sandbox /
+//! Examples), the level map (chapters, locked and solved levels, stars), the goal bar above
+//! the canvas inside a level (Check, hints, restart) and the verdict window: which trial
+//! failed and why, in words and on a raster with the target windows shaded, stars against
+//! par, and a success moment with the way to the next level.
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+use bevy_egui::egui;
+use egui_plot::{Plot, Points, Polygon};
+
+use super::files::{Examples, FileRequest};
+use super::levels::{ActiveLevel, LevelAction, LevelLibrary, PendingCheck, ProgressStore, Screen};
+use crate::level::progress::chapters;
+use crate::level::{Expect, Run, TrialVerdict};
+
+const GOLD: egui::Color32 = egui::Color32::from_rgb(230, 159, 0);
+const PASS: egui::Color32 = egui::Color32::from_rgb(0, 158, 115);
+const FAIL: egui::Color32 = egui::Color32::from_rgb(213, 94, 0);
+
+#[derive(SystemParam)]
+pub struct LevelUi<'w> {
+    screen: Res<'w, Screen>,
+    library: Res<'w, LevelLibrary>,
+    store: Res<'w, ProgressStore>,
+    active: ResMut<'w, ActiveLevel>,
+    actions: MessageWriter<'w, LevelAction>,
+    files: MessageWriter<'w, FileRequest>,
+    examples: Res<'w, Examples>,
+    time: Res<'w, Time<Real>>,
+    pending: Res<'w, PendingCheck>,
+}
+
+fn stars(n: u8) -> String {
+    (0..3).map(|i| if i < n { '★' } else { '☆' }).collect()
+}
+
+impl LevelUi<'_> {
+    pub fn screen(&self) -> Screen {
+        *self.screen
+    }
+
+    /// The whole window for the title and the map; false when the editor screens show.
+    pub fn full_screen(&mut self, root: &mut egui::Ui) -> bool {
+        match *self.screen {
+            Screen::Title => self.title(root),
+            Screen::Map => self.map(root),
+            Screen::Level | Screen::Sandbox => return false,
+        }
+        true
+    }
+
+    fn title(&mut self, root: &mut egui::Ui) {
+        egui::CentralPanel::default_margins().show(root, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.12);
+                ui.label(egui::RichText::new("Spikeworks").size(56.0).strong());
+                ui.label(
+                    egui::RichText::new("Build neurons, wire circuits, watch and hear them fire.")
+                        .size(20.0),
+                );
+                ui.add_space(36.0);
+                let big = |text: &str| {
+                    egui::Button::new(egui::RichText::new(text).size(22.0))
+                        .min_size(egui::vec2(300.0, 64.0))
+                };
+                if ui.add(big("▶  Play levels")).clicked() {
+                    self.actions.write(LevelAction::ShowMap);
+                }
+                ui.add_space(10.0);
+                if ui.add(big("✏  Sandbox")).clicked() {
+                    self.actions.write(LevelAction::Sandbox);
+                }
+                ui.add_space(10.0);
+                let examples = ui.add(big("📚  Examples"));
+                egui::Popup::menu(&examples).show(|ui| {
+                    egui::ScrollArea::vertical().max_height(420.0).show(ui, |ui| {
+                        for example in &self.examples.0 {
+                            let clicked = ui
+                                .button(&example.name)
+                                .on_hover_text(&example.summary)
+                                .clicked();
+                            if clicked {
+                                self.files.write(FileRequest::Open(example.path.clone()));
+                                self.actions.write(LevelAction::Sandbox);
+                            }
+                        }
+                    });
+                });
+            });
+        });
+    }
+
+    fn map(&mut self, root: &mut egui::Ui) {
+        let levels = &self.library.levels;
+        let progress = &self.store.progress;
+        let unlocked = progress.unlocked(levels);
+        egui::CentralPanel::default_margins().show(root, |ui| {
+            ui.horizontal(|ui| {
+                if ui.button("◀ Title").clicked() {
+                    self.actions.write(LevelAction::ShowTitle);
+                }
+                ui.heading("Levels");
+                let earned: u32 = levels
+                    .iter()
+                    .map(|(n, _)| u32::from(progress.of(n).stars))
+                    .sum();
+                ui.label(
+                    egui::RichText::new(format!("★ {earned} of {}", 3 * levels.len()))
+                        .color(GOLD)
+                        .size(18.0),
+                );
+                ui.weak("A chapter opens when you have solved half of the one before.");
+            });
+            if let Some(notice) = &self.store.notice {
+                ui.colored_label(FAIL, notice);
+            }
+            for error in &self.library.errors {
+                ui.colored_label(FAIL, format!("Level not loaded: {error}"));
+            }
+            if levels.is_empty() && self.library.errors.is_empty() {
+                ui.spinner();
+                ui.label("Loading levels…");
+            }
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for (k, members) in chapters(levels).iter().enumerate() {
+                    ui.add_space(10.0);
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "Chapter {} · {}",
+                            k + 1,
+                            levels[members[0]].1.chapter
+                        ))
+                        .size(20.0)
+                        .strong(),
+                    );
+                    ui.horizontal_wrapped(|ui| {
+                        for &i in members {
+                            let (name, level) = &levels[i];
+                            let mine = progress.of(name);
+                            let text = if unlocked[i] {
+                                format!("{}\n{}\n{}", i + 1, level.title, stars(mine.stars))
+                            } else {
+                                format!("{}\n🔒\n{}", i + 1, level.title)
+                            };
+                            let fill = if mine.solved {
+                                egui::Color32::from_rgb(222, 244, 232)
+                            } else {
+                                ui.visuals().widgets.inactive.weak_bg_fill
+                            };
+                            let card = egui::Button::new(egui::RichText::new(text).size(16.0))
+                                .min_size(egui::vec2(160.0, 96.0))
+                                .fill(fill);
+                            let response = ui
+                                .add_enabled(unlocked[i], card)
+                                .on_hover_text(&level.goal)
+                                .on_disabled_hover_text("Solve more of the chapter before");
+                            if response.clicked() {
+                                self.actions.write(LevelAction::Open(name.clone()));
+                            }
+                        }
+                    });
+                }
+            });
+        });
+    }
+
+    /// The goal bar above the canvas inside a level; returns its rect.
+    pub fn goal_bar(&mut self, root: &mut egui::Ui) -> Option<egui::Rect> {
+        let playing = self.active.0.as_ref()?;
+        let index = self.library.index_of(&playing.name).map_or(0, |i| i + 1);
+        let seen = usize::from(self.store.progress.of(&playing.name).hints_seen);
+        let hints = &playing.level.hints;
+        let response = egui::Panel::top("goal").show(root, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(
+                    egui::RichText::new(format!("{index} · {}", playing.level.title))
+                        .size(18.0)
+                        .strong(),
+                );
+                ui.label(egui::RichText::new(&playing.level.goal).size(18.0));
+            });
+            ui.horizontal(|ui| {
+                let check = egui::Button::new(egui::RichText::new("✔ Check").strong())
+                    .fill(egui::Color32::from_rgb(214, 238, 226));
+                let running = self.pending.progress();
+                if ui
+                    .add_enabled(running.is_none(), check)
+                    .on_hover_text("Run every trial of the level on your circuit")
+                    .clicked()
+                {
+                    self.actions.write(LevelAction::Check);
+                }
+                if let Some((done, total)) = running {
+                    ui.add(
+                        egui::ProgressBar::new(done as f32 / total.max(1) as f32)
+                            .desired_width(160.0)
+                            .text(format!("trial run {done} of {total}")),
+                    );
+                    ui.ctx().request_repaint();
+                }
+                let more = seen < hints.len();
+                if ui
+                    .add_enabled(more, egui::Button::new(format!("💡 Hint {}/{}", seen, hints.len())))
+                    .on_hover_text("One more hint; the last one gives the answer away")
+                    .clicked()
+                {
+                    self.actions.write(LevelAction::Hint);
+                }
+                if ui.button("⟲ Start again").clicked() {
+                    self.actions.write(LevelAction::Restart);
+                }
+                if ui.button("🗺 Levels").clicked() {
+                    self.actions.write(LevelAction::ShowMap);
+                }
+                if let Some(best) = self.store.progress.levels.get(&playing.name)
+                    && best.solved
+                {
+                    ui.label(egui::RichText::new(format!("best {}", stars(best.stars))).color(GOLD));
+                }
+            });
+            for (n, hint) in hints.iter().take(seen).enumerate() {
+                ui.label(format!("💡 {}. {hint}", n + 1));
+            }
+        });
+        Some(response.response.rect)
+    }
+
+    /// The verdict of the last check, floating over the canvas.
+    pub fn verdict_window(&mut self, ctx: &egui::Context) {
+        let now = self.time.elapsed_secs_f64();
+        let next = self.active.0.as_ref().and_then(|p| {
+            let i = self.library.index_of(&p.name)?;
+            self.library.levels.get(i + 1).map(|(n, _)| n.clone())
+        });
+        let Some(playing) = &mut self.active.0 else {
+            return;
+        };
+        let Some(verdict) = &playing.verdict else {
+            return;
+        };
+        let mut open = true;
+        let mut shown = playing.shown_run;
+        let mut action = None;
+        egui::Window::new(if verdict.passed() { "Solved!" } else { "Not yet" })
+            .id(egui::Id::new("verdict"))
+            .open(&mut open)
+            .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-310.0, 130.0))
+            .default_width(430.0)
+            .resizable(false)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                if verdict.passed() {
+                    // The success moment: the stars grow in, then stay.
+                    let grow = ((now - (playing.celebrate_until - 3.0)) / 0.6).clamp(0.0, 1.0) as f32;
+                    ui.vertical_centered(|ui| {
+                        ui.label(
+                            egui::RichText::new(stars(verdict.stars))
+                                .size(20.0 + 28.0 * grow)
+                                .color(GOLD),
+                        );
+                        ui.label(egui::RichText::new("Every trial passed!").size(18.0).strong());
+                    });
+                    let m = &verdict.metrics;
+                    let par = &playing.level.par;
+                    ui.label(format!(
+                        "Parts: {}{}",
+                        m.parts,
+                        par.parts.map_or(String::new(), |p| format!(" (par {p})"))
+                    ));
+                    if let Some(p) = par.spikes {
+                        ui.label(format!("Spikes of your neurons: {} (par {p})", m.spikes));
+                    }
+                    if let (Some(l), Some(p)) = (m.latency_ms, par.latency_ms) {
+                        ui.label(format!("Mean latency: {l:.1} ms (par {p} ms)"));
+                    }
+                    if !playing.level.unlocks.is_empty() {
+                        let names: Vec<&str> =
+                            playing.level.unlocks.iter().map(|k| k.name()).collect();
+                        ui.label(format!("Unlocked: {}", names.join(", ")));
+                    }
+                    ui.horizontal(|ui| {
+                        if next.is_some() && ui.button("Next level ▶").clicked() {
+                            action = Some(LevelAction::Next);
+                        }
+                        if ui.button("🗺 Levels").clicked() {
+                            action = Some(LevelAction::ShowMap);
+                        }
+                    });
+                } else {
+                    for rule in &verdict.broken_rules {
+                        ui.colored_label(FAIL, format!("✖ {rule}"));
+                    }
+                    if let Some(failed) = verdict.first_failure() {
+                        ui.label(
+                            egui::RichText::new(format!("Trial \"{}\"{} failed:", failed.name, failed.run))
+                                .strong(),
+                        );
+                        for o in failed.outcomes.iter().filter(|o| !o.passed) {
+                            ui.colored_label(FAIL, format!("✖ {}", o.text));
+                        }
+                    }
+                }
+                ui.separator();
+                ui.horizontal_wrapped(|ui| {
+                    for (i, t) in verdict.trials.iter().enumerate() {
+                        let mark = if t.passed() { "✔" } else { "✖" };
+                        let label = egui::RichText::new(format!("{mark} {}{}", t.name, t.run))
+                            .color(if t.passed() { PASS } else { FAIL });
+                        if ui.selectable_label(shown == i, label).clicked() {
+                            shown = i;
+                        }
+                    }
+                });
+                if let Some(trial) = verdict.trials.get(shown) {
+                    trial_plot(ui, trial, &playing.level);
+                }
+            });
+        playing.shown_run = shown;
+        if !open {
+            playing.verdict = None;
+        }
+        if let Some(action) = action {
+            self.actions.write(action);
+        }
+    }
+}
+
+/// A raster of the items the trial judges, with each assertion's window shaded: green where
+/// spikes are wanted, red where silence is, over the run's spikes.
+fn trial_plot(ui: &mut egui::Ui, trial: &TrialVerdict, level: &crate::level::Level) {
+    let mut items: Vec<&str> = Vec::new();
+    for o in &trial.outcomes {
+        if let Some(item) = o.expect.item()
+            && !items.contains(&item)
+        {
+            items.push(item);
+        }
+    }
+    let duration = level
+        .trials
+        .iter()
+        .find(|t| t.name == trial.name)
+        .map_or(1000.0, |t| t.duration_ms);
+    let name = |id: &str| {
+        level
+            .circuit
+            .label(id)
+            .filter(|l| !l.is_empty())
+            .unwrap_or(id)
+            .to_owned()
+    };
+    let rows = items.len();
+    let row_of = move |item: &str, items: &[&str]| {
+        (rows - 1 - items.iter().position(|i| *i == item).unwrap_or(0)) as f64
+    };
+    let labels: Vec<String> = items.iter().map(|i| name(i)).collect();
+    Plot::new(("trial", &trial.name, format!("{}", trial.run)))
+        .height(150.0)
+        .include_x(0.0)
+        .include_x(duration)
+        .include_y(-0.6)
+        .include_y(rows as f64 - 0.4)
+        .x_axis_label("time (ms)")
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show_grid([true, false])
+        .y_axis_formatter(move |mark, _| {
+            let row = rows as f64 - 1.0 - mark.value;
+            if row.fract() == 0.0 && row >= 0.0 {
+                labels.get(row as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |p| {
+            for o in &trial.outcomes {
+                let (Some(item), Some((from, to))) = (o.expect.item(), o.expect.window()) else {
+                    continue;
+                };
+                let y = row_of(item, &items);
+                let colour = match (&o.expect, o.passed) {
+                    (_, false) => FAIL,
+                    (Expect::Silent { .. }, true) => egui::Color32::GRAY,
+                    _ => PASS,
+                };
+                let band = vec![
+                    [from, y - 0.4],
+                    [to, y - 0.4],
+                    [to, y + 0.4],
+                    [from, y + 0.4],
+                ];
+                p.polygon(
+                    Polygon::new(o.text.clone(), band)
+                        .fill_color(colour.gamma_multiply(0.35))
+                        .stroke(egui::Stroke::new(1.0, colour)),
+                );
+            }
+            for item in &items {
+                let y = row_of(item, &items);
+                let points: Vec<[f64; 2]> = trial
+                    .spikes
+                    .get(*item)
+                    .map(|times| times.iter().map(|t| [*t, y]).collect())
+                    .unwrap_or_default();
+                p.points(
+                    Points::new(name(item), points)
+                        .radius(3.0)
+                        .color(egui::Color32::from_rgb(0, 114, 178)),
+                );
+            }
+            for s in &trial.stimuli {
+                let t = s.start_ms();
+                p.points(
+                    Points::new("stimulus", vec![[t, -0.5]])
+                        .shape(egui_plot::MarkerShape::Up)
+                        .radius(5.0)
+                        .color(GOLD),
+                );
+            }
+        });
+    if trial.run != Run::Exact {
+        ui.weak("A jittered run: the stimuli come up to a few ms early or late, and noise is reseeded.");
+    }
+}
