@@ -451,3 +451,112 @@ fn the_unsaved_changes_prompt_does_what_it_says_and_autosave_follows_the_work() 
     assert_eq!(s.app.world().resource::<sim::Network>().neuron_count(), 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_level_is_played_by_touch_checked_solved_and_opens_the_next_chapter() {
+    use spikeworks::app::levels::{
+        self, ActiveLevel, LevelAction, LevelLibrary, PendingCheck, ProgressStore, Screen,
+    };
+    let dir = std::env::temp_dir().join(format!("spikeworks-level-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.clone();
+    let mut s = Sandbox::with(|app| {
+        levels::register_source(app);
+        app.add_plugins(bevy::asset::AssetPlugin::default())
+            .add_plugins(levels::plugin)
+            .insert_resource(ProgressStore::load(&data));
+    });
+    // The level files arrive through the asset server, in the background.
+    for _ in 0..200 {
+        if s.app.world().resource::<LevelLibrary>().levels.len() == 20 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        s.frame();
+    }
+    let library = s.app.world().resource::<LevelLibrary>();
+    assert_eq!(library.levels.len(), 20, "errors: {:?}", library.errors);
+    let unlocked = |s: &Sandbox| {
+        let levels = &s.app.world().resource::<LevelLibrary>().levels;
+        s.app
+            .world()
+            .resource::<ProgressStore>()
+            .progress
+            .unlocked(levels)
+    };
+    // Two of the first chapter's five are solved already: the second chapter is still shut.
+    {
+        let mut store = s.world().resource_mut::<ProgressStore>();
+        store.progress.record("02_just_right", 2);
+        store.progress.record("03_speed_limit", 1);
+    }
+    assert!(!unlocked(&s)[5], "chapter 2 waits for a third solved level");
+
+    s.world()
+        .write_message(LevelAction::Open("01_spark".into()));
+    s.frame();
+    assert_eq!(*s.app.world().resource::<Screen>(), Screen::Level);
+    assert_eq!(s.doc().neurons.len(), 1);
+
+    // Place the one DC source the level gives, by touch, and wire it to N (canvas 0, 0).
+    // The view fits the level while it settles: wait, then aim.
+    for _ in 0..10 {
+        s.frame();
+    }
+    let at_dc = s.screen(Vec2::new(-200.0, 0.0));
+    let dc = s.place(ItemKind::Dc, at_dc.x, at_dc.y);
+    *s.world().resource_mut::<Tool>() = Tool::Connect { from: None };
+    let (at_n, at_dc) = (s.screen(Vec2::ZERO), s.screen(Vec2::new(-200.0, 0.0)));
+    s.tap(at_dc.x, at_dc.y);
+    s.tap(at_n.x, at_n.y);
+    assert_eq!(s.doc().generators[0].targets, ["n"], "{}", s.hint());
+    // A second one is not in the level: taken back, with the reason.
+    let elsewhere = s.screen(Vec2::new(-200.0, 150.0));
+    *s.world().resource_mut::<Tool>() = Tool::Place(ItemKind::Dc);
+    s.tap(elsewhere.x, elsewhere.y);
+    assert_eq!(s.doc().generators.len(), 1);
+    assert!(s.hint().contains("at most 1 × dc current"), "{}", s.hint());
+    // N is locked.
+    s.world()
+        .resource_mut::<Document>()
+        .edit(EditKey::Step, |c| {
+            c.set_param("n", "threshold_mV", -40.0);
+            Ok(())
+        })
+        .unwrap();
+    s.frame();
+    assert_eq!(s.doc().params("n")[0].value, -55.0);
+    assert!(s.hint().contains("N is locked"), "{}", s.hint());
+    assert!(s.doc().generators.iter().any(|g| g.id == dc));
+
+    s.world().write_message(LevelAction::Hint);
+    s.world().write_message(LevelAction::Check);
+    s.frame();
+    for _ in 0..400 {
+        if s.app
+            .world()
+            .resource::<PendingCheck>()
+            .progress()
+            .is_none()
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        s.frame();
+    }
+    let playing = s.app.world().resource::<ActiveLevel>().0.clone().unwrap();
+    let verdict = playing.verdict.expect("the check finished");
+    assert!(verdict.passed(), "{verdict}");
+    assert_eq!(verdict.stars, 3);
+    let saved = spikeworks::level::Progress::load(&dir.join("progress.ron")).0;
+    assert!(saved.of("01_spark").solved, "written to disk");
+    assert_eq!(saved.of("01_spark").hints_seen, 1);
+    assert!(unlocked(&s)[5], "three of five solved: chapter 2 is open");
+
+    s.world().write_message(LevelAction::Next);
+    s.frame();
+    let playing = s.app.world().resource::<ActiveLevel>().0.clone().unwrap();
+    assert_eq!(playing.name, "02_just_right");
+    assert_eq!(s.doc().generators[0].id, "clamp");
+}

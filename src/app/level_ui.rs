@@ -74,18 +74,20 @@ impl LevelUi<'_> {
                 ui.add_space(10.0);
                 let examples = ui.add(big("📚  Examples"));
                 egui::Popup::menu(&examples).show(|ui| {
-                    egui::ScrollArea::vertical().max_height(420.0).show(ui, |ui| {
-                        for example in &self.examples.0 {
-                            let clicked = ui
-                                .button(&example.name)
-                                .on_hover_text(&example.summary)
-                                .clicked();
-                            if clicked {
-                                self.files.write(FileRequest::Open(example.path.clone()));
-                                self.actions.write(LevelAction::Sandbox);
+                    egui::ScrollArea::vertical()
+                        .max_height(420.0)
+                        .show(ui, |ui| {
+                            for example in &self.examples.0 {
+                                let clicked = ui
+                                    .button(&example.name)
+                                    .on_hover_text(&example.summary)
+                                    .clicked();
+                                if clicked {
+                                    self.files.write(FileRequest::Open(example.path.clone()));
+                                    self.actions.write(LevelAction::Sandbox);
+                                }
                             }
-                        }
-                    });
+                        });
                 });
             });
         });
@@ -201,7 +203,10 @@ impl LevelUi<'_> {
                 }
                 let more = seen < hints.len();
                 if ui
-                    .add_enabled(more, egui::Button::new(format!("💡 Hint {}/{}", seen, hints.len())))
+                    .add_enabled(
+                        more,
+                        egui::Button::new(format!("💡 Hint {}/{}", seen, hints.len())),
+                    )
                     .on_hover_text("One more hint; the last one gives the answer away")
                     .clicked()
                 {
@@ -216,7 +221,9 @@ impl LevelUi<'_> {
                 if let Some(best) = self.store.progress.levels.get(&playing.name)
                     && best.solved
                 {
-                    ui.label(egui::RichText::new(format!("best {}", stars(best.stars))).color(GOLD));
+                    ui.label(
+                        egui::RichText::new(format!("best {}", stars(best.stars))).color(GOLD),
+                    );
                 }
             });
             for (n, hint) in hints.iter().take(seen).enumerate() {
@@ -242,80 +249,90 @@ impl LevelUi<'_> {
         let mut open = true;
         let mut shown = playing.shown_run;
         let mut action = None;
-        egui::Window::new(if verdict.passed() { "Solved!" } else { "Not yet" })
-            .id(egui::Id::new("verdict"))
-            .open(&mut open)
-            .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-310.0, 130.0))
-            .default_width(430.0)
-            .resizable(false)
-            .collapsible(false)
-            .show(ctx, |ui| {
-                if verdict.passed() {
-                    // The success moment: the stars grow in, then stay.
-                    let grow = ((now - (playing.celebrate_until - 3.0)) / 0.6).clamp(0.0, 1.0) as f32;
-                    ui.vertical_centered(|ui| {
-                        ui.label(
-                            egui::RichText::new(stars(verdict.stars))
-                                .size(20.0 + 28.0 * grow)
-                                .color(GOLD),
-                        );
-                        ui.label(egui::RichText::new("Every trial passed!").size(18.0).strong());
-                    });
-                    let m = &verdict.metrics;
-                    let par = &playing.level.par;
-                    ui.label(format!(
-                        "Parts: {}{}",
-                        m.parts,
-                        par.parts.map_or(String::new(), |p| format!(" (par {p})"))
-                    ));
-                    if let Some(p) = par.spikes {
-                        ui.label(format!("Spikes of your neurons: {} (par {p})", m.spikes));
-                    }
-                    if let (Some(l), Some(p)) = (m.latency_ms, par.latency_ms) {
-                        ui.label(format!("Mean latency: {l:.1} ms (par {p} ms)"));
-                    }
-                    if !playing.level.unlocks.is_empty() {
-                        let names: Vec<&str> =
-                            playing.level.unlocks.iter().map(|k| k.name()).collect();
-                        ui.label(format!("Unlocked: {}", names.join(", ")));
-                    }
-                    ui.horizontal(|ui| {
-                        if next.is_some() && ui.button("Next level ▶").clicked() {
-                            action = Some(LevelAction::Next);
-                        }
-                        if ui.button("🗺 Levels").clicked() {
-                            action = Some(LevelAction::ShowMap);
-                        }
-                    });
-                } else {
-                    for rule in &verdict.broken_rules {
-                        ui.colored_label(FAIL, format!("✖ {rule}"));
-                    }
-                    if let Some(failed) = verdict.first_failure() {
-                        ui.label(
-                            egui::RichText::new(format!("Trial \"{}\"{} failed:", failed.name, failed.run))
-                                .strong(),
-                        );
-                        for o in failed.outcomes.iter().filter(|o| !o.passed) {
-                            ui.colored_label(FAIL, format!("✖ {}", o.text));
-                        }
-                    }
+        egui::Window::new(if verdict.passed() {
+            "Solved!"
+        } else {
+            "Not yet"
+        })
+        .id(egui::Id::new("verdict"))
+        .open(&mut open)
+        .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-310.0, 130.0))
+        .default_width(430.0)
+        .resizable(false)
+        .collapsible(false)
+        .show(ctx, |ui| {
+            if verdict.passed() {
+                // The success moment: the stars grow in, then stay.
+                let grow = ((now - (playing.celebrate_until - 3.0)) / 0.6).clamp(0.0, 1.0) as f32;
+                ui.vertical_centered(|ui| {
+                    ui.label(
+                        egui::RichText::new(stars(verdict.stars))
+                            .size(20.0 + 28.0 * grow)
+                            .color(GOLD),
+                    );
+                    ui.label(
+                        egui::RichText::new("Every trial passed!")
+                            .size(18.0)
+                            .strong(),
+                    );
+                });
+                let m = &verdict.metrics;
+                let par = &playing.level.par;
+                ui.label(format!(
+                    "Parts: {}{}",
+                    m.parts,
+                    par.parts.map_or(String::new(), |p| format!(" (par {p})"))
+                ));
+                if let Some(p) = par.spikes {
+                    ui.label(format!("Spikes of your neurons: {} (par {p})", m.spikes));
                 }
-                ui.separator();
-                ui.horizontal_wrapped(|ui| {
-                    for (i, t) in verdict.trials.iter().enumerate() {
-                        let mark = if t.passed() { "✔" } else { "✖" };
-                        let label = egui::RichText::new(format!("{mark} {}{}", t.name, t.run))
-                            .color(if t.passed() { PASS } else { FAIL });
-                        if ui.selectable_label(shown == i, label).clicked() {
-                            shown = i;
-                        }
+                if let (Some(l), Some(p)) = (m.latency_ms, par.latency_ms) {
+                    ui.label(format!("Mean latency: {l:.1} ms (par {p} ms)"));
+                }
+                if !playing.level.unlocks.is_empty() {
+                    let names: Vec<&str> = playing.level.unlocks.iter().map(|k| k.name()).collect();
+                    ui.label(format!("Unlocked: {}", names.join(", ")));
+                }
+                ui.horizontal(|ui| {
+                    if next.is_some() && ui.button("Next level ▶").clicked() {
+                        action = Some(LevelAction::Next);
+                    }
+                    if ui.button("🗺 Levels").clicked() {
+                        action = Some(LevelAction::ShowMap);
                     }
                 });
-                if let Some(trial) = verdict.trials.get(shown) {
-                    trial_plot(ui, trial, &playing.level);
+            } else {
+                for rule in &verdict.broken_rules {
+                    ui.colored_label(FAIL, format!("✖ {rule}"));
+                }
+                if let Some(failed) = verdict.first_failure() {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "Trial \"{}\"{} failed:",
+                            failed.name, failed.run
+                        ))
+                        .strong(),
+                    );
+                    for o in failed.outcomes.iter().filter(|o| !o.passed) {
+                        ui.colored_label(FAIL, format!("✖ {}", o.text));
+                    }
+                }
+            }
+            ui.separator();
+            ui.horizontal_wrapped(|ui| {
+                for (i, t) in verdict.trials.iter().enumerate() {
+                    let mark = if t.passed() { "✔" } else { "✖" };
+                    let label = egui::RichText::new(format!("{mark} {}{}", t.name, t.run))
+                        .color(if t.passed() { PASS } else { FAIL });
+                    if ui.selectable_label(shown == i, label).clicked() {
+                        shown = i;
+                    }
                 }
             });
+            if let Some(trial) = verdict.trials.get(shown) {
+                trial_plot(ui, trial, &playing.level);
+            }
+        });
         playing.shown_run = shown;
         if !open {
             playing.verdict = None;
@@ -421,6 +438,8 @@ fn trial_plot(ui: &mut egui::Ui, trial: &TrialVerdict, level: &crate::level::Lev
             }
         });
     if trial.run != Run::Exact {
-        ui.weak("A jittered run: the stimuli come up to a few ms early or late, and noise is reseeded.");
+        ui.weak(
+            "A jittered run: the stimuli come up to a few ms early or late, and noise is reseeded.",
+        );
     }
 }

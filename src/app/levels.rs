@@ -11,17 +11,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
 use bevy::asset::io::{AssetSourceBuilder, AssetSourceId, Reader};
-use bevy::asset::{
-    AssetLoader, AssetPath, LoadContext, LoadedFolder, UntypedAssetLoadFailedEvent,
-};
+use bevy::asset::{AssetLoader, AssetPath, LoadContext, LoadedFolder, UntypedAssetLoadFailedEvent};
 use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, block_on, futures_lite::future};
 
 use super::interaction::{Hint, Selection};
 use crate::circuit::Circuit;
 use crate::editor::Document;
-use crate::level::progress::Loaded;
 use crate::level::check::{check_with_progress, runs};
+use crate::level::progress::Loaded;
 use crate::level::{Level, LevelError, Progress, Verdict};
 
 /// The asset source the level files are read from.
@@ -310,9 +308,11 @@ fn reread_changed_files(
             if before != Some(*modified)
                 && let Some(name) = path.file_name()
             {
-                library.errors.retain(|e| !e.contains(&*name.to_string_lossy()));
-                let asset =
-                    AssetPath::from(PathBuf::from(name)).with_source(AssetSourceId::from(LEVELS_SOURCE));
+                library
+                    .errors
+                    .retain(|e| !e.contains(&*name.to_string_lossy()));
+                let asset = AssetPath::from(PathBuf::from(name))
+                    .with_source(AssetSourceId::from(LEVELS_SOURCE));
                 server.reload(asset);
             }
         }
@@ -402,7 +402,10 @@ fn handle_actions(
                 }
             }
             LevelAction::Next => {
-                let next = active.0.as_ref().and_then(|p| next_after(&library, &p.name));
+                let next = active
+                    .0
+                    .as_ref()
+                    .and_then(|p| next_after(&library, &p.name));
                 let opened =
                     next.is_some_and(|n| open(&n, &library, &mut active, &mut doc, &mut selection));
                 if !opened {
@@ -481,7 +484,11 @@ fn leave_replaced_level(
     mut active: ResMut<ActiveLevel>,
     mut screen: ResMut<Screen>,
 ) {
-    if active.0.as_ref().is_some_and(|p| p.generation != doc.generation()) {
+    if active
+        .0
+        .as_ref()
+        .is_some_and(|p| p.generation != doc.generation())
+    {
         active.0 = None;
         if *screen == Screen::Level {
             *screen = Screen::Sandbox;

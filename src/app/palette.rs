@@ -202,7 +202,11 @@ impl Palette<'_> {
                 };
             }
             let in_level = self.level.0.is_some();
-            if in_level && GROUPS.iter().all(|(_, kinds)| kinds.iter().all(|k| self.allowance(*k).is_none())) {
+            if in_level
+                && GROUPS
+                    .iter()
+                    .all(|(_, kinds)| kinds.iter().all(|k| self.allowance(*k).is_none()))
+            {
                 ui.add_space(6.0);
                 ui.weak("Nothing to add in this level: wire and tune what is there.");
             }

@@ -7,8 +7,8 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::interaction::{Hint, UiFocus};
-use super::view::CanvasView;
 use super::levels::Screen;
+use super::view::CanvasView;
 use super::{level_ui, meters, palette, playback, properties};
 use crate::editor::Document;
 

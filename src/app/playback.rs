@@ -8,8 +8,8 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::interaction::UiFocus;
-use super::shortcuts::EditorAction;
 use super::levels::{LevelAction, Screen};
+use super::shortcuts::EditorAction;
 use super::{AppSystems, files, speaker};
 use crate::editor::Document;
 use crate::sim::{DT, ResetDynamics, SimClock};
@@ -106,7 +106,11 @@ pub struct TopBar<'w> {
 impl TopBar<'_> {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            if ui.button("🏠").on_hover_text("Back to the title screen").clicked() {
+            if ui
+                .button("🏠")
+                .on_hover_text("Back to the title screen")
+                .clicked()
+            {
                 self.levels.write(LevelAction::ShowTitle);
             }
             // A level brings its own circuit; files belong to the sandbox.
