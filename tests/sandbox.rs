@@ -493,6 +493,8 @@ fn a_level_is_played_by_touch_checked_solved_and_opens_the_next_chapter() {
     }
     assert!(!unlocked(&s)[5], "chapter 2 waits for a third solved level");
 
+    // Unsaved sandbox work waits while a level is played.
+    let mine = s.place(ItemKind::Lif, 500.0, 300.0);
     s.world()
         .write_message(LevelAction::Open("01_spark".into()));
     s.frame();
@@ -559,4 +561,18 @@ fn a_level_is_played_by_touch_checked_solved_and_opens_the_next_chapter() {
     let playing = s.app.world().resource::<ActiveLevel>().0.clone().unwrap();
     assert_eq!(playing.name, "02_just_right");
     assert_eq!(s.doc().generators[0].id, "clamp");
+
+    s.world().write_message(LevelAction::Sandbox);
+    s.frame();
+    assert_eq!(*s.app.world().resource::<Screen>(), Screen::Sandbox);
+    assert_eq!(s.doc().neurons.len(), 1);
+    assert_eq!(
+        s.doc().neurons[0].id,
+        mine,
+        "the sandbox's own circuit is back"
+    );
+    assert!(
+        s.app.world().resource::<Document>().is_dirty(),
+        "still unsaved"
+    );
 }

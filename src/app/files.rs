@@ -450,7 +450,12 @@ fn autosave(
     mut autosave: ResMut<Autosave>,
     time: Res<Time<Real>>,
     mut hint: ResMut<Hint>,
+    level: Option<Res<super::levels::ActiveLevel>>,
 ) {
+    // A level's work is not sandbox work: the sandbox's autosave stays as it was.
+    if level.is_some_and(|l| l.0.is_some()) {
+        return;
+    }
     let now = time.elapsed_secs_f64();
     let version = (doc.generation(), doc.revision());
     if !doc.is_dirty()

@@ -162,6 +162,11 @@ pub struct Playing {
 #[derive(Resource, Default)]
 pub struct ActiveLevel(pub Option<Playing>);
 
+/// The sandbox's circuit, kept aside while a level is played: its file, and whether it had
+/// unsaved changes.
+#[derive(Resource, Default)]
+pub struct SandboxStash(Option<(Circuit, Option<PathBuf>, bool)>);
+
 /// A check running in the background, with how many of its runs are done.
 #[derive(Resource, Default)]
 pub struct PendingCheck {
@@ -204,6 +209,7 @@ pub fn plugin(app: &mut App) {
         .init_resource::<LevelLibrary>()
         .init_resource::<ActiveLevel>()
         .init_resource::<PendingCheck>()
+        .init_resource::<SandboxStash>()
         .insert_resource(ProgressStore::load(&super::files::data_dir()))
         .add_systems(Startup, load_levels)
         .add_systems(
@@ -337,24 +343,30 @@ fn handle_actions(
     mut selection: ResMut<Selection>,
     mut hint: ResMut<Hint>,
     mut pending: ResMut<PendingCheck>,
+    mut stash: ResMut<SandboxStash>,
     time: Res<Time<Real>>,
 ) {
     let now = time.elapsed_secs_f64();
     for action in actions.read() {
         match action {
             LevelAction::ShowTitle => {
-                leave_level(&mut active, &mut doc);
+                leave_level(&mut active, &mut doc, &mut stash);
                 *screen = Screen::Title;
             }
             LevelAction::ShowMap => {
-                leave_level(&mut active, &mut doc);
+                leave_level(&mut active, &mut doc, &mut stash);
                 *screen = Screen::Map;
             }
             LevelAction::Sandbox => {
-                leave_level(&mut active, &mut doc);
+                leave_level(&mut active, &mut doc, &mut stash);
                 *screen = Screen::Sandbox;
             }
             LevelAction::Open(name) => {
+                if active.0.is_none() {
+                    let circuit = doc.circuit().clone();
+                    let path = doc.path.clone();
+                    stash.0 = Some((circuit, path, doc.is_dirty()));
+                }
                 if !open(name, &library, &mut active, &mut doc, &mut selection) {
                     hint.show(format!("No level called {name}"), now);
                     continue;
@@ -417,10 +429,19 @@ fn handle_actions(
     }
 }
 
-/// Leaving a level leaves its circuit behind: the sandbox gets a clean sheet, not a puzzle.
-fn leave_level(active: &mut ActiveLevel, doc: &mut Document) {
-    if active.0.take().is_some() {
-        doc.replace(Circuit::empty("Untitled"), None);
+/// Leaving a level brings the sandbox's own circuit back, as it was.
+fn leave_level(active: &mut ActiveLevel, doc: &mut Document, stash: &mut SandboxStash) {
+    if active.0.take().is_none() {
+        return;
+    }
+    match stash.0.take() {
+        Some((circuit, path, dirty)) => {
+            doc.replace(circuit, path);
+            if dirty {
+                doc.mark_dirty();
+            }
+        }
+        None => doc.replace(Circuit::empty("Untitled"), None),
     }
 }
 
@@ -483,6 +504,7 @@ fn leave_replaced_level(
     doc: Res<Document>,
     mut active: ResMut<ActiveLevel>,
     mut screen: ResMut<Screen>,
+    mut stash: ResMut<SandboxStash>,
 ) {
     if active
         .0
@@ -490,6 +512,8 @@ fn leave_replaced_level(
         .is_some_and(|p| p.generation != doc.generation())
     {
         active.0 = None;
+        // The opened file is the sandbox's circuit now.
+        stash.0 = None;
         if *screen == Screen::Level {
             *screen = Screen::Sandbox;
         }

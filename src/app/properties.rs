@@ -95,6 +95,41 @@ impl Properties<'_, '_> {
     }
 
     fn circuit_info(&mut self, ui: &mut egui::Ui) {
+        if let Some(playing) = &self.level.0 {
+            let level = &playing.level;
+            ui.heading(&level.title);
+            ui.weak(format!("Chapter: {}", level.chapter));
+            ui.label(&level.goal);
+            ui.add_space(8.0);
+            ui.label(egui::RichText::new("You may add").strong());
+            if level.palette.is_empty() {
+                ui.weak("nothing: wire and tune what is there");
+            }
+            for entry in &level.palette {
+                let count = entry
+                    .max
+                    .map_or("any number of".to_owned(), |m| format!("{m} ×"));
+                ui.label(format!("{count} {}", entry.item.name().to_lowercase()));
+            }
+            if let Some(max) = level.max_synapses {
+                ui.label(format!("up to {max} synapses"));
+            }
+            for r in &level.ranges {
+                ui.weak(format!("{} within {}–{}", r.key, r.min, r.max));
+            }
+            ui.add_space(8.0);
+            ui.weak(format!(
+                "{} trial{} decide{}.",
+                level.trials.len(),
+                if level.trials.len() == 1 { "" } else { "s" },
+                if level.trials.len() == 1 { "s" } else { "" }
+            ));
+            if level.jitter.is_some() {
+                ui.weak("Each is also run with its stimuli a little early or late.");
+            }
+            ui.weak("Tap an item to see it; items that came with the level may be locked.");
+            return;
+        }
         ui.heading("Circuit");
         let mut name = self.doc.circuit().name.clone();
         ui.label("Name");
