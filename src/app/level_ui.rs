@@ -10,9 +10,13 @@ use bevy_egui::egui;
 use egui_plot::{Plot, Points, Polygon};
 
 use super::files::{Examples, FileRequest};
-use super::levels::{ActiveLevel, LevelAction, LevelLibrary, PendingCheck, ProgressStore, Screen};
+use super::levels::{
+    ActiveLevel, LevelAction, LevelLibrary, PendingCheck, Playing, ProgressStore, Screen,
+};
+use crate::editor::Shown;
+use crate::sim::Recorder;
 use crate::level::progress::chapters;
-use crate::level::{Expect, Run, TrialVerdict};
+use crate::level::{Expect, Level, Run, Stimulus, Trial, TrialVerdict};
 
 const GOLD: egui::Color32 = egui::Color32::from_rgb(230, 159, 0);
 const PASS: egui::Color32 = egui::Color32::from_rgb(0, 158, 115);
@@ -343,46 +347,55 @@ impl LevelUi<'_> {
     }
 }
 
-/// A raster of the items the trial judges, with each assertion's window shaded: green where
-/// spikes are wanted, red where silence is, over the run's spikes.
-fn trial_plot(ui: &mut egui::Ui, trial: &TrialVerdict, level: &crate::level::Level) {
+/// What a raster with targets shows: the trial's assertions (with their verdicts after a
+/// check), the spikes to draw and where the stimuli fall.
+struct TargetRaster<'a> {
+    id: egui::Id,
+    level: &'a Level,
+    trial: &'a Trial,
+    /// Verdicts of the assertions, in order, after a check.
+    passed: Option<Vec<bool>>,
+    spikes: &'a dyn Fn(&str) -> Vec<f64>,
+    stimuli: &'a [Stimulus],
+    /// The live time within the trial, drawn as a line.
+    now_ms: Option<f64>,
+    height: f32,
+}
+
+/// A raster of the items the trial judges, each assertion's window shaded: green where
+/// spikes are wanted, grey where silence is, red where a check found it broken.
+fn target_raster(ui: &mut egui::Ui, r: TargetRaster) {
     let mut items: Vec<&str> = Vec::new();
-    for o in &trial.outcomes {
-        if let Some(item) = o.expect.item()
+    for e in &r.trial.expect {
+        if let Some(item) = e.item()
             && !items.contains(&item)
         {
             items.push(item);
         }
     }
-    let duration = level
-        .trials
-        .iter()
-        .find(|t| t.name == trial.name)
-        .map_or(1000.0, |t| t.duration_ms);
     let name = |id: &str| {
-        level
+        r.level
             .circuit
             .label(id)
             .filter(|l| !l.is_empty())
             .unwrap_or(id)
             .to_owned()
     };
-    let rows = items.len();
-    let row_of = move |item: &str, items: &[&str]| {
-        (rows - 1 - items.iter().position(|i| *i == item).unwrap_or(0)) as f64
-    };
+    let rows = items.len().max(1);
+    let row_of = |item: &str| (rows - 1 - items.iter().position(|i| *i == item).unwrap_or(0)) as f64;
     let labels: Vec<String> = items.iter().map(|i| name(i)).collect();
-    Plot::new(("trial", &trial.name, format!("{}", trial.run)))
-        .height(150.0)
+    Plot::new(r.id)
+        .height(r.height)
         .include_x(0.0)
-        .include_x(duration)
+        .include_x(r.trial.duration_ms)
         .include_y(-0.6)
         .include_y(rows as f64 - 0.4)
-        .x_axis_label("time (ms)")
+        .x_axis_label("time in the trial (ms)")
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
         .show_grid([true, false])
+        .y_axis_min_width(70.0)
         .y_axis_formatter(move |mark, _| {
             let row = rows as f64 - 1.0 - mark.value;
             if row.fract() == 0.0 && row >= 0.0 {
@@ -392,54 +405,118 @@ fn trial_plot(ui: &mut egui::Ui, trial: &TrialVerdict, level: &crate::level::Lev
             }
         })
         .show(ui, |p| {
-            for o in &trial.outcomes {
-                let (Some(item), Some((from, to))) = (o.expect.item(), o.expect.window()) else {
+            for (k, e) in r.trial.expect.iter().enumerate() {
+                let (Some(item), Some((from, to))) = (e.item(), e.window()) else {
                     continue;
                 };
-                let y = row_of(item, &items);
-                let colour = match (&o.expect, o.passed) {
-                    (_, false) => FAIL,
-                    (Expect::Silent { .. }, true) => egui::Color32::GRAY,
+                let y = row_of(item);
+                let colour = match (e, r.passed.as_ref().map(|v| v[k])) {
+                    (_, Some(false)) => FAIL,
+                    (Expect::Silent { .. }, _) => egui::Color32::GRAY,
                     _ => PASS,
                 };
-                let band = vec![
-                    [from, y - 0.4],
-                    [to, y - 0.4],
-                    [to, y + 0.4],
-                    [from, y + 0.4],
-                ];
+                let band = vec![[from, y - 0.4], [to, y - 0.4], [to, y + 0.4], [from, y + 0.4]];
+                let [red, green, blue, _] = colour.to_array();
                 p.polygon(
-                    Polygon::new(o.text.clone(), band)
-                        .fill_color(colour.gamma_multiply(0.35))
+                    Polygon::new(format!("target {}", k + 1), band)
+                        .fill_color(egui::Color32::from_rgba_unmultiplied(red, green, blue, 70))
                         .stroke(egui::Stroke::new(1.0, colour)),
                 );
             }
             for item in &items {
-                let y = row_of(item, &items);
-                let points: Vec<[f64; 2]> = trial
-                    .spikes
-                    .get(*item)
-                    .map(|times| times.iter().map(|t| [*t, y]).collect())
-                    .unwrap_or_default();
+                let y = row_of(item);
+                let points: Vec<[f64; 2]> = (r.spikes)(item).into_iter().map(|t| [t, y]).collect();
                 p.points(
                     Points::new(name(item), points)
                         .radius(3.0)
                         .color(egui::Color32::from_rgb(0, 114, 178)),
                 );
             }
-            for s in &trial.stimuli {
-                let t = s.start_ms();
+            for s in r.stimuli {
                 p.points(
-                    Points::new("stimulus", vec![[t, -0.5]])
+                    Points::new("stimulus", vec![[s.start_ms(), -0.5]])
                         .shape(egui_plot::MarkerShape::Up)
                         .radius(5.0)
                         .color(GOLD),
                 );
             }
+            if let Some(now) = r.now_ms {
+                p.vline(egui_plot::VLine::new("now", now).color(egui::Color32::DARK_GRAY));
+            }
         });
+}
+
+/// The live raster beside its target: the running circuit's spikes of the judged items,
+/// swept over one trial's length (an oscilloscope that restarts every trial length) on top of
+/// the chosen trial's target windows. Reset restarts the sweep with the trial.
+pub fn live_target(
+    ui: &mut egui::Ui,
+    playing: &mut Playing,
+    recorder: &Recorder,
+    shown: &Shown,
+    now_s: f64,
+) {
+    let level = &playing.level;
+    ui.label(egui::RichText::new("Target, and your circuit live").strong());
+    ui.horizontal_wrapped(|ui| {
+        for (i, t) in level.trials.iter().enumerate() {
+            if ui.selectable_label(playing.target_trial == i, &t.name).clicked() {
+                playing.target_trial = i;
+            }
+        }
+    });
+    let Some(trial) = level.trials.get(playing.target_trial) else {
+        return;
+    };
+    let duration = trial.duration_ms;
+    let now = now_s * 1e3;
+    let lap_start = (now / duration).floor() * duration;
+    let spikes = |item: &str| -> Vec<f64> {
+        let Some(entity) = shown.entity(item) else {
+            return Vec::new();
+        };
+        recorder
+            .recent_spikes()
+            .filter(|s| s.source == entity)
+            .map(|s| s.time_s() * 1e3 - lap_start)
+            .filter(|t| *t >= 0.0)
+            .collect()
+    };
+    target_raster(
+        ui,
+        TargetRaster {
+            id: egui::Id::new(("live-target", playing.target_trial)),
+            level,
+            trial,
+            passed: None,
+            spikes: &spikes,
+            stimuli: &trial.stimuli,
+            now_ms: Some(now - lap_start),
+            height: 130.0,
+        },
+    );
+    ui.weak("Green: spikes wanted there. Grey: silence wanted. Triangles: what the trial does (tap or set) at that time.");
+}
+
+/// The verdict's raster of one run.
+fn trial_plot(ui: &mut egui::Ui, trial: &TrialVerdict, level: &Level) {
+    let Some(spec) = level.trials.iter().find(|t| t.name == trial.name) else {
+        return;
+    };
+    target_raster(
+        ui,
+        TargetRaster {
+            id: egui::Id::new(("trial", &trial.name, format!("{}", trial.run))),
+            level,
+            trial: spec,
+            passed: Some(trial.outcomes.iter().map(|o| o.passed).collect()),
+            spikes: &|item| trial.spikes.get(item).cloned().unwrap_or_default(),
+            stimuli: &trial.stimuli,
+            now_ms: None,
+            height: 150.0,
+        },
+    );
     if trial.run != Run::Exact {
-        ui.weak(
-            "A jittered run: the stimuli come up to a few ms early or late, and noise is reseeded.",
-        );
+        ui.weak("A jittered run: the stimuli come up to a few ms early or late, and noise is reseeded.");
     }
 }

@@ -152,6 +152,8 @@ pub struct Playing {
     pub verdict: Option<Verdict>,
     /// Which run of the verdict the plot shows.
     pub shown_run: usize,
+    /// Which trial's target the live raster is drawn against.
+    pub target_trial: usize,
     /// Wall time until which the success moment shows.
     pub celebrate_until: f64,
     /// The document generation the level was opened in; another one means the student
@@ -464,6 +466,7 @@ fn open(
         level,
         verdict: None,
         shown_run: 0,
+        target_trial: 0,
         celebrate_until: f64::NEG_INFINITY,
         generation: doc.generation(),
     });

@@ -14,7 +14,7 @@ use super::shortcuts::EditorAction;
 use crate::circuit::{Circuit, GeneratorKind, NeuronModel};
 use crate::editor::{Document, EditError, EditKey, Role, Shown};
 use crate::sim::retina::{self, ReceptiveField, Scene, VisualInput};
-use crate::sim::{Membrane, SynapseMode};
+use crate::sim::{Membrane, Recorder, SimClock, SynapseMode};
 
 #[derive(SystemParam)]
 pub struct Properties<'w, 's> {
@@ -25,7 +25,9 @@ pub struct Properties<'w, 's> {
     shown: Res<'w, Shown>,
     membranes: Query<'w, 's, &'static Membrane>,
     actions: MessageWriter<'w, EditorAction>,
-    level: Res<'w, ActiveLevel>,
+    level: ResMut<'w, ActiveLevel>,
+    recorder: Res<'w, Recorder>,
+    clock: Res<'w, SimClock>,
 }
 
 /// A readable name for what an item is.
@@ -96,19 +98,21 @@ impl Properties<'_, '_> {
 
     fn circuit_info(&mut self, ui: &mut egui::Ui) {
         if let Some(playing) = &self.level.0 {
-            let level = &playing.level;
+            let level = &playing.level.clone();
             ui.heading(&level.title);
-            ui.weak(format!("Chapter: {}", level.chapter));
             ui.label(&level.goal);
+            ui.add_space(6.0);
+            let now = self.clock.time_s();
+            if let Some(playing) = &mut self.level.0 {
+                super::level_ui::live_target(ui, playing, &self.recorder, &self.shown, now);
+            }
             ui.add_space(8.0);
             ui.label(egui::RichText::new("You may add").strong());
             if level.palette.is_empty() {
                 ui.weak("nothing: wire and tune what is there");
             }
             for entry in &level.palette {
-                let count = entry
-                    .max
-                    .map_or("any number of".to_owned(), |m| format!("{m} ×"));
+                let count = entry.max.map_or("any number of".to_owned(), |m| format!("{m} ×"));
                 ui.label(format!("{count} {}", entry.item.name().to_lowercase()));
             }
             if let Some(max) = level.max_synapses {
@@ -117,15 +121,8 @@ impl Properties<'_, '_> {
             for r in &level.ranges {
                 ui.weak(format!("{} within {}–{}", r.key, r.min, r.max));
             }
-            ui.add_space(8.0);
-            ui.weak(format!(
-                "{} trial{} decide{}.",
-                level.trials.len(),
-                if level.trials.len() == 1 { "" } else { "s" },
-                if level.trials.len() == 1 { "s" } else { "" }
-            ));
             if level.jitter.is_some() {
-                ui.weak("Each is also run with its stimuli a little early or late.");
+                ui.weak("Check also runs each trial with its stimuli a little early or late.");
             }
             ui.weak("Tap an item to see it; items that came with the level may be locked.");
             return;
