@@ -14,9 +14,9 @@ use super::levels::{
     ActiveLevel, LevelAction, LevelLibrary, PendingCheck, Playing, ProgressStore, Screen,
 };
 use crate::editor::Shown;
-use crate::sim::Recorder;
 use crate::level::progress::chapters;
 use crate::level::{Expect, Level, Run, Stimulus, Trial, TrialVerdict};
+use crate::sim::Recorder;
 
 const GOLD: egui::Color32 = egui::Color32::from_rgb(230, 159, 0);
 const PASS: egui::Color32 = egui::Color32::from_rgb(0, 158, 115);
@@ -382,7 +382,8 @@ fn target_raster(ui: &mut egui::Ui, r: TargetRaster) {
             .to_owned()
     };
     let rows = items.len().max(1);
-    let row_of = |item: &str| (rows - 1 - items.iter().position(|i| *i == item).unwrap_or(0)) as f64;
+    let row_of =
+        |item: &str| (rows - 1 - items.iter().position(|i| *i == item).unwrap_or(0)) as f64;
     let labels: Vec<String> = items.iter().map(|i| name(i)).collect();
     Plot::new(r.id)
         .height(r.height)
@@ -415,7 +416,12 @@ fn target_raster(ui: &mut egui::Ui, r: TargetRaster) {
                     (Expect::Silent { .. }, _) => egui::Color32::GRAY,
                     _ => PASS,
                 };
-                let band = vec![[from, y - 0.4], [to, y - 0.4], [to, y + 0.4], [from, y + 0.4]];
+                let band = vec![
+                    [from, y - 0.4],
+                    [to, y - 0.4],
+                    [to, y + 0.4],
+                    [from, y + 0.4],
+                ];
                 let [red, green, blue, _] = colour.to_array();
                 p.polygon(
                     Polygon::new(format!("target {}", k + 1), band)
@@ -460,7 +466,10 @@ pub fn live_target(
     ui.label(egui::RichText::new("Target, and your circuit live").strong());
     ui.horizontal_wrapped(|ui| {
         for (i, t) in level.trials.iter().enumerate() {
-            if ui.selectable_label(playing.target_trial == i, &t.name).clicked() {
+            if ui
+                .selectable_label(playing.target_trial == i, &t.name)
+                .clicked()
+            {
                 playing.target_trial = i;
             }
         }
@@ -517,6 +526,8 @@ fn trial_plot(ui: &mut egui::Ui, trial: &TrialVerdict, level: &Level) {
         },
     );
     if trial.run != Run::Exact {
-        ui.weak("A jittered run: the stimuli come up to a few ms early or late, and noise is reseeded.");
+        ui.weak(
+            "A jittered run: the stimuli come up to a few ms early or late, and noise is reseeded.",
+        );
     }
 }

@@ -112,7 +112,9 @@ impl Properties<'_, '_> {
                 ui.weak("nothing: wire and tune what is there");
             }
             for entry in &level.palette {
-                let count = entry.max.map_or("any number of".to_owned(), |m| format!("{m} ×"));
+                let count = entry
+                    .max
+                    .map_or("any number of".to_owned(), |m| format!("{m} ×"));
                 ui.label(format!("{count} {}", entry.item.name().to_lowercase()));
             }
             if let Some(max) = level.max_synapses {

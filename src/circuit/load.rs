@@ -25,20 +25,30 @@ impl SpawnedCircuit {
     }
 }
 
-impl Circuit {
-    /// Parses and validates circuit text; `file` names it in error messages.
-    pub fn from_ron_str(text: &str, file: &str) -> Result<Self, CircuitError> {
-        // Implicit `Some` lets optional parts be written plainly: `adaptation: (tau_ms: 300.0)`.
-        let options = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-        let circuit: Circuit = options.from_str(text).map_err(|e| CircuitError::Syntax {
-            at: Location {
+/// Parses RON as the project's files are written, or says where and why it cannot. Implicit
+/// `Some` lets optional parts be written plainly: `adaptation: (tau_ms: 300.0)`.
+pub fn parse_ron<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+) -> Result<T, (Location, String)> {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(text)
+        .map_err(|e| {
+            let at = Location {
                 file: file.to_owned(),
                 line: e.span.start.line,
                 column: e.span.start.col,
-            },
-            message: e.code.to_string(),
-        })?;
+            };
+            (at, e.code.to_string())
+        })
+}
+
+impl Circuit {
+    /// Parses and validates circuit text; `file` names it in error messages.
+    pub fn from_ron_str(text: &str, file: &str) -> Result<Self, CircuitError> {
+        let circuit: Circuit =
+            parse_ron(text, file).map_err(|(at, message)| CircuitError::Syntax { at, message })?;
         circuit.validate(text, file)?;
         Ok(circuit)
     }

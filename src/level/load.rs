@@ -7,6 +7,7 @@ use std::path::Path;
 use thiserror::Error;
 
 use super::schema::*;
+use crate::circuit::load::parse_ron;
 use crate::circuit::{CircuitError, Location};
 use crate::editor::Role;
 
@@ -40,16 +41,8 @@ pub enum LevelError {
 impl Level {
     /// Parses and validates a level; `file` names it in errors.
     pub fn from_ron_str(text: &str, file: &str) -> Result<Self, LevelError> {
-        let options = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-        let level: Level = options.from_str(text).map_err(|e| LevelError::Syntax {
-            at: Location {
-                file: file.to_owned(),
-                line: e.span.start.line,
-                column: e.span.start.col,
-            },
-            message: e.code.to_string(),
-        })?;
+        let level: Level =
+            parse_ron(text, file).map_err(|(at, message)| LevelError::Syntax { at, message })?;
         level.validate(text, file)?;
         Ok(level)
     }
