@@ -110,6 +110,7 @@ fn tuned_to_exact_timing() -> Circuit {
         tau_ms: 2.0,
         delay_ms,
         mode: SynapseMode::Add,
+        stdp: None,
     };
     c.synapses.extend([
         synapse("s1", "a", "m", 0.15, 5.0),

@@ -261,7 +261,11 @@ impl Circuit {
             let check = || -> Result<(), ParamError> {
                 in_range("weight_nA", s.weight_na, 0.0, 1e3)?;
                 positive("tau_ms", s.tau_ms)?;
-                in_range("delay_ms", s.delay_ms, 0.0, MAX_DELAY_S * 1e3)
+                in_range("delay_ms", s.delay_ms, 0.0, MAX_DELAY_S * 1e3)?;
+                match &s.stdp {
+                    Some(m) => m.to_sim().validate(),
+                    None => Ok(()),
+                }
             };
             check().map_err(|e| bad(e.name(), e.to_string()))?;
         }

@@ -168,20 +168,22 @@ impl Circuit {
                 &SynapseKinetics,
                 &Delay,
                 Option<&StableId>,
+                Option<&Stdp>,
             )>()
             .iter(world)
-            .map(|(e, s, k, d, id)| {
+            .map(|(e, s, k, d, id, stdp)| {
                 (
                     e,
                     *s,
                     *k,
                     *d,
                     id.map_or_else(String::new, |id| id.0.clone()),
+                    stdp.map(StdpModel::from_sim),
                 )
             })
             .collect();
         synapses.sort_by_key(|s| s.0.index());
-        for (_, s, k, d, id) in synapses {
+        for (_, s, k, d, id, stdp) in synapses {
             circuit.synapses.push(SynapseItem {
                 id,
                 from: id_of(s.pre),
@@ -190,6 +192,7 @@ impl Circuit {
                 tau_ms: tidy(k.tau_s * 1e3),
                 delay_ms: tidy(d.seconds * 1e3),
                 mode: k.mode,
+                stdp,
             });
         }
 

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{MeterKind, SynapseMode, VisualInput};
+use crate::sim::{MeterKind, Stdp, SynapseMode, VisualInput};
 
 /// The circuit format this build reads and writes.
 pub const CIRCUIT_VERSION: u32 = 1;
@@ -250,6 +250,79 @@ pub struct SynapseItem {
     pub delay_ms: f64,
     #[serde(default)]
     pub mode: SynapseMode,
+    /// Spike-timing-dependent plasticity: the weight learns from spike pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdp: Option<StdpModel>,
+}
+
+/// Pair-based STDP of a synapse, in file units (see `sim::plasticity` for the rule).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StdpModel {
+    /// Potentiation per pre-before-post pair, as a fraction of `w_max_nA`.
+    #[serde(default = "d_a_plus")]
+    pub a_plus: f64,
+    /// Depression per post-before-pre pair, as a fraction of `w_max_nA`.
+    #[serde(default = "d_a_minus")]
+    pub a_minus: f64,
+    #[serde(default = "d_stdp_tau")]
+    pub tau_plus_ms: f64,
+    #[serde(default = "d_stdp_tau")]
+    pub tau_minus_ms: f64,
+    #[serde(rename = "w_max_nA", default = "d_w_max")]
+    pub w_max_na: f64,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub soft_bounds: bool,
+}
+
+fn d_a_plus() -> f64 {
+    0.01
+}
+fn d_a_minus() -> f64 {
+    0.012
+}
+fn d_stdp_tau() -> f64 {
+    20.0
+}
+fn d_w_max() -> f64 {
+    5.0
+}
+
+impl Default for StdpModel {
+    fn default() -> Self {
+        Self {
+            a_plus: d_a_plus(),
+            a_minus: d_a_minus(),
+            tau_plus_ms: d_stdp_tau(),
+            tau_minus_ms: d_stdp_tau(),
+            w_max_na: d_w_max(),
+            soft_bounds: false,
+        }
+    }
+}
+
+impl StdpModel {
+    pub fn to_sim(&self) -> Stdp {
+        Stdp {
+            a_plus: self.a_plus,
+            a_minus: self.a_minus,
+            tau_plus_s: self.tau_plus_ms * 1e-3,
+            tau_minus_s: self.tau_minus_ms * 1e-3,
+            w_max_a: self.w_max_na * 1e-9,
+            soft: self.soft_bounds,
+        }
+    }
+
+    pub fn from_sim(s: &Stdp) -> Self {
+        Self {
+            a_plus: s.a_plus,
+            a_minus: s.a_minus,
+            tau_plus_ms: s.tau_plus_s * 1e3,
+            tau_minus_ms: s.tau_minus_s * 1e3,
+            w_max_na: s.w_max_a * 1e9,
+            soft_bounds: s.soft,
+        }
+    }
 }
 
 fn d_weight() -> f64 {

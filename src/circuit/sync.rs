@@ -201,14 +201,26 @@ impl Circuit {
                 .get(&s.id)
                 .copied()
                 .filter(|e| !s.id.is_empty() && world.get_entity(*e).is_ok());
+            let set_learning = |e: &mut EntityWorldMut| match &s.stdp {
+                Some(m) => {
+                    e.insert(m.to_sim());
+                }
+                None => {
+                    e.remove::<sim::Stdp>();
+                }
+            };
             match existing {
                 Some(e) => {
                     if old.get(s.id.as_str()) != Some(&s) {
-                        world.entity_mut(e).insert(components);
+                        let mut e = world.entity_mut(e);
+                        e.insert(components);
+                        set_learning(&mut e);
                     }
                 }
                 None => {
-                    let e = world.spawn(components).id();
+                    let mut e = world.spawn(components);
+                    set_learning(&mut e);
+                    let e = e.id();
                     if !s.id.is_empty() {
                         world.entity_mut(e).insert(sim::StableId(s.id.clone()));
                         by_id.insert(s.id.clone(), e);

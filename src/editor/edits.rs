@@ -435,6 +435,7 @@ impl Circuit {
                     tau_ms: 2.0,
                     delay_ms,
                     mode,
+                    stdp: None,
                 });
                 Ok(Wire::Synapse(id))
             }

@@ -358,6 +358,12 @@ fn edges(
         let Some((a, b)) = ends(&s.from, &s.to) else {
             continue;
         };
+        if s.stdp.is_some() {
+            notes.push(format!(
+                "{}: Neuronify's synapses do not learn; STDP is lost",
+                s.id
+            ));
+        }
         let value = match s.mode {
             SynapseMode::ImmediateFire => {
                 edge("edges/ImmediateFireSynapse.qml", a, b, Some(json!({})))

@@ -762,6 +762,7 @@ fn import_edge(
                     tau_ms: 2.0,
                     delay_ms: 0.0,
                     mode: SynapseMode::ImmediateFire,
+                    stdp: None,
                 }
             } else {
                 report_unknown(
@@ -803,6 +804,7 @@ fn import_edge(
                     delay_ms,
                     // Neuronify's current synapse resets to full on each spike.
                     mode: SynapseMode::Saturate,
+                    stdp: None,
                 }
             };
             circuit.synapses.push(synapse);

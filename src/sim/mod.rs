@@ -8,6 +8,7 @@ pub mod components;
 pub mod hh;
 pub mod network;
 pub mod params;
+pub mod plasticity;
 pub mod rebuild;
 pub mod record;
 pub mod retina;
@@ -19,6 +20,7 @@ pub use clock::SimClock;
 pub use components::*;
 pub use network::Network;
 pub use params::ParamError;
+pub use plasticity::Stdp;
 pub use rebuild::{NetworkDirty, SimSeed, rebuild_network};
 pub use record::{Recorder, SpikeEvent};
 pub use retina::{ReceptiveField, Scene, VisualInput};
@@ -205,9 +207,20 @@ type NeuronStateMut = (
 
 /// Copies voltages and model state into the components so renderers and files see them.
 /// Model components bypass change detection: only user edits should trigger a rebuild.
-fn write_back(net: Res<Network>, clock: Res<SimClock>, mut neurons: Query<NeuronStateMut>) {
+fn write_back(
+    net: Res<Network>,
+    clock: Res<SimClock>,
+    mut neurons: Query<NeuronStateMut>,
+    mut synapses: Query<&mut SynapseKinetics, With<Stdp>>,
+) {
     if clock.last_tick().substeps == 0 && !net.is_changed() {
         return;
+    }
+    // Learned weights go back to the synapses, so plots, files and a rebuild see them.
+    for (entity, weight) in net.plastic_weights() {
+        if let Ok(mut k) = synapses.get_mut(entity) {
+            k.bypass_change_detection().weight_a = weight;
+        }
     }
     for (entity, mut membrane, adaptation, burst, gates) in &mut neurons {
         let Some(state) = net.neuron_state(entity) else {

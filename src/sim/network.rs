@@ -11,6 +11,10 @@ use rand_pcg::Pcg64;
 use super::DT;
 use super::components::*;
 use super::hh::{self, HhState};
+use super::plasticity::{PlasticSynapse, Stdp};
+
+/// No plastic synapse at this outgoing index.
+const NOT_PLASTIC: u32 = u32::MAX;
 
 /// Index of a neuron in the dense arrays. Neurons also occupy source indices `0..n_neurons`.
 type Idx = u32;
@@ -170,6 +174,9 @@ pub struct Network {
     recorded: Vec<(Entity, Idx)>,
     /// HH voltages (mV) at the start of the present step, for crossing detection.
     hh_before: Vec<f64>,
+    /// Learning synapses, and for each outgoing index its slot there (empty when none).
+    plastic: Vec<PlasticSynapse>,
+    plastic_of: Vec<u32>,
 }
 
 impl Default for Network {
@@ -219,6 +226,8 @@ impl Network {
             spiked: Vec::new(),
             recorded: Vec::new(),
             hh_before: Vec::new(),
+            plastic: Vec::new(),
+            plastic_of: Vec::new(),
         }
     }
 
@@ -461,6 +470,9 @@ impl Network {
     /// Propagate phase: push this step's spikes into the delay ring, then deliver what is due.
     pub(crate) fn propagate(&mut self, step: u64) {
         let now = (step % RING_SLOTS as u64) as usize;
+        if !self.plastic.is_empty() {
+            self.learn_from_post_spikes();
+        }
         let spiked = std::mem::take(&mut self.spiked);
         for &s in &spiked {
             let (a, b) = (
@@ -484,8 +496,60 @@ impl Network {
         self.ring[now] = due;
     }
 
+    /// STDP, first half of a step: traces decay, and synapses onto neurons that fired now
+    /// are potentiated by their presynaptic traces.
+    fn learn_from_post_spikes(&mut self) {
+        for p in &mut self.plastic {
+            p.decay();
+        }
+        let n = self.neuron_count() as Idx;
+        let spiked = std::mem::take(&mut self.spiked);
+        for &s in spiked.iter().filter(|&&s| s < n) {
+            for k in 0..self.plastic.len() {
+                if self.plastic[k].post == s {
+                    self.plastic[k].on_post_spike();
+                    self.apply_weight(k);
+                }
+            }
+        }
+        self.spiked = spiked;
+    }
+
+    /// Writes a plastic synapse's weight, with its source's sign, into what delivers it.
+    fn apply_weight(&mut self, k: usize) {
+        let p = &self.plastic[k];
+        let j = p.out as usize;
+        match &mut self.out[j].effect {
+            Effect::Add { weight, .. } => *weight = weight.signum() * p.w,
+            Effect::Saturate { slot } => {
+                let s = &mut self.saturating[*slot as usize];
+                s.weight = s.weight.signum() * p.w;
+            }
+            Effect::Fire => {}
+        }
+    }
+
+    /// Current signed weights (A) of the learning synapses, by entity.
+    pub fn plastic_weights(&self) -> impl Iterator<Item = (Entity, f64)> + '_ {
+        self.plastic.iter().map(|p| {
+            let signed = match self.out[p.out as usize].effect {
+                Effect::Add { weight, .. } => weight,
+                Effect::Saturate { slot } => self.saturating[slot as usize].weight,
+                Effect::Fire => p.w,
+            };
+            (p.entity, signed)
+        })
+    }
+
     fn deliver(&mut self, j: u32) {
         let o = self.out[j as usize];
+        // The spike is sent with the weight it found; the change applies to later spikes.
+        if let Some(&k) = self.plastic_of.get(j as usize)
+            && k != NOT_PLASTIC
+        {
+            self.plastic[k as usize].on_pre_arrival();
+            self.apply_weight(k as usize);
+        }
         match o.effect {
             Effect::Add { channel, weight } => {
                 self.channels[channel as usize].current[o.post as usize] += weight;
@@ -539,6 +603,10 @@ impl Network {
             t.held = false;
             t.phase = 0.0;
         }
+        // What was learned stays learned; only the recent spike history goes.
+        for p in &mut self.plastic {
+            (p.x, p.y) = (0.0, 0.0);
+        }
     }
 }
 
@@ -548,6 +616,8 @@ pub(crate) struct NetworkBuilder {
     seed: u64,
     /// Synapses in arrival order, with their source index, before sorting into the CSR.
     pending: Vec<(Idx, Outgoing, Entity)>,
+    /// Learning rules of plastic synapses, by synapse entity.
+    pending_plastic: EntityHashMap<Stdp>,
 }
 
 impl NetworkBuilder {
@@ -556,6 +626,7 @@ impl NetworkBuilder {
             net: Network::empty(),
             seed,
             pending: Vec::new(),
+            pending_plastic: EntityHashMap::default(),
         }
     }
 
@@ -756,6 +827,11 @@ impl NetworkBuilder {
         ));
     }
 
+    /// Makes a pushed synapse learn with `rule`.
+    pub fn set_plastic(&mut self, synapse: Entity, rule: Stdp) {
+        self.pending_plastic.insert(synapse, rule);
+    }
+
     pub fn set_recorded(&mut self, entities: &[Entity]) {
         for &e in entities {
             match self.neuron(e) {
@@ -785,6 +861,24 @@ impl NetworkBuilder {
         self.net.out_start = start;
         self.net.out = self.pending.iter().map(|p| p.1).collect();
         self.net.out_entity = self.pending.iter().map(|p| p.2).collect();
+        if !self.pending_plastic.is_empty() {
+            let net = &mut self.net;
+            net.plastic_of = vec![NOT_PLASTIC; net.out.len()];
+            for (j, (_, o, e)) in self.pending.iter().enumerate() {
+                let Some(&rule) = self.pending_plastic.get(e) else {
+                    continue;
+                };
+                let w = match o.effect {
+                    Effect::Add { weight, .. } => weight.abs(),
+                    Effect::Saturate { slot } => net.saturating[slot as usize].weight.abs(),
+                    // A spike that forces firing has no weight to learn.
+                    Effect::Fire => continue,
+                };
+                net.plastic_of[j] = net.plastic.len() as u32;
+                net.plastic
+                    .push(PlasticSynapse::new(*e, j as u32, o.post, w, rule));
+            }
+        }
         self.net
     }
 }
@@ -855,6 +949,14 @@ impl Network {
         for s in &mut self.saturating {
             if let Some(&c) = saturating.get(&s.entity) {
                 s.current = c;
+            }
+        }
+        // Learning synapses keep their traces (their weights come back from the components).
+        let traces: EntityHashMap<(f64, f64)> =
+            old.plastic.iter().map(|p| (p.entity, (p.x, p.y))).collect();
+        for p in &mut self.plastic {
+            if let Some(&(x, y)) = traces.get(&p.entity) {
+                (p.x, p.y) = (x, y);
             }
         }
         // Spikes in flight keep their slot (slots are absolute step numbers modulo the ring).

@@ -10,6 +10,7 @@ use super::DT;
 use super::components::*;
 use super::hh::HhState;
 use super::network::*;
+use super::plasticity::Stdp;
 
 /// Set when the circuit's structure or parameters changed; the next tick rebuilds.
 #[derive(Resource, Debug, Default)]
@@ -37,7 +38,7 @@ type StructuralChange = Or<(
     Added<RecordVoltage>,
 )>;
 
-type ModelChange = Or<(Changed<Adaptation>, Changed<BurstCurrent>)>;
+type ModelChange = Or<(Changed<Adaptation>, Changed<BurstCurrent>, Changed<Stdp>)>;
 
 /// Removals of any component the network is built from (despawning removes them all).
 #[derive(SystemParam)]
@@ -55,6 +56,7 @@ pub(crate) struct RemovedItems<'w, 's> {
     record: RemovedComponents<'w, 's, RecordVoltage>,
     adaptation: RemovedComponents<'w, 's, Adaptation>,
     burst: RemovedComponents<'w, 's, BurstCurrent>,
+    stdp: RemovedComponents<'w, 's, Stdp>,
 }
 
 impl RemovedItems<'_, '_> {
@@ -74,6 +76,7 @@ impl RemovedItems<'_, '_> {
             self.record.read().count(),
             self.adaptation.read().count(),
             self.burst.read().count(),
+            self.stdp.read().count(),
         ];
         counts.iter().any(|&c| c > 0)
     }
@@ -228,13 +231,16 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
     }
 
     let mut synapses: Vec<_> = world
-        .query::<(Entity, &Synapse, &SynapseKinetics, &Delay)>()
+        .query::<(Entity, &Synapse, &SynapseKinetics, &Delay, Option<&Stdp>)>()
         .iter(world)
-        .map(|(e, s, k, d)| (e, *s, *k, *d))
+        .map(|(e, s, k, d, stdp)| (e, *s, *k, *d, stdp.copied()))
         .collect();
     synapses.sort_by_key(|(e, ..)| e.index());
-    for (e, syn, k, d) in synapses {
+    for (e, syn, k, d, stdp) in synapses {
         b.push_synapse(e, syn, k, round_steps(d.seconds), sign(syn.pre));
+        if let Some(rule) = stdp {
+            b.set_plastic(e, rule);
+        }
     }
 
     let mut recorded: Vec<Entity> = world
