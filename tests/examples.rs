@@ -596,3 +596,20 @@ fn retina_cells_fire_for_the_pattern_of_their_receptive_field() {
         "a spot off centre does not: {off_centre} Hz"
     );
 }
+
+#[test]
+fn a_learning_synapse_grows_when_it_predicts_its_target_and_fades_when_it_follows() {
+    let (mut app, spawned) = start(&example("stdp_order"));
+    run_for(app.world_mut(), 5.0);
+    let weight = |id| {
+        app.world()
+            .get::<sim::SynapseKinetics>(spawned.entity(id).unwrap())
+            .unwrap()
+            .weight_a
+            * 1e9
+    };
+    let (causal, acausal) = (weight("causal"), weight("acausal"));
+    println!("STDP order: pre-before-post 1 → {causal:.3} nA, post-before-pre 1 → {acausal:.3} nA");
+    assert!(causal > 2.9, "pre before post: up to w_max 3 nA, {causal}");
+    assert!(acausal < 0.1, "post before pre: down to 0, {acausal}");
+}

@@ -19,7 +19,7 @@ use crate::editor::Document;
 use crate::sim::{
     AcSource, CurrentEdge, DcSource, Delay, HhParams, Inhibitory, Label, LifParams, Membrane,
     Meter, MeterKind, Note, Observes, PoissonSpikes, Position, Recorder, RegularSpikes, SimClock,
-    SpikeEvent, Synapse, TouchSensor, VisualInput,
+    SpikeEvent, Stdp, Synapse, SynapseKinetics, TouchSensor, VisualInput,
 };
 
 /// Okabe–Ito colours (colour-blind safe).
@@ -174,6 +174,7 @@ pub fn plugin(app: &mut App) {
                 (
                     follow_items,
                     redraw_edges,
+                    thicken_learning_edges,
                     clear_restyled,
                     collect_fresh_spikes.in_set(CollectSpikes),
                     flash_spikes,
@@ -539,7 +540,7 @@ fn sign_glyph(inhibitory: bool, colour: Color) -> Shape {
 
 /// The geometry of a connection: a curve between the items' rims with an arrow head
 /// (excitatory) or a round end (inhibitory), as in Neuronify; observations are thin dashes.
-fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, kind: EdgeKind) -> Shape {
+fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, kind: EdgeKind, width: f32) -> Shape {
     let curve = edge_curve(from, to).world();
     if kind == EdgeKind::Observation {
         // Straight dashes from the meter to the neuron it observes.
@@ -556,7 +557,7 @@ fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, kind: EdgeKind) -> Shape {
             t += 14.0;
         }
         return ShapeBuilder::with(&path)
-            .stroke((palette::PURPLE, 2.0))
+            .stroke((palette::PURPLE, width.min(2.0)))
             .build();
     }
     let colour = match (kind, inhibitory) {
@@ -576,7 +577,7 @@ fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, kind: EdgeKind) -> Shape {
             std::f32::consts::TAU,
             0.0,
         );
-        return ShapeBuilder::with(&path).stroke((colour, 4.0)).build();
+        return ShapeBuilder::with(&path).stroke((colour, width)).build();
     }
     let dir = curve.end_direction();
     let normal = dir.perp();
@@ -584,7 +585,53 @@ fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, kind: EdgeKind) -> Shape {
         .move_to(end - dir * 14.0 + normal * 8.0)
         .line_to(end)
         .line_to(end - dir * 14.0 - normal * 8.0);
-    ShapeBuilder::with(&path).stroke((colour, 4.0)).build()
+    ShapeBuilder::with(&path).stroke((colour, width)).build()
+}
+
+/// Line width of a connection: 4 px, or for a learning synapse 1.5–8.5 px from no weight to
+/// its largest, so learning shows as lines thickening and thinning.
+pub fn edge_width(learning: Option<(&SynapseKinetics, &Stdp)>) -> f32 {
+    match learning {
+        Some((k, rule)) => 1.5 + 7.0 * (k.weight_a.abs() / rule.w_max_a).clamp(0.0, 1.0) as f32,
+        None => 4.0,
+    }
+}
+
+/// The width an edge was last drawn with.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+struct DrawnWidth(f32);
+
+type Learning<'a> = (&'a SynapseKinetics, &'a Stdp);
+
+/// Redraws learning synapses whose weight moved the line by a quarter pixel or more, a few
+/// times a second (a new mesh per change would be too much at every frame).
+fn thicken_learning_edges(
+    time: Res<Time<Real>>,
+    mut next_s: Local<f64>,
+    learning: Query<Learning>,
+    positions: Query<(&Position, Has<Inhibitory>)>,
+    mut edges: Query<(&EdgeVisual, &mut Shape, &mut DrawnWidth)>,
+) {
+    let now = time.elapsed_secs_f64();
+    if now < *next_s {
+        return;
+    }
+    *next_s = now + 0.2;
+    for (edge, mut shape, mut drawn) in &mut edges {
+        let Ok(l) = learning.get(edge.edge) else {
+            continue;
+        };
+        let width = edge_width(Some(l));
+        if (width - drawn.0).abs() < 0.25 {
+            continue;
+        }
+        if let (Ok((a, inhibitory)), Ok((b, _))) =
+            (positions.get(edge.from), positions.get(edge.to))
+        {
+            *shape = edge_shape(a.0, b.0, inhibitory, edge.kind, width);
+            drawn.0 = width;
+        }
+    }
 }
 
 fn spawn_edge_visuals(
@@ -593,6 +640,7 @@ fn spawn_edge_visuals(
     currents: Query<(Entity, &CurrentEdge), Added<CurrentEdge>>,
     observations: Query<(Entity, &Observes), Added<Observes>>,
     positions: Query<(&Position, Has<Inhibitory>)>,
+    learning: Query<Learning>,
 ) {
     let pairs = synapses
         .iter()
@@ -611,8 +659,9 @@ fn spawn_edge_visuals(
         let (Ok((a, inhibitory)), Ok((b, _))) = (positions.get(from), positions.get(to)) else {
             continue;
         };
+        let width = edge_width(learning.get(edge).ok());
         commands.spawn((
-            edge_shape(a.0, b.0, inhibitory, kind),
+            edge_shape(a.0, b.0, inhibitory, kind, width),
             Transform::from_xyz(0.0, 0.0, 0.5),
             EdgeVisual {
                 edge,
@@ -620,6 +669,7 @@ fn spawn_edge_visuals(
                 to,
                 kind,
             },
+            DrawnWidth(width),
         ));
     }
 }
@@ -658,16 +708,19 @@ fn follow_items(
 fn redraw_edges(
     touched: Query<(), MovedOrRestyled>,
     positions: Query<(&Position, Has<Inhibitory>)>,
-    mut edges: Query<(&EdgeVisual, &mut Shape)>,
+    learning: Query<Learning>,
+    mut edges: Query<(&EdgeVisual, &mut Shape, &mut DrawnWidth)>,
 ) {
-    for (edge, mut shape) in &mut edges {
+    for (edge, mut shape, mut drawn) in &mut edges {
         if !touched.contains(edge.from) && !touched.contains(edge.to) {
             continue;
         }
         if let (Ok((a, inhibitory)), Ok((b, _))) =
             (positions.get(edge.from), positions.get(edge.to))
         {
-            *shape = edge_shape(a.0, b.0, inhibitory, edge.kind);
+            let width = edge_width(learning.get(edge.edge).ok());
+            *shape = edge_shape(a.0, b.0, inhibitory, edge.kind, width);
+            drawn.0 = width;
         }
     }
 }

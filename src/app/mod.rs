@@ -116,6 +116,7 @@ pub fn run(options: LaunchOptions) -> AppExit {
         script::plugin,
         screenshot::plugin,
         levels::plugin,
+        properties::plugin,
     ))
     .insert_resource(ClearColor(Color::srgb(0.97, 0.97, 0.95)))
     // Ten seconds of voltage at 0.1 ms steps for the voltmeters' longest window.

@@ -11,10 +11,10 @@ use bevy_egui::egui;
 use super::interaction::{Hint, Selection};
 use super::levels::ActiveLevel;
 use super::shortcuts::EditorAction;
-use crate::circuit::{Circuit, GeneratorKind, NeuronModel};
+use crate::circuit::{Circuit, GeneratorKind, NeuronModel, StdpModel, SynapseItem};
 use crate::editor::{Document, EditError, EditKey, Role, Shown};
 use crate::sim::retina::{self, ReceptiveField, Scene, VisualInput};
-use crate::sim::{Membrane, Recorder, SimClock, SynapseMode};
+use crate::sim::{Membrane, Recorder, SimClock, Stdp, SynapseKinetics, SynapseMode};
 
 #[derive(SystemParam)]
 pub struct Properties<'w, 's> {
@@ -28,6 +28,7 @@ pub struct Properties<'w, 's> {
     level: ResMut<'w, ActiveLevel>,
     recorder: Res<'w, Recorder>,
     clock: Res<'w, SimClock>,
+    trace: Res<'w, WeightTrace>,
 }
 
 /// A readable name for what an item is.
@@ -260,6 +261,7 @@ impl Properties<'_, '_> {
             }
         }
         if let Some(s) = circuit.synapses.iter().find(|s| s.id == id) {
+            self.learning(ui, &ids, s);
             ui.label(format!("From {} to {}", s.from, s.to));
             let mut mode = s.mode;
             ui.label("Kind");
@@ -379,7 +381,92 @@ impl Properties<'_, '_> {
     }
 }
 
+/// The selected learning synapse's weight over simulated time, for its plot.
+#[derive(Resource, Debug, Default)]
+pub struct WeightTrace {
+    synapse: Option<Entity>,
+    points: Vec<[f64; 2]>,
+}
+
+const WEIGHT_TRACE_POINTS: usize = 4000;
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<WeightTrace>()
+        .add_systems(Update, sample_weight.in_set(super::AppSystems::Draw));
+}
+
+/// Samples the selected synapse's weight once a frame while it learns.
+fn sample_weight(
+    selection: Res<Selection>,
+    shown: Res<Shown>,
+    clock: Res<SimClock>,
+    synapses: Query<&SynapseKinetics, With<Stdp>>,
+    mut trace: ResMut<WeightTrace>,
+) {
+    let selected = selection
+        .primary()
+        .and_then(|id| shown.entity(id))
+        .filter(|e| synapses.contains(*e));
+    if selected != trace.synapse {
+        *trace = WeightTrace {
+            synapse: selected,
+            points: Vec::new(),
+        };
+    }
+    let Some(k) = selected.and_then(|e| synapses.get(e).ok()) else {
+        return;
+    };
+    let t = clock.time_s();
+    // A reset of the dynamics starts the plot again.
+    if trace.points.last().is_some_and(|p| p[0] > t) {
+        trace.points.clear();
+    }
+    if trace.points.last().is_none_or(|p| p[0] < t) {
+        trace.points.push([t, k.weight_a.abs() * 1e9]);
+        if trace.points.len() > WEIGHT_TRACE_POINTS {
+            trace.points.drain(..WEIGHT_TRACE_POINTS / 2);
+        }
+    }
+}
+
 impl Properties<'_, '_> {
+    /// The learning switch of a synapse, its weight now and over time.
+    fn learning(&mut self, ui: &mut egui::Ui, ids: &[String], s: &SynapseItem) {
+        let mut learns = s.stdp.is_some();
+        if ui
+            .checkbox(&mut learns, "Learns (spike-timing-dependent plasticity)")
+            .changed()
+        {
+            self.edit(EditKey::Step, |c| {
+                for syn in c.synapses.iter_mut().filter(|x| ids.contains(&x.id)) {
+                    syn.stdp = learns.then(StdpModel::default);
+                }
+                Ok(())
+            });
+        }
+        if s.stdp.is_none() {
+            return;
+        }
+        let now = self.trace.points.last().map(|p| p[1]);
+        ui.label(format!(
+            "Weight now: {} (started at {:.2} nA)",
+            now.map_or("–".into(), |w| format!("{w:.3} nA")),
+            s.weight_na
+        ));
+        egui_plot::Plot::new(("weight", &s.id))
+            .height(110.0)
+            .x_axis_label("time (s)")
+            .y_axis_label("weight (nA)")
+            .include_y(0.0)
+            .include_y(s.stdp.map_or(1.0, |m| m.w_max_na))
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .show(ui, |p| {
+                p.line(egui_plot::Line::new("weight", self.trace.points.clone()));
+            });
+    }
+
     /// The choices of a visual input, and what it sees.
     fn visual_input(&mut self, ui: &mut egui::Ui, ids: &[String], v: &VisualInput) {
         let mut changed = v.clone();

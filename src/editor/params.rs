@@ -190,6 +190,16 @@ const SYNAPSE: &[Spec<SynapseItem>] = &[
         |s| Some(s.tau_ms), |s, v| s.tau_ms = v),
     spec!("delay_ms", "Delay", "ms", (0.0, MAX_DELAY_S * 1e3), (0.0, MAX_DELAY_S * 1e3),
         |s| Some(s.delay_ms), |s, v| s.delay_ms = v),
+    spec!("stdp.a_plus", "Learning: potentiation per pair", "× w_max", (0.0, 0.1), (0.0, 1.0),
+        |s| s.stdp.map(|m| m.a_plus), |s, v| if let Some(m) = &mut s.stdp { m.a_plus = v }),
+    spec!("stdp.a_minus", "Learning: depression per pair", "× w_max", (0.0, 0.1), (0.0, 1.0),
+        |s| s.stdp.map(|m| m.a_minus), |s, v| if let Some(m) = &mut s.stdp { m.a_minus = v }),
+    spec!("stdp.tau_plus_ms", "Learning: potentiation window τ₊", "ms", (1.0, 100.0), (0.1, 1e4),
+        |s| s.stdp.map(|m| m.tau_plus_ms), |s, v| if let Some(m) = &mut s.stdp { m.tau_plus_ms = v }),
+    spec!("stdp.tau_minus_ms", "Learning: depression window τ₋", "ms", (1.0, 100.0), (0.1, 1e4),
+        |s| s.stdp.map(|m| m.tau_minus_ms), |s, v| if let Some(m) = &mut s.stdp { m.tau_minus_ms = v }),
+    spec!("stdp.w_max_nA", "Learning: largest weight", "nA", (0.1, 20.0), (1e-3, 1e3),
+        |s| s.stdp.map(|m| m.w_max_na), |s, v| if let Some(m) = &mut s.stdp { m.w_max_na = v }),
 ];
 
 fn read_all<T>(specs: &[Spec<T>], item: &T) -> Vec<Param> {
