@@ -313,13 +313,15 @@ impl StdpModel {
         }
     }
 
+    /// Back to file units, without the float noise of the conversion.
     pub fn from_sim(s: &Stdp) -> Self {
+        use super::save::tidy;
         Self {
             a_plus: s.a_plus,
             a_minus: s.a_minus,
-            tau_plus_ms: s.tau_plus_s * 1e3,
-            tau_minus_ms: s.tau_minus_s * 1e3,
-            w_max_na: s.w_max_a * 1e9,
+            tau_plus_ms: tidy(s.tau_plus_s * 1e3),
+            tau_minus_ms: tidy(s.tau_minus_s * 1e3),
+            w_max_na: tidy(s.w_max_a * 1e9),
             soft_bounds: s.soft,
         }
     }
