@@ -178,3 +178,40 @@ fn endless_pairing_stays_within_the_bounds_and_the_learned_weight_is_saved() {
     let s = saved.synapses.iter().find(|s| s.id == "learning").unwrap();
     assert_eq!((s.weight_na, s.stdp), (1.5, Some(RULE)));
 }
+
+#[test]
+fn editing_a_learning_synapse_keeps_what_it_learned_unless_its_weight_is_edited() {
+    let circuit = pair(RULE);
+    let mut app = app();
+    let spawned = circuit.spawn(app.world_mut());
+    let learning = spawned.entity("learning").unwrap();
+    let learned = SynapseKinetics {
+        weight_a: 1.7e-9,
+        ..*app.world().get::<SynapseKinetics>(learning).unwrap()
+    };
+    app.world_mut().entity_mut(learning).insert(learned);
+    let weight = |app: &bevy::app::App| {
+        app.world()
+            .get::<SynapseKinetics>(learning)
+            .unwrap()
+            .weight_a
+            * 1e9
+    };
+
+    let mut edited = circuit.clone();
+    edited.synapses[2].stdp = Some(StdpModel {
+        a_plus: 0.05,
+        ..RULE
+    });
+    edited.apply(app.world_mut(), Some(&circuit));
+    assert!(
+        (weight(&app) - 1.7).abs() < 1e-9,
+        "a new rule keeps the weight: {}",
+        weight(&app)
+    );
+
+    let mut reweighted = edited.clone();
+    reweighted.synapses[2].weight_na = 0.5;
+    reweighted.apply(app.world_mut(), Some(&edited));
+    assert!((weight(&app) - 0.5).abs() < 1e-9, "an edited weight wins");
+}

@@ -211,7 +211,19 @@ impl Circuit {
             };
             match existing {
                 Some(e) => {
-                    if old.get(s.id.as_str()) != Some(&s) {
+                    let before = old.get(s.id.as_str());
+                    if before != Some(&s) {
+                        let mut components = components;
+                        // What a learning synapse has learned stays, unless its weight itself
+                        // was edited.
+                        let learned = world.get::<sim::SynapseKinetics>(e).map(|k| k.weight_a);
+                        if let (Some(before), Some(w)) = (before, learned)
+                            && before.stdp.is_some()
+                            && s.stdp.is_some()
+                            && before.weight_na == s.weight_na
+                        {
+                            components.1.weight_a = w;
+                        }
                         let mut e = world.entity_mut(e);
                         e.insert(components);
                         set_learning(&mut e);
