@@ -177,6 +177,8 @@ pub struct Network {
     /// Learning synapses, and for each outgoing index its slot there (empty when none).
     plastic: Vec<PlasticSynapse>,
     plastic_of: Vec<u32>,
+    /// For each neuron, the slots of the plastic synapses that end at it.
+    plastic_in: Vec<Vec<u32>>,
 }
 
 impl Default for Network {
@@ -228,6 +230,7 @@ impl Network {
             hh_before: Vec::new(),
             plastic: Vec::new(),
             plastic_of: Vec::new(),
+            plastic_in: Vec::new(),
         }
     }
 
@@ -503,16 +506,17 @@ impl Network {
             p.decay();
         }
         let n = self.neuron_count() as Idx;
-        let spiked = std::mem::take(&mut self.spiked);
+        let (spiked, incoming) = (
+            std::mem::take(&mut self.spiked),
+            std::mem::take(&mut self.plastic_in),
+        );
         for &s in spiked.iter().filter(|&&s| s < n) {
-            for k in 0..self.plastic.len() {
-                if self.plastic[k].post == s {
-                    self.plastic[k].on_post_spike();
-                    self.apply_weight(k);
-                }
+            for &k in &incoming[s as usize] {
+                self.plastic[k as usize].on_post_spike();
+                self.apply_weight(k as usize);
             }
         }
-        self.spiked = spiked;
+        (self.spiked, self.plastic_in) = (spiked, incoming);
     }
 
     /// Writes a plastic synapse's weight, with its source's sign, into what delivers it.
@@ -877,6 +881,10 @@ impl NetworkBuilder {
                 net.plastic_of[j] = net.plastic.len() as u32;
                 net.plastic
                     .push(PlasticSynapse::new(*e, j as u32, o.post, w, rule));
+            }
+            net.plastic_in = vec![Vec::new(); n];
+            for (k, p) in net.plastic.iter().enumerate() {
+                net.plastic_in[p.post as usize].push(k as u32);
             }
         }
         self.net
