@@ -9,6 +9,7 @@ pub mod circuit;
 pub mod cuba;
 pub mod editor;
 pub mod level;
+pub mod maze;
 pub mod nfy;
 pub mod runner;
 pub mod sim;

@@ -82,6 +82,26 @@ enum Command {
         /// The circuit to check (default: the level's own starting circuit).
         solution: Option<PathBuf>,
     },
+    /// Teach mice the water maze (Vasilaki et al. 2009) and print their learning curve.
+    Maze {
+        /// Trials per mouse.
+        #[arg(long, default_value_t = 20)]
+        trials: usize,
+        /// Number of mice; mouse k has seed SEED0 + k.
+        #[arg(long, default_value_t = 10)]
+        seeds: u64,
+        #[arg(long, default_value_t = 0)]
+        seed0: u64,
+        /// τ_c of the learning rule, e.g. 5ms; 0 is the pure policy-gradient rule.
+        #[arg(long, default_value = "5ms")]
+        tau_c: String,
+        /// α, the learning rate (0 turns learning off).
+        #[arg(long, default_value_t = 0.05)]
+        learning_rate: f64,
+        /// Write every trial as CSV: seed,trial,start,latency_s,timed_out,wall_hits.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Run a benchmark network.
     Bench {
         #[command(subcommand)]
@@ -168,6 +188,43 @@ fn check(level: &std::path::Path, solution: Option<PathBuf>) -> Result<bool, Str
     Ok(verdict.passed())
 }
 
+/// `spikeworks maze`: progress on stderr, the curve and the ratio on stdout.
+fn maze(
+    trials: usize,
+    seeds: u64,
+    seed0: u64,
+    tau_c: &str,
+    learning_rate: f64,
+    out: Option<PathBuf>,
+) -> Result<(), String> {
+    use spikeworks::maze::{MazeParams, Session, trials::LATE};
+    let params = MazeParams {
+        tau_c_s: runner::parse_duration(tau_c).map_err(|e| flag("--tau-c", e).to_string())?,
+        learning_rate,
+        ..MazeParams::default()
+    };
+    params.validate().map_err(|e| format!("maze: {e}"))?;
+    if seeds == 0 || trials < *LATE.end() {
+        return Err(format!(
+            "maze: need at least 1 seed and {} trials for the learning ratio",
+            LATE.end()
+        ));
+    }
+    let seed_list: Vec<u64> = (seed0..seed0 + seeds).collect();
+    let started = std::time::Instant::now();
+    let session = Session::run(&params, &seed_list, trials, |done| {
+        eprint!("\rmice done: {done}/{seeds}");
+    });
+    eprintln!();
+    print!("{}", session.report(started.elapsed().as_secs_f64()));
+    if let Some(path) = out {
+        spikeworks::circuit::write_atomic(&path, session.to_csv().as_bytes())
+            .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
 /// Says which flag a bad value came from.
 fn flag(name: &str, e: runner::RunError) -> runner::RunError {
     runner::RunError::BadArgument {
@@ -213,6 +270,14 @@ fn main() -> ExitCode {
             Ok(false) => return ExitCode::from(1),
             Err(e) => Err(e),
         },
+        Command::Maze {
+            trials,
+            seeds,
+            seed0,
+            tau_c,
+            learning_rate,
+            out,
+        } => maze(trials, seeds, seed0, &tau_c, learning_rate, out),
         Command::Bench {
             which:
                 Bench::Cuba {

@@ -5,13 +5,16 @@
 
 pub mod clock;
 pub mod components;
+pub mod escape;
 pub mod hh;
 pub mod network;
 pub mod params;
+pub mod place;
 pub mod plasticity;
 pub mod rebuild;
 pub mod record;
 pub mod retina;
+pub mod reward;
 
 use bevy::ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 use bevy::prelude::*;
