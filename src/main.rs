@@ -28,6 +28,9 @@ struct Cli {
     /// Open the empty sandbox instead of the title screen.
     #[arg(long)]
     sandbox: bool,
+    /// Open the water-maze scene: a mouse that learns with spiking neurons.
+    #[arg(long)]
+    maze: bool,
     /// Play scripted input (a RON list of steps; see the `app::script` docs), for tests.
     #[arg(long)]
     script: Option<PathBuf>,
@@ -133,6 +136,7 @@ fn open_sandbox(cli: Cli) -> ExitCode {
         }),
         script: cli.script,
         sandbox: cli.sandbox,
+        maze: cli.maze,
     };
     match app::run(options) {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,

@@ -49,6 +49,8 @@ impl LevelUi<'_> {
         match *self.screen {
             Screen::Title => self.title(root),
             Screen::Map => self.map(root),
+            // Drawn by its own plugin; the editor stays hidden.
+            Screen::Maze => {}
             Screen::Level | Screen::Sandbox => return false,
         }
         true
@@ -74,6 +76,10 @@ impl LevelUi<'_> {
                 ui.add_space(10.0);
                 if ui.add(big("✏  Sandbox")).clicked() {
                     self.actions.write(LevelAction::Sandbox);
+                }
+                ui.add_space(10.0);
+                if ui.add(big("〰  Water maze: a mouse learns")).clicked() {
+                    self.actions.write(LevelAction::Maze);
                 }
                 ui.add_space(10.0);
                 let examples = ui.add(big("📚  Examples"));

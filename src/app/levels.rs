@@ -89,6 +89,8 @@ pub enum Screen {
     Map,
     Level,
     Sandbox,
+    /// The water-maze scene: a mouse that learns with spiking neurons.
+    Maze,
 }
 
 /// Every level, in file-name order, with the files that failed to load.
@@ -201,6 +203,7 @@ pub enum LevelAction {
     /// The next level in the list.
     Next,
     Sandbox,
+    Maze,
 }
 
 pub fn plugin(app: &mut App) {
@@ -362,6 +365,10 @@ fn handle_actions(
             LevelAction::Sandbox => {
                 leave_level(&mut active, &mut doc, &mut stash);
                 *screen = Screen::Sandbox;
+            }
+            LevelAction::Maze => {
+                leave_level(&mut active, &mut doc, &mut stash);
+                *screen = Screen::Maze;
             }
             LevelAction::Open(name) => {
                 if active.0.is_none() {

@@ -4,13 +4,14 @@
 //! [`panels`] (the egui layout: [`playback`] bar, [`palette`], [`properties`]), [`meters`]
 //! (plots), [`speaker`] (clicks), [`files`] (open, save, autosave), [`shortcuts`],
 //! [`script`] (scripted input for end-to-end tests), [`screenshot`], and the guided
-//! [`levels`] with their screens ([`level_ui`]).
+//! [`levels`] with their screens ([`level_ui`]), and the [`maze_scene`].
 
 pub mod canvas;
 pub mod files;
 pub mod interaction;
 pub mod level_ui;
 pub mod levels;
+pub mod maze_scene;
 pub mod meters;
 pub mod palette;
 pub mod panels;
@@ -49,6 +50,8 @@ pub struct LaunchOptions {
     pub script: Option<PathBuf>,
     /// Open the empty sandbox rather than the title screen.
     pub sandbox: bool,
+    /// Open the water-maze scene rather than the title screen.
+    pub maze: bool,
 }
 
 /// The plugins that make the sandbox work without a window: editor, gestures and the
@@ -117,6 +120,7 @@ pub fn run(options: LaunchOptions) -> AppExit {
         screenshot::plugin,
         levels::plugin,
         properties::plugin,
+        maze_scene::plugin,
     ))
     .insert_resource(ClearColor(Color::srgb(0.97, 0.97, 0.95)))
     // Ten seconds of voltage at 0.1 ms steps for the voltmeters' longest window.
@@ -131,6 +135,9 @@ pub fn run(options: LaunchOptions) -> AppExit {
     }
     if options.sandbox || document.is_some() {
         app.insert_resource(levels::Screen::Sandbox);
+    }
+    if options.maze {
+        app.insert_resource(levels::Screen::Maze);
     }
     match document {
         Some((opened, path)) => {

@@ -43,6 +43,8 @@ pub struct Brain {
     place_spiked: Vec<u16>,
     action_spiked: Vec<u16>,
     rng: Pcg64,
+    /// How many reward events have changed the weights.
+    rewards: u64,
     dt_s: f64,
     epsp_decay: f64,
     after_decay: f64,
@@ -92,6 +94,7 @@ impl Brain {
             place_spiked: Vec::new(),
             action_spiked: Vec::new(),
             rng,
+            rewards: 0,
             dt_s: dt,
             epsp_decay: (-dt / p.epsp_tau_s).exp(),
             after_decay: (-dt / p.after_potential_tau_s).exp(),
@@ -101,6 +104,12 @@ impl Brain {
             feedforward_mv: p.feedforward_mv,
             after_potential_mv: p.after_potential_mv,
         }
+    }
+
+    /// Changes τ_c and α from now on; what was learned stays.
+    pub fn set_learning(&mut self, tau_c_s: f64, learning_rate: f64) {
+        self.rule.tau_c_s = tau_c_s;
+        self.rule.learning_rate = learning_rate;
     }
 
     pub fn place_fields(&self) -> &[PlaceField] {
@@ -132,6 +141,11 @@ impl Brain {
     /// Each action cell's instantaneous rate (Hz) in the last step.
     pub fn action_rates_hz(&self) -> &[f64] {
         &self.rate_hz
+    }
+
+    /// How many reward events have arrived.
+    pub fn rewards(&self) -> u64 {
+        self.rewards
     }
 
     /// Forgets all activity and eligibility (the mouse is lifted out and put back); the
@@ -217,6 +231,7 @@ impl Brain {
 
     /// Applies a reward (or punishment) to every synapse through its eligibility.
     pub fn reward(&mut self, reward: f64) {
+        self.rewards += 1;
         for (w, &e) in self.weights.iter_mut().zip(&self.eligibility) {
             *w = self.rule.rewarded_weight(*w, e, reward);
         }

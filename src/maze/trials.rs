@@ -40,6 +40,7 @@ pub struct Mouse {
     wall_hits: u32,
     start: usize,
     path: Vec<[f64; 2]>,
+    previous_path: Vec<[f64; 2]>,
     steps_per_readout: u64,
     timeout_steps: u64,
     records: Vec<TrialRecord>,
@@ -63,6 +64,7 @@ impl Mouse {
             wall_hits: 0,
             start: 0,
             path: Vec::new(),
+            previous_path: Vec::new(),
             records: Vec::new(),
             params,
         };
@@ -125,6 +127,7 @@ impl Mouse {
             start: self.start,
         };
         self.records.push(record);
+        self.previous_path = std::mem::take(&mut self.path);
         self.begin_trial();
         Some(record)
     }
@@ -150,6 +153,11 @@ impl Mouse {
     /// The present trial's path so far, a point every 10 ms.
     pub fn path(&self) -> &[[f64; 2]] {
         &self.path
+    }
+
+    /// The whole path of the last finished trial.
+    pub fn previous_path(&self) -> &[[f64; 2]] {
+        &self.previous_path
     }
 
     /// Finished trials, first to last.
