@@ -514,8 +514,10 @@ mod tests {
 
     #[test]
     fn fast_forward_stops_at_its_target_and_a_new_mouse_starts_naive() {
-        let mut scene = MazeScene::default();
-        scene.fast_forward_to = Some(2);
+        let mut scene = MazeScene {
+            fast_forward_to: Some(2),
+            ..MazeScene::default()
+        };
         while scene.fast_forward_to.is_some() {
             scene.advance(1000);
         }
