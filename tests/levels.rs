@@ -111,6 +111,7 @@ fn tuned_to_exact_timing() -> Circuit {
         delay_ms,
         mode: SynapseMode::Add,
         stdp: None,
+        reward: None,
     };
     c.synapses.extend([
         synapse("s1", "a", "m", 0.15, 5.0),

@@ -37,6 +37,7 @@ fn pair(rule: StdpModel) -> Circuit {
             label: String::new(),
             position: (0.0, 0.0),
             repeat_hz: 0.0,
+            reward: None,
         });
     }
     let synapse = |id: &str, from: &str, to: &str, mode, weight_na, stdp| SynapseItem {
@@ -48,6 +49,7 @@ fn pair(rule: StdpModel) -> Circuit {
         delay_ms: 0.0,
         mode,
         stdp,
+        reward: None,
     };
     c.synapses = vec![
         synapse(

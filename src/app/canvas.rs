@@ -18,8 +18,8 @@ use crate::circuit::Restyled;
 use crate::editor::Document;
 use crate::sim::{
     AcSource, CurrentEdge, DcSource, Delay, HhParams, Inhibitory, Label, LifParams, Membrane,
-    Meter, MeterKind, Note, Observes, PoissonSpikes, Position, Recorder, RegularSpikes, SimClock,
-    SpikeEvent, Stdp, Synapse, SynapseKinetics, TouchSensor, VisualInput,
+    Meter, MeterKind, Note, Observes, PoissonSpikes, Position, Recorder, RegularSpikes,
+    RewardLearning, SimClock, SpikeEvent, Stdp, Synapse, SynapseKinetics, TouchSensor, VisualInput,
 };
 
 /// Okabe–Ito colours (colour-blind safe).
@@ -590,9 +590,16 @@ fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, kind: EdgeKind, width: f32
 
 /// Line width of a connection: 4 px, or for a learning synapse 1.5–8.5 px from no weight to
 /// its largest, so learning shows as lines thickening and thinning.
-pub fn edge_width(learning: Option<(&SynapseKinetics, &Stdp)>) -> f32 {
+pub fn edge_width(learning: Option<LearningItem>) -> f32 {
     match learning {
-        Some((k, rule)) => 1.5 + 7.0 * (k.weight_a.abs() / rule.w_max_a).clamp(0.0, 1.0) as f32,
+        Some((k, rules)) => {
+            let w_max = match rules {
+                (Some(stdp), _) => stdp.w_max_a,
+                (None, Some(reward)) => reward.w_max_a,
+                (None, None) => unreachable!("AnyOf matches at least one"),
+            };
+            1.5 + 7.0 * (k.weight_a.abs() / w_max).clamp(0.0, 1.0) as f32
+        }
         None => 4.0,
     }
 }
@@ -601,7 +608,13 @@ pub fn edge_width(learning: Option<(&SynapseKinetics, &Stdp)>) -> f32 {
 #[derive(Component, Debug, Clone, Copy, PartialEq)]
 struct DrawnWidth(f32);
 
-type Learning<'a> = (&'a SynapseKinetics, &'a Stdp);
+/// A learning synapse: its weight and whichever rule it learns by.
+pub type Learning<'a> = (&'a SynapseKinetics, AnyOf<(&'a Stdp, &'a RewardLearning)>);
+/// What a [`Learning`] query yields.
+pub type LearningItem<'a> = (
+    &'a SynapseKinetics,
+    (Option<&'a Stdp>, Option<&'a RewardLearning>),
+);
 
 /// Redraws learning synapses whose weight moved the line by a quarter pixel or more, a few
 /// times a second (a new mesh per change would be too much at every frame).

@@ -30,7 +30,14 @@ const GROUPS: [(&str, &[ItemKind]); 5] = [
             ItemKind::Poisson,
         ],
     ),
-    ("Sensors", &[ItemKind::TouchSensor, ItemKind::VisualInput]),
+    (
+        "Sensors",
+        &[
+            ItemKind::TouchSensor,
+            ItemKind::VisualInput,
+            ItemKind::PlaceCell,
+        ],
+    ),
     (
         "Meters",
         &[
@@ -109,6 +116,20 @@ fn paint_icon(painter: &egui::Painter, centre: egui::Pos2, kind: ItemKind) {
             polygon(points, Color32::from_rgb(86, 180, 233), ink);
         }
         ItemKind::TouchSensor => rect(vec2(20.0, 20.0), Color32::from_rgb(0, 158, 115), ink, 6.0),
+        ItemKind::PlaceCell => {
+            // A place on a map: a pin over a patch of floor.
+            rect(vec2(22.0, 22.0), Color32::from_rgb(214, 234, 248), ink, 3.0);
+            painter.circle(
+                centre + vec2(0.0, -3.0),
+                5.5,
+                Color32::from_rgb(213, 94, 0),
+                Stroke::new(1.2, ink),
+            );
+            painter.line_segment(
+                [centre + vec2(0.0, 2.5), centre + vec2(0.0, 8.0)],
+                Stroke::new(2.0, ink),
+            );
+        }
         ItemKind::VisualInput => {
             rect(
                 vec2(22.0, 22.0),

@@ -11,10 +11,13 @@ use bevy_egui::egui;
 use super::interaction::{Hint, Selection};
 use super::levels::ActiveLevel;
 use super::shortcuts::EditorAction;
-use crate::circuit::{Circuit, GeneratorKind, NeuronModel, StdpModel, SynapseItem};
+use crate::circuit::{Circuit, GeneratorKind, NeuronModel, RewardModel, StdpModel, SynapseItem};
 use crate::editor::{Document, EditError, EditKey, Role, Shown};
 use crate::sim::retina::{self, ReceptiveField, Scene, VisualInput};
-use crate::sim::{Membrane, Recorder, SimClock, Stdp, SynapseKinetics, SynapseMode};
+use crate::sim::{
+    AnimalPosition, Learns, Membrane, Network, PlaceCell, Recorder, RewardEvent, SimClock,
+    SynapseKinetics, SynapseMode,
+};
 
 #[derive(SystemParam)]
 pub struct Properties<'w, 's> {
@@ -29,6 +32,9 @@ pub struct Properties<'w, 's> {
     recorder: Res<'w, Recorder>,
     clock: Res<'w, SimClock>,
     trace: Res<'w, WeightTrace>,
+    animal: ResMut<'w, AnimalPosition>,
+    net: Res<'w, Network>,
+    rewards: MessageWriter<'w, RewardEvent>,
 }
 
 /// A readable name for what an item is.
@@ -57,6 +63,7 @@ fn describe(c: &Circuit, id: &str) -> String {
             GeneratorKind::Regular { .. } => "Regular spike generator",
             GeneratorKind::Poisson { .. } => "Poisson spike generator",
             GeneratorKind::VisualInput(_) => "Visual input (retina cell)",
+            GeneratorKind::PlaceCell(_) => "Place cell",
         }
         .into();
     }
@@ -259,6 +266,41 @@ impl Properties<'_, '_> {
                     Ok(())
                 });
             }
+            let mut escape = m.escape.is_some();
+            if ui
+                .checkbox(&mut escape, "Fires at random near threshold (escape noise)")
+                .on_hover_text("Needed for learning from reward: the rule credits the neuron's own random choices")
+                .changed()
+            {
+                self.edit(EditKey::Step, |c| {
+                    for i in &ids {
+                        c.set_escape(i, escape);
+                    }
+                    Ok(())
+                });
+            }
+        }
+        if let Some(s) = circuit.sensors.iter().find(|s| s.id == id) {
+            let mut rewards = s.reward.is_some();
+            if ui
+                .checkbox(&mut rewards, "Gives a reward when pressed")
+                .changed()
+            {
+                self.edit(EditKey::Step, |c| {
+                    for s in c.sensors.iter_mut().filter(|s| ids.contains(&s.id)) {
+                        s.reward = rewards.then_some(1.0);
+                    }
+                    Ok(())
+                });
+            }
+        }
+        if let Some(GeneratorKind::PlaceCell(p)) = circuit
+            .generators
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| &g.kind)
+        {
+            self.place_cell(ui, p);
         }
         if let Some(s) = circuit.synapses.iter().find(|s| s.id == id) {
             self.learning(ui, &ids, s);
@@ -400,7 +442,7 @@ fn sample_weight(
     selection: Res<Selection>,
     shown: Res<Shown>,
     clock: Res<SimClock>,
-    synapses: Query<&SynapseKinetics, With<Stdp>>,
+    synapses: Query<&SynapseKinetics, Learns>,
     mut trace: ResMut<WeightTrace>,
 ) {
     let selected = selection
@@ -430,41 +472,130 @@ fn sample_weight(
 }
 
 impl Properties<'_, '_> {
-    /// The learning switch of a synapse, its weight now and over time.
+    /// The learning rule of a synapse, its weight now and over time.
     fn learning(&mut self, ui: &mut egui::Ui, ids: &[String], s: &SynapseItem) {
-        let mut learns = s.stdp.is_some();
-        if ui
-            .checkbox(&mut learns, "Learns (spike-timing-dependent plasticity)")
-            .changed()
-        {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Choice {
+            Fixed,
+            Timing,
+            Reward,
+        }
+        let name = |c: Choice| match c {
+            Choice::Fixed => "Fixed weight",
+            Choice::Timing => "Learns from spike timing (STDP)",
+            Choice::Reward => "Learns from reward (three-factor)",
+        };
+        let now_choice = match (s.stdp.is_some(), s.reward.is_some()) {
+            (true, _) => Choice::Timing,
+            (false, true) => Choice::Reward,
+            (false, false) => Choice::Fixed,
+        };
+        let mut choice = now_choice;
+        ui.label("Learning");
+        egui::ComboBox::from_id_salt("learning-rule")
+            .width(ui.available_width() - 8.0)
+            .selected_text(name(choice))
+            .show_ui(ui, |ui| {
+                for c in [Choice::Fixed, Choice::Timing, Choice::Reward] {
+                    ui.selectable_value(&mut choice, c, name(c));
+                }
+            });
+        if choice != now_choice {
             self.edit(EditKey::Step, |c| {
                 for syn in c.synapses.iter_mut().filter(|x| ids.contains(&x.id)) {
-                    syn.stdp = learns.then(StdpModel::default);
+                    syn.stdp = (choice == Choice::Timing).then(StdpModel::default);
+                    syn.reward = (choice == Choice::Reward).then(RewardModel::default);
                 }
                 Ok(())
             });
         }
-        if s.stdp.is_none() {
+        if choice == Choice::Fixed {
             return;
         }
+        let w_max = s
+            .stdp
+            .map(|m| m.w_max_na)
+            .or(s.reward.map(|m| m.w_max_na))
+            .unwrap_or(1.0);
         let now = self.trace.points.last().map(|p| p[1]);
         ui.label(format!(
             "Weight now: {} (started at {:.2} nA)",
             now.map_or("–".into(), |w| format!("{w:.3} nA")),
             s.weight_na
         ));
+        if s.reward.is_some() {
+            let eligibility = self
+                .trace
+                .synapse
+                .and_then(|e| self.net.eligibilities().find(|(x, _)| *x == e))
+                .map(|(_, e)| e);
+            ui.label(format!(
+                "Eligibility now: {} per mV",
+                eligibility.map_or("–".into(), |e| format!("{e:+.3}"))
+            ))
+            .on_hover_text("How much credit the synapse would get from a reward right now");
+            ui.horizontal(|ui| {
+                if ui.button("Reward +1").clicked() {
+                    self.rewards.write(RewardEvent { reward: 1.0 });
+                }
+                if ui.button("Punish −1").clicked() {
+                    self.rewards.write(RewardEvent { reward: -1.0 });
+                }
+            });
+        }
         egui_plot::Plot::new(("weight", &s.id))
             .height(110.0)
             .x_axis_label("time (s)")
             .y_axis_label("weight (nA)")
             .include_y(0.0)
-            .include_y(s.stdp.map_or(1.0, |m| m.w_max_na))
+            .include_y(w_max)
             .allow_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
             .show(ui, |p| {
                 p.line(egui_plot::Line::new("weight", self.trace.points.clone()));
             });
+    }
+
+    /// A place cell's field, and where the animal is: drag in the square to move the animal
+    /// (every place cell follows).
+    fn place_cell(&mut self, ui: &mut egui::Ui, p: &PlaceCell) {
+        const HALF_M: f32 = 1.2;
+        let side = (ui.available_width() - 8.0).min(200.0);
+        let (response, painter) =
+            ui.allocate_painter(egui::vec2(side, side), egui::Sense::click_and_drag());
+        let rect = response.rect;
+        let px = side / (2.0 * HALF_M);
+        let to_screen = |x: f64, y: f64| rect.center() + egui::vec2(x as f32, -y as f32) * px;
+        painter.rect_filled(rect, 4.0, egui::Color32::from_rgb(214, 234, 248));
+        // The field as rings at 1σ and 2σ.
+        let centre = to_screen(p.centre_x_m, p.centre_y_m);
+        for (k, alpha) in [(2.0, 60), (1.0, 140)] {
+            painter.circle(
+                centre,
+                k * p.width_m as f32 * px,
+                egui::Color32::from_rgba_unmultiplied(213, 94, 0, alpha / 3),
+                egui::Stroke::new(
+                    1.0,
+                    egui::Color32::from_rgba_unmultiplied(213, 94, 0, alpha),
+                ),
+            );
+        }
+        let [ax, ay] = self.animal.0;
+        painter.circle_filled(to_screen(ax, ay), 6.0, egui::Color32::from_gray(40));
+        if let Some(pointer) = response.interact_pointer_pos()
+            && (response.dragged() || response.clicked())
+        {
+            let v = (pointer - rect.center()) / px;
+            let clamp = |x: f32| f64::from(x.clamp(-HALF_M, HALF_M));
+            self.animal.0 = [clamp(v.x), clamp(-v.y)];
+        }
+        ui.label(format!(
+            "Animal at ({:.2}, {:.2}) m: this cell fires at {:.1} Hz. Drag in the square to move the animal.",
+            ax,
+            ay,
+            p.field().rate_hz(self.animal.0)
+        ));
     }
 
     /// The choices of a visual input, and what it sees.

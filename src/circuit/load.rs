@@ -148,6 +148,10 @@ impl Circuit {
                             non_negative("peak_nA", b.peak_na)?;
                             non_negative("ramp_nA_per_s", b.ramp_na_per_s)?;
                         }
+                        if let Some(e) = &m.escape {
+                            positive("width_mV", e.width_mv)?;
+                            in_range("max_rate_Hz", e.max_rate_hz, 1e-3, MAX_RATE_HZ)?;
+                        }
                         Ok(())
                     };
                     check().map_err(|e| param(&n.id, e))?;
@@ -176,6 +180,7 @@ impl Circuit {
                     &GeneratorKind::Regular { rate_hz } | &GeneratorKind::Poisson { rate_hz } => {
                         in_range("rate_Hz", rate_hz, 0.0, MAX_RATE_HZ)
                     }
+                    GeneratorKind::PlaceCell(p) => p.field().validate(),
                     GeneratorKind::VisualInput(v) => {
                         for (key, value) in [
                             ("field_x", v.field_x),
@@ -262,10 +267,13 @@ impl Circuit {
                 in_range("weight_nA", s.weight_na, 0.0, 1e3)?;
                 positive("tau_ms", s.tau_ms)?;
                 in_range("delay_ms", s.delay_ms, 0.0, MAX_DELAY_S * 1e3)?;
-                match &s.stdp {
-                    Some(m) => m.to_sim().validate(),
-                    None => Ok(()),
+                if let Some(m) = &s.stdp {
+                    m.to_sim().validate()?;
                 }
+                if let Some(m) = &s.reward {
+                    m.to_sim().validate()?;
+                }
+                Ok(())
             };
             check().map_err(|e| bad(e.name(), e.to_string()))?;
         }

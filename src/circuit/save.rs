@@ -56,10 +56,11 @@ impl Circuit {
                 Option<&Adaptation>,
                 Option<&BurstCurrent>,
                 Option<&HhParams>,
+                Option<&EscapeNoise>,
             )>()
             .iter(world)
             .filter(|q| q.4.is_some() || q.8.is_some())
-            .map(|(e, l, p, inh, lif, r, a, b, hh)| {
+            .map(|(e, l, p, inh, lif, r, a, b, hh, noise)| {
                 let model = match (lif, hh) {
                     (Some(m), _) => NeuronModel::Lif(LifModel {
                         capacitance_nf: tidy(m.capacitance_f * 1e9),
@@ -68,6 +69,7 @@ impl Circuit {
                         threshold_mv: tidy(m.threshold_v * 1e3),
                         reset_mv: tidy(m.reset_v * 1e3),
                         refractory_ms: tidy(r.map_or(0.0, |r| r.period_s * 1e3)),
+                        escape: noise.map(EscapeModel::from_sim),
                         adaptation: a.map(|a| AdaptationModel {
                             increment_ns: tidy(a.increment_s * 1e9),
                             tau_ms: tidy(a.tau_s * 1e3),
@@ -113,21 +115,23 @@ impl Circuit {
                 Has<Inhibitory>,
                 AnyOf<(&DcSource, &AcSource, &RegularSpikes, &PoissonSpikes)>,
                 Option<&VisualInput>,
+                Option<&PlaceCell>,
             )>()
             .iter(world)
-            .map(|(e, l, p, inh, kinds, visual)| {
-                let kind = match (kinds, visual) {
-                    (_, Some(v)) => GeneratorKind::VisualInput(v.clone()),
-                    ((Some(d), ..), _) => GeneratorKind::Dc {
+            .map(|(e, l, p, inh, kinds, visual, place)| {
+                let kind = match (kinds, visual, place) {
+                    (.., Some(p)) => GeneratorKind::PlaceCell(*p),
+                    (_, Some(v), _) => GeneratorKind::VisualInput(v.clone()),
+                    ((Some(d), ..), ..) => GeneratorKind::Dc {
                         current_na: tidy(d.current_a * 1e9),
                     },
-                    ((_, Some(a), ..), _) => GeneratorKind::Ac {
+                    ((_, Some(a), ..), ..) => GeneratorKind::Ac {
                         amplitude_na: tidy(a.amplitude_a * 1e9),
                         frequency_hz: a.frequency_hz,
                         phase_deg: tidy(a.phase_rad.to_degrees()),
                     },
-                    ((_, _, Some(r), _), _) => GeneratorKind::Regular { rate_hz: r.rate_hz },
-                    ((_, _, _, Some(p)), _) => GeneratorKind::Poisson { rate_hz: p.rate_hz },
+                    ((_, _, Some(r), _), ..) => GeneratorKind::Regular { rate_hz: r.rate_hz },
+                    ((_, _, _, Some(p)), ..) => GeneratorKind::Poisson { rate_hz: p.rate_hz },
                     _ => unreachable!("AnyOf matches at least one"),
                 };
                 (e, label(l), pos(p), inh, kind)
@@ -149,15 +153,16 @@ impl Circuit {
         let mut sensors: Vec<_> = world
             .query::<(Entity, Option<&Label>, Option<&Position>, &TouchSensor)>()
             .iter(world)
-            .map(|(e, l, p, t)| (e, label(l), pos(p), t.repeat_hz))
+            .map(|(e, l, p, t)| (e, label(l), pos(p), *t))
             .collect();
         sensors.sort_by_key(|s| s.0.index());
-        for (e, label, position, repeat_hz) in sensors {
+        for (e, label, position, touch) in sensors {
             circuit.sensors.push(SensorItem {
                 id: id_of(e),
                 label,
                 position,
-                repeat_hz,
+                repeat_hz: touch.repeat_hz,
+                reward: touch.reward,
             });
         }
 
@@ -169,9 +174,10 @@ impl Circuit {
                 &Delay,
                 Option<&StableId>,
                 Option<&Stdp>,
+                Option<&RewardLearning>,
             )>()
             .iter(world)
-            .map(|(e, s, k, d, id, stdp)| {
+            .map(|(e, s, k, d, id, stdp, reward)| {
                 (
                     e,
                     *s,
@@ -179,11 +185,12 @@ impl Circuit {
                     *d,
                     id.map_or_else(String::new, |id| id.0.clone()),
                     stdp.map(StdpModel::from_sim),
+                    reward.map(RewardModel::from_sim),
                 )
             })
             .collect();
         synapses.sort_by_key(|s| s.0.index());
-        for (_, s, k, d, id, stdp) in synapses {
+        for (_, s, k, d, id, stdp, reward) in synapses {
             circuit.synapses.push(SynapseItem {
                 id,
                 from: id_of(s.pre),
@@ -193,6 +200,7 @@ impl Circuit {
                 delay_ms: tidy(d.seconds * 1e3),
                 mode: k.mode,
                 stdp,
+                reward,
             });
         }
 

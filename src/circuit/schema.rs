@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{MeterKind, Stdp, SynapseMode, VisualInput};
+use crate::sim::{MeterKind, PlaceCell, RewardLearning, Stdp, SynapseMode, VisualInput};
 
 /// The circuit format this build reads and writes.
 pub const CIRCUIT_VERSION: u32 = 1;
@@ -70,6 +70,53 @@ pub struct LifModel {
     pub adaptation: Option<AdaptationModel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub burst: Option<BurstModel>,
+    /// Fire at random around the threshold instead of exactly at it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escape: Option<EscapeModel>,
+}
+
+/// Escape noise of an integrate-and-fire neuron, in file units (see `sim::escape`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscapeModel {
+    /// Δu: how soft the threshold is.
+    #[serde(rename = "width_mV", default = "d_escape_width")]
+    pub width_mv: f64,
+    /// The rate far above threshold.
+    #[serde(rename = "max_rate_Hz", default = "d_escape_rate")]
+    pub max_rate_hz: f64,
+}
+
+fn d_escape_width() -> f64 {
+    4.0
+}
+fn d_escape_rate() -> f64 {
+    200.0
+}
+
+impl Default for EscapeModel {
+    fn default() -> Self {
+        Self {
+            width_mv: d_escape_width(),
+            max_rate_hz: d_escape_rate(),
+        }
+    }
+}
+
+impl EscapeModel {
+    pub fn to_sim(&self) -> crate::sim::EscapeNoise {
+        crate::sim::EscapeNoise {
+            width_v: self.width_mv * 1e-3,
+            max_rate_hz: self.max_rate_hz,
+        }
+    }
+
+    pub fn from_sim(e: &crate::sim::EscapeNoise) -> Self {
+        Self {
+            width_mv: super::save::tidy(e.width_v * 1e3),
+            max_rate_hz: e.max_rate_hz,
+        }
+    }
 }
 
 fn d_capacitance() -> f64 {
@@ -102,6 +149,7 @@ impl Default for LifModel {
             refractory_ms: d_refractory(),
             adaptation: None,
             burst: None,
+            escape: None,
         }
     }
 }
@@ -213,6 +261,8 @@ pub enum GeneratorKind {
     },
     /// A retina cell watching a test scene; it sends Poisson spikes through synapses.
     VisualInput(VisualInput),
+    /// A place cell: Poisson spikes at its field's rate where the animal is.
+    PlaceCell(PlaceCell),
 }
 
 impl GeneratorKind {
@@ -232,6 +282,9 @@ pub struct SensorItem {
     /// Spikes per second while held (0: one spike per press).
     #[serde(rename = "repeat_Hz", default)]
     pub repeat_hz: f64,
+    /// A reward (R > 0) or punishment (R < 0) sent to the learning synapses on each press.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reward: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -253,6 +306,83 @@ pub struct SynapseItem {
     /// Spike-timing-dependent plasticity: the weight learns from spike pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdp: Option<StdpModel>,
+    /// The three-factor rule: the weight learns from reward events, through eligibility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reward: Option<RewardModel>,
+}
+
+/// The reward-modulated three-factor rule of a synapse, in file units (see `sim::reward`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RewardModel {
+    /// How long the synapse stays eligible for credit.
+    #[serde(default = "d_tau_e")]
+    pub tau_e_ms: f64,
+    /// The Hebbian bias; 0 is the pure policy-gradient rule.
+    #[serde(default = "d_tau_c")]
+    pub tau_c_ms: f64,
+    /// α: change per unit of reward and eligibility, as a fraction of `w_max_nA`.
+    #[serde(default = "d_learning_rate")]
+    pub learning_rate: f64,
+    /// b: subtracted from every reward.
+    #[serde(default)]
+    pub baseline: f64,
+    #[serde(rename = "w_max_nA", default = "d_w_max")]
+    pub w_max_na: f64,
+    #[serde(default = "d_true")]
+    pub soft_bounds: bool,
+}
+
+fn d_tau_e() -> f64 {
+    5000.0
+}
+fn d_tau_c() -> f64 {
+    5.0
+}
+fn d_learning_rate() -> f64 {
+    0.05
+}
+fn d_true() -> bool {
+    true
+}
+
+impl Default for RewardModel {
+    fn default() -> Self {
+        Self {
+            tau_e_ms: d_tau_e(),
+            tau_c_ms: d_tau_c(),
+            learning_rate: d_learning_rate(),
+            baseline: 0.0,
+            w_max_na: d_w_max(),
+            soft_bounds: true,
+        }
+    }
+}
+
+impl RewardModel {
+    pub fn to_sim(&self) -> RewardLearning {
+        RewardLearning {
+            tau_e_s: self.tau_e_ms * 1e-3,
+            tau_c_s: self.tau_c_ms * 1e-3,
+            learning_rate: self.learning_rate,
+            baseline: self.baseline,
+            w_max_a: self.w_max_na * 1e-9,
+            soft: self.soft_bounds,
+        }
+    }
+
+    /// Back to file units, without the float noise of the conversion.
+    pub fn from_sim(r: &RewardLearning) -> Self {
+        use super::save::tidy;
+        Self {
+            tau_e_ms: tidy(r.tau_e_s * 1e3),
+            tau_c_ms: tidy(r.tau_c_s * 1e3),
+            learning_rate: r.learning_rate,
+            baseline: r.baseline,
+            w_max_na: tidy(r.w_max_a * 1e9),
+            soft_bounds: r.soft,
+        }
+    }
 }
 
 /// Pair-based STDP of a synapse, in file units (see `sim::plasticity` for the rule).

@@ -89,9 +89,10 @@ impl Circuit {
                 s.position,
                 old.map(|o| (&o.label, o.position)),
             );
-            if old.is_none_or(|o| o.repeat_hz != s.repeat_hz) {
+            if old.is_none_or(|o| (o.repeat_hz, o.reward) != (s.repeat_hz, s.reward)) {
                 world.entity_mut(e).insert(sim::TouchSensor {
                     repeat_hz: s.repeat_hz,
+                    reward: s.reward,
                 });
             }
         }
@@ -201,13 +202,15 @@ impl Circuit {
                 .get(&s.id)
                 .copied()
                 .filter(|e| !s.id.is_empty() && world.get_entity(*e).is_ok());
-            let set_learning = |e: &mut EntityWorldMut| match &s.stdp {
-                Some(m) => {
-                    e.insert(m.to_sim());
-                }
-                None => {
-                    e.remove::<sim::Stdp>();
-                }
+            let set_learning = |e: &mut EntityWorldMut| {
+                match &s.stdp {
+                    Some(m) => e.insert(m.to_sim()),
+                    None => e.remove::<sim::Stdp>(),
+                };
+                match &s.reward {
+                    Some(m) => e.insert(m.to_sim()),
+                    None => e.remove::<sim::RewardLearning>(),
+                };
             };
             match existing {
                 Some(e) => {
@@ -217,9 +220,10 @@ impl Circuit {
                         // What a learning synapse has learned stays, unless its weight itself
                         // was edited.
                         let learned = world.get::<sim::SynapseKinetics>(e).map(|k| k.weight_a);
+                        let learns = |s: &SynapseItem| s.stdp.is_some() || s.reward.is_some();
                         if let (Some(before), Some(w)) = (before, learned)
-                            && before.stdp.is_some()
-                            && s.stdp.is_some()
+                            && learns(before)
+                            && learns(s)
                             && before.weight_na == s.weight_na
                         {
                             components.1.weight_a = w;
@@ -416,9 +420,14 @@ fn set_neuron(e: &mut EntityWorldMut, n: &NeuronItem) {
                     e.remove::<sim::BurstCurrent>();
                 }
             }
+            match &m.escape {
+                Some(noise) => e.insert(noise.to_sim()),
+                None => e.remove::<sim::EscapeNoise>(),
+            };
         }
         NeuronModel::HodgkinHuxley(m) => {
             e.remove::<(
+                sim::EscapeNoise,
                 sim::LifParams,
                 sim::Refractory,
                 sim::Adaptation,
@@ -440,6 +449,7 @@ fn set_generator(e: &mut EntityWorldMut, g: &GeneratorItem) {
         sim::RegularSpikes,
         sim::PoissonSpikes,
         sim::VisualInput,
+        sim::PlaceCell,
     )>();
     match &g.kind {
         GeneratorKind::Dc { current_na } => {
@@ -471,6 +481,10 @@ fn set_generator(e: &mut EntityWorldMut, g: &GeneratorItem) {
                 },
                 v.clone(),
             ));
+        }
+        GeneratorKind::PlaceCell(p) => {
+            // The rate follows the animal from the next tick on.
+            e.insert((sim::PoissonSpikes { rate_hz: 0.0 }, *p));
         }
     }
     set_inhibitory(e, g.inhibitory);

@@ -9,7 +9,7 @@ use bevy::math::Vec2;
 
 use super::EditError;
 use crate::circuit::*;
-use crate::sim::{MeterKind, SynapseMode, VisualInput};
+use crate::sim::{MeterKind, PlaceCell, SynapseMode, VisualInput};
 
 /// Everything the palette offers. Level files name these to give and unlock items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -25,6 +25,7 @@ pub enum ItemKind {
     Poisson,
     TouchSensor,
     VisualInput,
+    PlaceCell,
     Voltmeter,
     SpikeRaster,
     RatePlot,
@@ -33,7 +34,7 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 16] = [
+    pub const ALL: [ItemKind; 17] = [
         ItemKind::Lif,
         ItemKind::InhibitoryLif,
         ItemKind::Adaptive,
@@ -45,6 +46,7 @@ impl ItemKind {
         ItemKind::Poisson,
         ItemKind::TouchSensor,
         ItemKind::VisualInput,
+        ItemKind::PlaceCell,
         ItemKind::Voltmeter,
         ItemKind::SpikeRaster,
         ItemKind::RatePlot,
@@ -66,6 +68,7 @@ impl ItemKind {
             ItemKind::Poisson => "Poisson spikes",
             ItemKind::TouchSensor => "Touch sensor",
             ItemKind::VisualInput => "Visual input",
+            ItemKind::PlaceCell => "Place cell",
             ItemKind::Voltmeter => "Voltmeter",
             ItemKind::SpikeRaster => "Spike raster",
             ItemKind::RatePlot => "Firing rate",
@@ -96,6 +99,7 @@ impl ItemKind {
             ItemKind::VisualInput => {
                 "A retina cell: fires when the scene it watches matches its receptive field"
             }
+            ItemKind::PlaceCell => "Fires when the animal is near its place (a hippocampal cell)",
             ItemKind::Voltmeter => "Plots the membrane voltage of the neurons it observes",
             ItemKind::SpikeRaster => "Shows a dot for every spike of the neurons it observes",
             ItemKind::RatePlot => "Plots the firing rate of the neurons it observes",
@@ -115,7 +119,8 @@ impl ItemKind {
             | ItemKind::Ac
             | ItemKind::Regular
             | ItemKind::Poisson
-            | ItemKind::VisualInput => "generator",
+            | ItemKind::VisualInput
+            | ItemKind::PlaceCell => "generator",
             ItemKind::TouchSensor => "sensor",
             ItemKind::Voltmeter | ItemKind::SpikeRaster | ItemKind::RatePlot => "meter",
             ItemKind::Loudspeaker => "speaker",
@@ -234,11 +239,15 @@ impl Circuit {
             ItemKind::VisualInput => self.generators.push(generator(GeneratorKind::VisualInput(
                 VisualInput::default(),
             ))),
+            ItemKind::PlaceCell => self
+                .generators
+                .push(generator(GeneratorKind::PlaceCell(PlaceCell::default()))),
             ItemKind::TouchSensor => self.sensors.push(SensorItem {
                 id: id.clone(),
                 label: String::new(),
                 position,
                 repeat_hz: 0.0,
+                reward: None,
             }),
             ItemKind::Voltmeter => self.meters.push(meter(MeterKind::Voltmeter)),
             ItemKind::SpikeRaster => self.meters.push(meter(MeterKind::SpikeRaster)),
@@ -273,6 +282,7 @@ impl Circuit {
                 GeneratorKind::Regular { .. } => ItemKind::Regular,
                 GeneratorKind::Poisson { .. } => ItemKind::Poisson,
                 GeneratorKind::VisualInput(_) => ItemKind::VisualInput,
+                GeneratorKind::PlaceCell(_) => ItemKind::PlaceCell,
             });
         }
         if self.sensors.iter().any(|s| s.id == id) {
@@ -436,6 +446,7 @@ impl Circuit {
                     delay_ms,
                     mode,
                     stdp: None,
+                    reward: None,
                 });
                 Ok(Wire::Synapse(id))
             }
@@ -672,8 +683,8 @@ mod tests {
         assert_eq!(c.neurons.len(), 5);
         assert_eq!(
             c.generators.len(),
-            5,
-            "four generators and the visual input"
+            6,
+            "four generators, the visual input and the place cell"
         );
         assert_eq!(c.meters.len(), 4);
         assert!(c.neurons.iter().any(|n| n.inhibitory));

@@ -5,7 +5,7 @@
 use std::ops::RangeInclusive;
 
 use crate::circuit::*;
-use crate::sim::{MAX_DELAY_S, MAX_RATE_HZ, ReceptiveField, Scene, VisualInput};
+use crate::sim::{MAX_DELAY_S, MAX_RATE_HZ, PlaceCell, ReceptiveField, Scene, VisualInput};
 
 /// One number of an item.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +98,20 @@ fn placed_scene(v: &VisualInput) -> bool {
     v.scene != Scene::Grey
 }
 
+fn place(g: &GeneratorItem) -> Option<&PlaceCell> {
+    match &g.kind {
+        GeneratorKind::PlaceCell(p) => Some(p),
+        _ => None,
+    }
+}
+
+fn place_mut(g: &mut GeneratorItem) -> Option<&mut PlaceCell> {
+    match &mut g.kind {
+        GeneratorKind::PlaceCell(p) => Some(p),
+        _ => None,
+    }
+}
+
 fn oriented_scene(v: &VisualInput) -> bool {
     matches!(v.scene, Scene::Bar | Scene::Edge)
 }
@@ -128,6 +142,12 @@ const NEURON: &[Spec<NeuronItem>] = &[
     spec!("burst.ramp_nA_per_s", "Burst current decay", "nA/s", (0.1, 50.0), (1e-3, BIG),
         |n| lif(n)?.burst.as_ref().map(|b| b.ramp_na_per_s),
         |n, v| if let Some(b) = lif_mut(n).and_then(|m| m.burst.as_mut()) { b.ramp_na_per_s = v }),
+    spec!("escape.width_mV", "Escape noise: soft threshold width", "mV", (0.5, 20.0), (1e-3, 1e3),
+        |n| lif(n)?.escape.map(|e| e.width_mv),
+        |n, v| if let Some(e) = lif_mut(n).and_then(|m| m.escape.as_mut()) { e.width_mv = v }),
+    spec!("escape.max_rate_Hz", "Escape noise: highest rate", "Hz", (10.0, 1000.0), (1e-3, MAX_RATE_HZ),
+        |n| lif(n)?.escape.map(|e| e.max_rate_hz),
+        |n, v| if let Some(e) = lif_mut(n).and_then(|m| m.escape.as_mut()) { e.max_rate_hz = v }),
     spec!("area_cm2", "Membrane area", "cm²", (1e-5, 1e-3), (1e-8, 1.0),
         |n| match &n.model { NeuronModel::HodgkinHuxley(h) => Some(h.area_cm2), _ => None },
         |n, v| if let NeuronModel::HodgkinHuxley(h) = &mut n.model { h.area_cm2 = v }),
@@ -168,6 +188,14 @@ const GENERATOR: &[Spec<GeneratorItem>] = &[
     spec!("scene_orientation_deg", "Scene orientation (from vertical)", "°", (0.0, 180.0), (-360.0, 360.0),
         |g| visual(g).filter(|v| oriented_scene(v)).map(|v| v.scene_orientation_deg),
         |g, x| if let Some(v) = visual_mut(g) { v.scene_orientation_deg = x }),
+    spec!("centre_x_m", "Place field centre x", "m", (-1.0, 1.0), (-1e3, 1e3),
+        |g| place(g).map(|p| p.centre_x_m), |g, x| if let Some(p) = place_mut(g) { p.centre_x_m = x }),
+    spec!("centre_y_m", "Place field centre y", "m", (-1.0, 1.0), (-1e3, 1e3),
+        |g| place(g).map(|p| p.centre_y_m), |g, x| if let Some(p) = place_mut(g) { p.centre_y_m = x }),
+    spec!("width_m", "Place field width σ", "m", (0.05, 1.0), (1e-3, 1e3),
+        |g| place(g).map(|p| p.width_m), |g, x| if let Some(p) = place_mut(g) { p.width_m = x }),
+    spec!("peak_Hz", "Rate at the field centre", "Hz", (1.0, 200.0), (1e-3, MAX_RATE_HZ),
+        |g| place(g).map(|p| p.peak_hz), |g, x| if let Some(p) = place_mut(g) { p.peak_hz = x }),
     spec!("scene_x", "Scene position x", "× view", (-0.5, 0.5), (-1.0, 1.0),
         |g| visual(g).filter(|v| placed_scene(v)).map(|v| v.scene_x),
         |g, x| if let Some(v) = visual_mut(g) { v.scene_x = x }),
@@ -177,10 +205,12 @@ const GENERATOR: &[Spec<GeneratorItem>] = &[
 ];
 
 #[rustfmt::skip]
-const SENSOR: &[Spec<SensorItem>] = &[spec!(
-    "repeat_Hz", "Repeat while held", "Hz", (0.0, 50.0), (0.0, MAX_RATE_HZ),
-    |s| Some(s.repeat_hz), |s, v| s.repeat_hz = v
-)];
+const SENSOR: &[Spec<SensorItem>] = &[
+    spec!("repeat_Hz", "Repeat while held", "Hz", (0.0, 50.0), (0.0, MAX_RATE_HZ),
+        |s| Some(s.repeat_hz), |s, v| s.repeat_hz = v),
+    spec!("reward", "Reward per press (negative: punishment)", "pt", (-1.0, 1.0), (-100.0, 100.0),
+        |s| s.reward, |s, v| if s.reward.is_some() { s.reward = Some(v) }),
+];
 
 #[rustfmt::skip]
 const SYNAPSE: &[Spec<SynapseItem>] = &[
@@ -190,6 +220,16 @@ const SYNAPSE: &[Spec<SynapseItem>] = &[
         |s| Some(s.tau_ms), |s, v| s.tau_ms = v),
     spec!("delay_ms", "Delay", "ms", (0.0, MAX_DELAY_S * 1e3), (0.0, MAX_DELAY_S * 1e3),
         |s| Some(s.delay_ms), |s, v| s.delay_ms = v),
+    spec!("reward.tau_e_ms", "Learning: eligibility lasts τ_e", "ms", (100.0, 20_000.0), (0.1, 1e6),
+        |s| s.reward.map(|m| m.tau_e_ms), |s, v| if let Some(m) = &mut s.reward { m.tau_e_ms = v }),
+    spec!("reward.tau_c_ms", "Learning: Hebbian bias τ_c (0: policy gradient)", "ms", (0.0, 20.0), (0.0, 1e4),
+        |s| s.reward.map(|m| m.tau_c_ms), |s, v| if let Some(m) = &mut s.reward { m.tau_c_ms = v }),
+    spec!("reward.learning_rate", "Learning: rate α", "× w_max", (0.0, 0.5), (0.0, 10.0),
+        |s| s.reward.map(|m| m.learning_rate), |s, v| if let Some(m) = &mut s.reward { m.learning_rate = v }),
+    spec!("reward.baseline", "Learning: reward baseline b", "pt", (-1.0, 1.0), (-100.0, 100.0),
+        |s| s.reward.map(|m| m.baseline), |s, v| if let Some(m) = &mut s.reward { m.baseline = v }),
+    spec!("reward.w_max_nA", "Learning: largest weight", "nA", (0.1, 20.0), (1e-3, 1e3),
+        |s| s.reward.map(|m| m.w_max_na), |s, v| if let Some(m) = &mut s.reward { m.w_max_na = v }),
     spec!("stdp.a_plus", "Learning: potentiation per pair", "× w_max", (0.0, 0.1), (0.0, 1.0),
         |s| s.stdp.map(|m| m.a_plus), |s, v| if let Some(m) = &mut s.stdp { m.a_plus = v }),
     spec!("stdp.a_minus", "Learning: depression per pair", "× w_max", (0.0, 0.1), (0.0, 1.0),
@@ -324,6 +364,19 @@ impl Circuit {
     }
 
     /// Switches spike-rate adaptation or the burst current of a LIF neuron on or off.
+    /// Turns escape noise of an integrate-and-fire neuron on (with defaults) or off.
+    pub fn set_escape(&mut self, id: &str, on: bool) {
+        if let Some(m) = self
+            .neurons
+            .iter_mut()
+            .find(|n| n.id == id)
+            .and_then(lif_mut)
+            && on != m.escape.is_some()
+        {
+            m.escape = on.then(EscapeModel::default);
+        }
+    }
+
     pub fn set_lif_extras(&mut self, id: &str, adaptation: bool, burst: bool) {
         if let Some(m) = self
             .neurons

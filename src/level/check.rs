@@ -258,6 +258,7 @@ pub fn run_trial(
     enum Event<'a> {
         Touch(&'a str, bool),
         Set(&'a str, &'a str, f64),
+        Reward(f64),
     }
     let step = |ms: f64| (ms * 1e-3 / DT).round() as u64;
     let mut events: Vec<(u64, u8, Event)> = Vec::new();
@@ -285,9 +286,12 @@ pub fn run_trial(
                 value,
                 at_ms,
             } => events.push((step(*at_ms), 2, Event::Set(item, key, *value))),
+            Stimulus::Reward { value, at_ms } => {
+                events.push((step(*at_ms), 3, Event::Reward(*value)));
+            }
         }
     }
-    // Releases before presses before parameter changes at the same step.
+    // Releases before presses before parameter changes before rewards at the same step.
     events.sort_by_key(|(at, order, _)| (*at, *order));
 
     let total = step(duration_ms);
@@ -305,6 +309,9 @@ pub fn run_trial(
                 let before = current.clone();
                 current.set_param(id, key, value);
                 spawned = current.apply(world, Some(&before));
+            }
+            Event::Reward(reward) => {
+                world.write_message(sim::RewardEvent { reward });
             }
         }
     }

@@ -178,6 +178,14 @@ impl Level {
                             ));
                         }
                     }
+                    Stimulus::Reward { value, at_ms } => {
+                        if !(inside(*at_ms) && value.is_finite()) {
+                            return Err(invalid(
+                                what("Reward"),
+                                "needs a finite value at a time inside the trial",
+                            ));
+                        }
+                    }
                 }
             }
             for e in &trial.expect {

@@ -95,13 +95,17 @@ pub enum Stimulus {
         value: f64,
         at_ms: f64,
     },
+    /// A reward (R > 0) or punishment (R < 0) for every reward-learning synapse at `at_ms`.
+    Reward { value: f64, at_ms: f64 },
 }
 
 impl Stimulus {
     /// When it starts.
     pub fn start_ms(&self) -> f64 {
         match self {
-            Stimulus::Tap { at_ms, .. } | Stimulus::Set { at_ms, .. } => *at_ms,
+            Stimulus::Tap { at_ms, .. }
+            | Stimulus::Set { at_ms, .. }
+            | Stimulus::Reward { at_ms, .. } => *at_ms,
             Stimulus::Hold { from_ms, .. } => *from_ms,
         }
     }
@@ -110,7 +114,9 @@ impl Stimulus {
     pub fn shifted(&self, dt_ms: f64) -> Self {
         let mut s = self.clone();
         match &mut s {
-            Stimulus::Tap { at_ms, .. } | Stimulus::Set { at_ms, .. } => *at_ms += dt_ms,
+            Stimulus::Tap { at_ms, .. }
+            | Stimulus::Set { at_ms, .. }
+            | Stimulus::Reward { at_ms, .. } => *at_ms += dt_ms,
             Stimulus::Hold { from_ms, to_ms, .. } => {
                 *from_ms += dt_ms;
                 *to_ms += dt_ms;

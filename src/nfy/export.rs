@@ -106,6 +106,12 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
                     "voltage": m.reset_mv * 1e-3,
                     "voltageClamped": true,
                 });
+                if m.escape.is_some() {
+                    notes.push(format!(
+                        "{}: Neuronify's neurons fire at their threshold; escape noise is lost",
+                        n.id
+                    ));
+                }
                 let filename = match (&m.adaptation, &m.burst) {
                     (Some(a), burst) => {
                         engine["adaptation"] = json!(a.increment_ns * 1e-9);
@@ -212,6 +218,18 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
                 }
                 ("sensors/Retina.qml", json!({}))
             }
+            GeneratorKind::PlaceCell(p) => {
+                // Neuronify has no place cells; the nearest item fires at the rate the cell
+                // has with the animal at the centre of its field.
+                notes.push(format!(
+                    "{}: Neuronify has no place cells; written as Poisson spikes at the peak rate",
+                    g.id
+                ));
+                (
+                    "generators/IrregularSpikeGenerator.qml",
+                    json!({ "rate": p.peak_hz }),
+                )
+            }
         };
         nodes.push(Node {
             id: g.id.clone(),
@@ -222,6 +240,12 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
         if s.repeat_hz > 0.0 {
             notes.push(format!(
                 "{}: Neuronify's touch sensor fires once per press; repeating is lost",
+                s.id
+            ));
+        }
+        if s.reward.is_some() {
+            notes.push(format!(
+                "{}: Neuronify has no rewards; the sensor's reward is lost",
                 s.id
             ));
         }
@@ -358,9 +382,9 @@ fn edges(
         let Some((a, b)) = ends(&s.from, &s.to) else {
             continue;
         };
-        if s.stdp.is_some() {
+        if s.stdp.is_some() || s.reward.is_some() {
             notes.push(format!(
-                "{}: Neuronify's synapses do not learn; STDP is lost",
+                "{}: Neuronify's synapses do not learn; the learning rule is lost",
                 s.id
             ));
         }

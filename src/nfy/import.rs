@@ -222,6 +222,11 @@ fn tidy_numbers(c: &mut Circuit) {
             GeneratorKind::Regular { rate_hz } | GeneratorKind::Poisson { rate_hz } => {
                 *rate_hz = tidy(*rate_hz)
             }
+            GeneratorKind::PlaceCell(p) => {
+                for x in [&mut p.centre_x_m, &mut p.centre_y_m, &mut p.width_m] {
+                    *x = tidy(*x);
+                }
+            }
             GeneratorKind::VisualInput(v) => {
                 for x in [
                     &mut v.field_x,
@@ -471,6 +476,7 @@ fn import_node(
                 label,
                 position: centre(100.0, 100.0),
                 repeat_hz: 0.0,
+                reward: None,
             });
             done(
                 Kind::Touch,
@@ -763,6 +769,7 @@ fn import_edge(
                     delay_ms: 0.0,
                     mode: SynapseMode::ImmediateFire,
                     stdp: None,
+                    reward: None,
                 }
             } else {
                 report_unknown(
@@ -805,6 +812,7 @@ fn import_edge(
                     // Neuronify's current synapse resets to full on each spike.
                     mode: SynapseMode::Saturate,
                     stdp: None,
+                    reward: None,
                 }
             };
             circuit.synapses.push(synapse);

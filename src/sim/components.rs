@@ -300,16 +300,38 @@ pub const MAX_RATE_HZ: f64 = 10_000.0;
 
 /// A touch sensor: one spike at the step after it is pressed, then (if `repeat_hz > 0`) one
 /// every `1/repeat_hz` while it stays held. Driven by [`super::TouchSensorInput`] messages.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
+/// A sensor with a `reward` also sends that reward to every reward-learning synapse on each
+/// press: a treat (R > 0) or a punishment (R < 0) for the circuit.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
 pub struct TouchSensor {
     pub repeat_hz: f64,
+    pub reward: Option<f64>,
 }
 
-impl Default for TouchSensor {
+/// Escape noise on an integrate-and-fire neuron: instead of firing when V crosses the
+/// threshold, it fires at random with rate `g(V)` (see [`super::escape`]), centred on its
+/// threshold. Reset and refractory period work as before.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct EscapeNoise {
+    /// Δu: how soft the threshold is (V).
+    pub width_v: f64,
+    /// ρ_max: the rate far above threshold (Hz).
+    pub max_rate_hz: f64,
+}
+
+impl Default for EscapeNoise {
     fn default() -> Self {
-        Self { repeat_hz: 0.0 }
+        Self {
+            width_v: 0.004,
+            max_rate_hz: 200.0,
+        }
     }
 }
+
+/// Where the animal that the place cells report on is, in metres. The sandbox moves it by
+/// hand; a scene can move it by program.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Default)]
+pub struct AnimalPosition(pub [f64; 2]);
 
 /// What a meter shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -23,10 +23,12 @@ pub use clock::SimClock;
 pub use components::*;
 pub use network::Network;
 pub use params::ParamError;
+pub use place::PlaceCell;
 pub use plasticity::Stdp;
 pub use rebuild::{NetworkDirty, SimSeed, rebuild_network};
 pub use record::{Recorder, SpikeEvent};
 pub use retina::{ReceptiveField, Scene, VisualInput};
+pub use reward::{RewardEvent, RewardLearning};
 
 /// The simulation step in seconds. Fixed: speed changes the number of steps, never dt.
 pub const DT: f64 = 1e-4;
@@ -84,6 +86,8 @@ impl Plugin for SimPlugin {
             .init_resource::<Recorder>()
             .add_message::<TouchSensorInput>()
             .add_message::<ResetDynamics>()
+            .add_message::<RewardEvent>()
+            .init_resource::<AnimalPosition>()
             .insert_resource(Time::<Fixed>::from_hz(TICK_HZ));
 
         let mut step = Schedule::new(SimStep);
@@ -127,7 +131,7 @@ impl Plugin for SimPlugin {
                 )
                     .chain()
                     .in_set(SimSystems::Sync),
-                apply_inputs.in_set(SimSystems::Input),
+                (apply_inputs, follow_animal).in_set(SimSystems::Input),
                 advance.in_set(SimSystems::Advance),
                 write_back.in_set(SimSystems::WriteBack),
             ),
@@ -168,6 +172,7 @@ fn record(net: Res<Network>, mut clock: ResMut<SimClock>, mut recorder: ResMut<R
 fn apply_inputs(
     mut touches: MessageReader<TouchSensorInput>,
     mut resets: MessageReader<ResetDynamics>,
+    mut rewards: MessageReader<RewardEvent>,
     mut net: ResMut<Network>,
     mut clock: ResMut<SimClock>,
     mut recorder: ResMut<Recorder>,
@@ -181,6 +186,27 @@ fn apply_inputs(
         if !net.set_touch(t.sensor, t.pressed) {
             warn!("touch input for {}, which is no touch sensor", t.sensor);
         }
+    }
+    for r in rewards.read() {
+        net.reward(r.reward);
+    }
+}
+
+/// Place cells fire at their field's rate where the animal is now. Rates change in place,
+/// without a rebuild; the component keeps the rate a rebuild starts from.
+fn follow_animal(
+    animal: Res<AnimalPosition>,
+    mut net: ResMut<Network>,
+    mut cells: Query<(Entity, &PlaceCell, &mut PoissonSpikes)>,
+    added: Query<(), Added<PlaceCell>>,
+) {
+    if !animal.is_changed() && !net.is_changed() && added.is_empty() {
+        return;
+    }
+    for (e, cell, mut rate) in &mut cells {
+        let hz = cell.field().rate_hz(animal.0);
+        rate.bypass_change_detection().rate_hz = hz;
+        net.bypass_change_detection().set_poisson_rate(e, hz);
     }
 }
 
@@ -208,13 +234,16 @@ type NeuronStateMut = (
     Option<&'static mut HhGates>,
 );
 
+/// Synapses with a learning rule of either kind.
+pub type Learns = Or<(With<Stdp>, With<RewardLearning>)>;
+
 /// Copies voltages and model state into the components so renderers and files see them.
 /// Model components bypass change detection: only user edits should trigger a rebuild.
 fn write_back(
     net: Res<Network>,
     clock: Res<SimClock>,
     mut neurons: Query<NeuronStateMut>,
-    mut synapses: Query<&mut SynapseKinetics, With<Stdp>>,
+    mut synapses: Query<&mut SynapseKinetics, Learns>,
 ) {
     if clock.last_tick().substeps == 0 && !net.is_changed() {
         return;

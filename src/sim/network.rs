@@ -10,11 +10,14 @@ use rand_pcg::Pcg64;
 
 use super::DT;
 use super::components::*;
+use super::escape::EscapeRate;
 use super::hh::{self, HhState};
-use super::plasticity::{PlasticSynapse, Stdp};
+use super::plasticity::{PlasticSynapse, Rule};
 
 /// No plastic synapse at this outgoing index.
 const NOT_PLASTIC: u32 = u32::MAX;
+/// This neuron fires deterministically.
+const NOT_ESCAPE: u32 = u32::MAX;
 
 /// Index of a neuron in the dense arrays. Neurons also occupy source indices `0..n_neurons`.
 type Idx = u32;
@@ -103,9 +106,22 @@ struct PoissonGenerator {
     initial_rng: Pcg64,
 }
 
+/// An integrate-and-fire neuron with escape noise: its threshold entry is +∞, and it fires
+/// from its own random stream with the rate of its escape function.
+#[derive(Debug, Clone)]
+struct EscapeNeuron {
+    neuron: Idx,
+    rate: EscapeRate,
+    /// g(V) in the present step (Hz); 0 while refractory.
+    rate_hz: f64,
+    rng: Pcg64,
+    initial_rng: Pcg64,
+}
+
 #[derive(Debug, Clone)]
 struct TouchState {
     source: Idx,
+    reward: Option<f64>,
     per_step: f64,
     held: bool,
     pending_press: bool,
@@ -179,6 +195,13 @@ pub struct Network {
     plastic_of: Vec<u32>,
     /// For each neuron, the slots of the plastic synapses that end at it.
     plastic_in: Vec<Vec<u32>>,
+    /// Whether any plastic synapse learns from reward (its eligibility needs every step).
+    any_reward: bool,
+    /// Scratch: which neurons fired in the present step, for the reward rule.
+    fired_now: Vec<bool>,
+    escape: Vec<EscapeNeuron>,
+    /// For each neuron its slot in `escape`, or `NOT_ESCAPE` (empty when there are none).
+    escape_of: Vec<u32>,
 }
 
 impl Default for Network {
@@ -231,6 +254,10 @@ impl Network {
             plastic: Vec::new(),
             plastic_of: Vec::new(),
             plastic_in: Vec::new(),
+            any_reward: false,
+            fired_now: Vec::new(),
+            escape: Vec::new(),
+            escape_of: Vec::new(),
         }
     }
 
@@ -302,7 +329,8 @@ impl Network {
         (i < self.neuron_count()).then(|| self.channels.iter().map(|c| c.current[i]).sum())
     }
 
-    /// Presses or releases a touch sensor; a press fires it at the next step.
+    /// Presses or releases a touch sensor; a press fires it at the next step, and gives its
+    /// reward (if it has one) at once.
     pub fn set_touch(&mut self, sensor: Entity, pressed: bool) -> bool {
         let Some(&s) = self.source_index.get(&sensor) else {
             return false;
@@ -310,12 +338,48 @@ impl Network {
         let Some(t) = self.touch.iter_mut().find(|t| t.source == s) else {
             return false;
         };
-        if pressed && !t.held {
+        let press = pressed && !t.held;
+        if press {
             t.pending_press = true;
             t.phase = 0.0;
         }
         t.held = pressed;
+        if let (true, Some(reward)) = (press, t.reward) {
+            self.reward(reward);
+        }
         true
+    }
+
+    /// A reward event: every reward-learning synapse changes by `α·(R − b)·e`.
+    pub fn reward(&mut self, reward: f64) {
+        for k in 0..self.plastic.len() {
+            if matches!(self.plastic[k].rule, Rule::Reward(_)) {
+                self.plastic[k].reward(reward);
+                self.apply_weight(k);
+            }
+        }
+    }
+
+    /// Sets the rate of a Poisson source without a rebuild (place cells follow the animal).
+    pub fn set_poisson_rate(&mut self, source: Entity, rate_hz: f64) -> bool {
+        let Some(&s) = self.source_index.get(&source) else {
+            return false;
+        };
+        match self.poisson.iter_mut().find(|g| g.source == s) {
+            Some(g) => {
+                g.probability = rate_hz * DT;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Eligibility of each reward-learning synapse (1/mV), by entity.
+    pub fn eligibilities(&self) -> impl Iterator<Item = (Entity, f64)> + '_ {
+        self.plastic
+            .iter()
+            .filter(|p| matches!(p.rule, Rule::Reward(_)))
+            .map(|p| (p.entity, p.eligibility))
     }
 
     // ---- phases -------------------------------------------------------------------------
@@ -439,6 +503,17 @@ impl Network {
                     .extend(crossed.map(|(k, _)| (b * BLOCK + k) as Idx));
             }
         }
+        for k in &mut self.escape {
+            let i = k.neuron as usize;
+            k.rate_hz = if step >= self.lif.active_from[i] {
+                k.rate.rate_hz(self.lif.v[i])
+            } else {
+                0.0
+            };
+            if k.rng.random::<f64>() < EscapeRate::fire_probability(k.rate_hz, DT) {
+                self.firing.push(k.neuron);
+            }
+        }
         if self.any_forced {
             self.firing
                 .extend((0..n as Idx).filter(|&i| self.forced[i as usize]));
@@ -499,13 +574,35 @@ impl Network {
         self.ring[now] = due;
     }
 
-    /// STDP, first half of a step: traces decay, and synapses onto neurons that fired now
-    /// are potentiated by their presynaptic traces.
+    /// First half of a step of learning: traces decay, reward-learning synapses gain
+    /// eligibility from this step's postsynaptic factor, and STDP synapses onto neurons that
+    /// fired now are potentiated by their presynaptic traces.
     fn learn_from_post_spikes(&mut self) {
-        for p in &mut self.plastic {
-            p.decay();
-        }
         let n = self.neuron_count() as Idx;
+        if self.any_reward {
+            for &s in self.spiked.iter().filter(|&&s| s < n) {
+                self.fired_now[s as usize] = true;
+            }
+        }
+        let (escape, escape_of, fired) = (&self.escape, &self.escape_of, &self.fired_now);
+        for p in &mut self.plastic {
+            let factor = match p.rule {
+                Rule::Pairs(_) => 0.0,
+                Rule::Reward(rule) => {
+                    let post = p.post as usize;
+                    let noise = escape_of.get(post).filter(|&&k| k != NOT_ESCAPE).map(|&k| {
+                        let e = &escape[k as usize];
+                        // g'/g per mV: the rule counts eligibility in 1/mV.
+                        (e.rate_hz, 1e-3 * e.rate.log_slope_per_v(e.rate_hz))
+                    });
+                    rule.postsynaptic_factor(noise, fired[post], DT)
+                }
+            };
+            p.decay(factor);
+        }
+        if self.any_reward {
+            self.fired_now.fill(false);
+        }
         let (spiked, incoming) = (
             std::mem::take(&mut self.spiked),
             std::mem::take(&mut self.plastic_in),
@@ -607,9 +704,13 @@ impl Network {
             t.held = false;
             t.phase = 0.0;
         }
+        for k in &mut self.escape {
+            k.rng = k.initial_rng.clone();
+            k.rate_hz = 0.0;
+        }
         // What was learned stays learned; only the recent spike history goes.
         for p in &mut self.plastic {
-            (p.x, p.y) = (0.0, 0.0);
+            p.clear_traces();
         }
     }
 }
@@ -620,8 +721,8 @@ pub(crate) struct NetworkBuilder {
     seed: u64,
     /// Synapses in arrival order, with their source index, before sorting into the CSR.
     pending: Vec<(Idx, Outgoing, Entity)>,
-    /// Learning rules of plastic synapses, by synapse entity.
-    pending_plastic: EntityHashMap<Stdp>,
+    /// Learning rules of plastic synapses with their EPSP τ, by synapse entity.
+    pending_plastic: EntityHashMap<(Rule, f64)>,
 }
 
 impl NetworkBuilder {
@@ -692,6 +793,29 @@ impl NetworkBuilder {
         }
     }
 
+    /// Makes the LIF neuron just pushed fire by escape noise around its threshold.
+    pub fn set_escape(&mut self, e: Entity, width_v: f64, max_rate_hz: f64, stable_id: &str) {
+        let Some(i) = self.neuron(e).filter(|&i| (i as usize) < self.net.n_lif) else {
+            warn!("{e} has escape noise but is no integrate-and-fire neuron");
+            return;
+        };
+        let threshold = &mut self.net.lif.threshold[i as usize];
+        let rate = EscapeRate {
+            threshold_v: *threshold,
+            width_v,
+            max_rate_hz,
+        };
+        *threshold = f64::INFINITY;
+        let rng = generator_rng(self.seed, &format!("{stable_id}/escape"));
+        self.net.escape.push(EscapeNeuron {
+            neuron: i,
+            rate,
+            rate_hz: 0.0,
+            initial_rng: rng.clone(),
+            rng,
+        });
+    }
+
     pub fn push_hh(&mut self, e: Entity, area_cm2: f64, state: HhState) {
         self.push_source(e);
         self.net.hh.state.push(state);
@@ -719,10 +843,11 @@ impl NetworkBuilder {
         });
     }
 
-    pub fn push_touch(&mut self, e: Entity, repeat_hz: f64) {
+    pub fn push_touch(&mut self, e: Entity, repeat_hz: f64, reward: Option<f64>) {
         let source = self.push_source(e);
         self.net.touch.push(TouchState {
             source,
+            reward,
             per_step: repeat_hz * DT,
             held: false,
             pending_press: false,
@@ -831,9 +956,9 @@ impl NetworkBuilder {
         ));
     }
 
-    /// Makes a pushed synapse learn with `rule`.
-    pub fn set_plastic(&mut self, synapse: Entity, rule: Stdp) {
-        self.pending_plastic.insert(synapse, rule);
+    /// Makes a pushed synapse learn with `rule`; `epsp_tau_s` is its own time constant.
+    pub fn set_plastic(&mut self, synapse: Entity, rule: Rule, epsp_tau_s: f64) {
+        self.pending_plastic.insert(synapse, (rule, epsp_tau_s));
     }
 
     pub fn set_recorded(&mut self, entities: &[Entity]) {
@@ -852,6 +977,12 @@ impl NetworkBuilder {
             c.current = vec![0.0; n];
         }
         self.net.forced = vec![false; n];
+        if !self.net.escape.is_empty() {
+            self.net.escape_of = vec![NOT_ESCAPE; n];
+            for (k, e) in self.net.escape.iter().enumerate() {
+                self.net.escape_of[e.neuron as usize] = k as u32;
+            }
+        }
         self.net.input = vec![0.0; n];
         // Stable sort keeps the synapses of one source in entity order.
         self.pending.sort_by_key(|(pre, ..)| *pre);
@@ -869,7 +1000,7 @@ impl NetworkBuilder {
             let net = &mut self.net;
             net.plastic_of = vec![NOT_PLASTIC; net.out.len()];
             for (j, (_, o, e)) in self.pending.iter().enumerate() {
-                let Some(&rule) = self.pending_plastic.get(e) else {
+                let Some(&(rule, epsp_tau_s)) = self.pending_plastic.get(e) else {
                     continue;
                 };
                 let w = match o.effect {
@@ -879,9 +1010,15 @@ impl NetworkBuilder {
                     Effect::Fire => continue,
                 };
                 net.plastic_of[j] = net.plastic.len() as u32;
-                net.plastic
-                    .push(PlasticSynapse::new(*e, j as u32, o.post, w, rule));
+                net.plastic.push(PlasticSynapse::new(
+                    *e, j as u32, o.post, w, rule, epsp_tau_s,
+                ));
             }
+            net.any_reward = net
+                .plastic
+                .iter()
+                .any(|p| matches!(p.rule, Rule::Reward(_)));
+            net.fired_now = vec![false; n];
             net.plastic_in = vec![Vec::new(); n];
             for (k, p) in net.plastic.iter().enumerate() {
                 net.plastic_in[p.post as usize].push(k as u32);
@@ -959,12 +1096,22 @@ impl Network {
                 s.current = c;
             }
         }
+        for k in &mut self.escape {
+            let e = self.source_entities[k.neuron as usize];
+            if let Some(ok) = old.escape.iter().find(|ok| old_entity(ok.neuron) == e) {
+                k.rng = ok.rng.clone();
+                k.initial_rng = ok.initial_rng.clone();
+            }
+        }
         // Learning synapses keep their traces (their weights come back from the components).
-        let traces: EntityHashMap<(f64, f64)> =
-            old.plastic.iter().map(|p| (p.entity, (p.x, p.y))).collect();
+        let traces: EntityHashMap<(f64, f64, f64)> = old
+            .plastic
+            .iter()
+            .map(|p| (p.entity, (p.x, p.y, p.eligibility)))
+            .collect();
         for p in &mut self.plastic {
-            if let Some(&(x, y)) = traces.get(&p.entity) {
-                (p.x, p.y) = (x, y);
+            if let Some(&(x, y, e)) = traces.get(&p.entity) {
+                (p.x, p.y, p.eligibility) = (x, y, e);
             }
         }
         // Spikes in flight keep their slot (slots are absolute step numbers modulo the ring).

@@ -3,7 +3,44 @@
 //! by the animal's position. A ring readout turns the spike counts of cells with preferred
 //! angles into one direction, the angle of their population vector.
 
+use bevy::prelude::*;
+use serde::{Deserialize, Serialize};
+
 use super::params::{ParamError, finite, positive};
+
+/// A place-cell item: a Poisson source whose rate is its field's rate at the
+/// [`super::AnimalPosition`]. Stored in circuit files as it is.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceCell {
+    pub centre_x_m: f64,
+    pub centre_y_m: f64,
+    /// σ of the field (m).
+    pub width_m: f64,
+    #[serde(rename = "peak_Hz")]
+    pub peak_hz: f64,
+}
+
+impl Default for PlaceCell {
+    fn default() -> Self {
+        Self {
+            centre_x_m: 0.0,
+            centre_y_m: 0.0,
+            width_m: 0.25,
+            peak_hz: 100.0,
+        }
+    }
+}
+
+impl PlaceCell {
+    pub fn field(&self) -> PlaceField {
+        PlaceField {
+            centre_m: [self.centre_x_m, self.centre_y_m],
+            width_m: self.width_m,
+            peak_hz: self.peak_hz,
+        }
+    }
+}
 
 /// The firing field of one place cell. Positions in metres, rates in Hz.
 #[derive(Debug, Clone, Copy, PartialEq)]

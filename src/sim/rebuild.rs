@@ -10,7 +10,8 @@ use super::DT;
 use super::components::*;
 use super::hh::HhState;
 use super::network::*;
-use super::plasticity::Stdp;
+use super::plasticity::{Rule, Stdp};
+use super::reward::RewardLearning;
 
 /// Set when the circuit's structure or parameters changed; the next tick rebuilds.
 #[derive(Resource, Debug, Default)]
@@ -38,7 +39,13 @@ type StructuralChange = Or<(
     Added<RecordVoltage>,
 )>;
 
-type ModelChange = Or<(Changed<Adaptation>, Changed<BurstCurrent>, Changed<Stdp>)>;
+type ModelChange = Or<(
+    Changed<Adaptation>,
+    Changed<BurstCurrent>,
+    Changed<Stdp>,
+    Changed<RewardLearning>,
+    Changed<EscapeNoise>,
+)>;
 
 /// Removals of any component the network is built from (despawning removes them all).
 #[derive(SystemParam)]
@@ -57,6 +64,8 @@ pub(crate) struct RemovedItems<'w, 's> {
     adaptation: RemovedComponents<'w, 's, Adaptation>,
     burst: RemovedComponents<'w, 's, BurstCurrent>,
     stdp: RemovedComponents<'w, 's, Stdp>,
+    reward: RemovedComponents<'w, 's, RewardLearning>,
+    escape: RemovedComponents<'w, 's, EscapeNoise>,
 }
 
 impl RemovedItems<'_, '_> {
@@ -77,6 +86,8 @@ impl RemovedItems<'_, '_> {
             self.adaptation.read().count(),
             self.burst.read().count(),
             self.stdp.read().count(),
+            self.reward.read().count(),
+            self.escape.read().count(),
         ];
         counts.iter().any(|&c| c > 0)
     }
@@ -114,6 +125,11 @@ pub fn rebuild_network(world: &mut World) {
     world.resource_mut::<NetworkDirty>().0 = false;
 }
 
+/// Items without a stable id (only ever made from code) fall back to the entity.
+fn stable_or_entity(e: Entity, id: Option<&StableId>) -> String {
+    id.map_or_else(|| format!("entity-{}", e.index()), |id| id.0.clone())
+}
+
 fn round_steps(seconds: f64) -> u64 {
     (seconds / DT).round().max(0.0) as u64
 }
@@ -142,8 +158,16 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .map(|(e, p, m, r, a, bu)| (e, *p, *m, r.copied(), a.copied(), bu.copied()))
         .collect();
     lif.sort_by_key(|(e, _, _, _, a, bu)| (a.is_some() || bu.is_some(), e.index()));
+    let escape: EntityHashMap<(EscapeNoise, String)> = world
+        .query::<(Entity, &EscapeNoise, Option<&StableId>)>()
+        .iter(world)
+        .map(|(e, n, id)| (e, (*n, stable_or_entity(e, id))))
+        .collect();
     for (e, p, m, r, a, bu) in lif {
         b.push_lif(e, &p, m.v, r.map_or(0, |r| round_steps(r.period_s)), a, bu);
+        if let Some((noise, id)) = escape.get(&e) {
+            b.set_escape(e, noise.width_v, noise.max_rate_hz, id);
+        }
     }
     let mut hh: Vec<_> = world
         .query::<(Entity, &HhParams, &Membrane, &HhGates)>()
@@ -180,9 +204,7 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .collect();
     poisson.sort_by_key(|(e, ..)| e.index());
     for (e, g, id) in poisson {
-        // Items without a stable id (only ever made from code) fall back to the entity.
-        let id = id.map_or_else(|| format!("entity-{}", e.index()), |id| id.0);
-        b.push_poisson(e, g.rate_hz, &id);
+        b.push_poisson(e, g.rate_hz, &stable_or_entity(e, id.as_ref()));
     }
     let mut touch: Vec<_> = world
         .query::<(Entity, &TouchSensor)>()
@@ -191,7 +213,7 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .collect();
     touch.sort_by_key(|(e, _)| e.index());
     for (e, t) in touch {
-        b.push_touch(e, t.repeat_hz);
+        b.push_touch(e, t.repeat_hz, t.reward);
     }
 
     let dc: EntityHashMap<DcSource> = world
@@ -231,15 +253,29 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
     }
 
     let mut synapses: Vec<_> = world
-        .query::<(Entity, &Synapse, &SynapseKinetics, &Delay, Option<&Stdp>)>()
+        .query::<(
+            Entity,
+            &Synapse,
+            &SynapseKinetics,
+            &Delay,
+            Option<&Stdp>,
+            Option<&RewardLearning>,
+        )>()
         .iter(world)
-        .map(|(e, s, k, d, stdp)| (e, *s, *k, *d, stdp.copied()))
+        .map(|(e, s, k, d, stdp, reward)| {
+            let rule = match (stdp, reward) {
+                (Some(r), _) => Some(Rule::Pairs(*r)),
+                (None, Some(r)) => Some(Rule::Reward(*r)),
+                (None, None) => None,
+            };
+            (e, *s, *k, *d, rule)
+        })
         .collect();
     synapses.sort_by_key(|(e, ..)| e.index());
-    for (e, syn, k, d, stdp) in synapses {
+    for (e, syn, k, d, rule) in synapses {
         b.push_synapse(e, syn, k, round_steps(d.seconds), sign(syn.pre));
-        if let Some(rule) = stdp {
-            b.set_plastic(e, rule);
+        if let Some(rule) = rule {
+            b.set_plastic(e, rule, k.tau_s);
         }
     }
 
