@@ -613,3 +613,50 @@ fn a_learning_synapse_grows_when_it_predicts_its_target_and_fades_when_it_follow
     assert!(causal > 2.9, "pre before post: up to w_max 3 nA, {causal}");
     assert!(acausal < 0.1, "post before pre: down to 0, {acausal}");
 }
+
+#[test]
+fn a_treat_when_the_ring_points_north_teaches_it_to_point_north_from_there() {
+    // Operant conditioning, as a student would do it: the animal sits at one place; every
+    // 300 ms the test reads the ring (the population vector of the action cells' spikes) and
+    // presses Treat when it points within 45° of north. The ring then points north more often.
+    let (mut app, spawned) = start(&example("place_cells_reward"));
+    app.world_mut().resource_mut::<sim::AnimalPosition>().0 = [0.3, 0.2];
+    let directions = ["E", "NE", "N", "NW", "W", "SW", "S", "SE"];
+    let cells: Vec<_> = directions
+        .iter()
+        .map(|d| spawned.entity(&format!("act-{d}")).unwrap())
+        .collect();
+    let treat = spawned.entity("treat").unwrap();
+    let mut north = Vec::new();
+    for _ in 0..120 {
+        let before: Vec<usize> = cells
+            .iter()
+            .map(|&c| spike_times(app.world(), c).len())
+            .collect();
+        run_for(app.world_mut(), 0.3);
+        let counts = cells
+            .iter()
+            .zip(&before)
+            .map(|(&c, b)| (spike_times(app.world(), c).len() - b) as f64);
+        let points_north = sim::place::population_vector(counts)
+            .is_some_and(|a| (a - std::f64::consts::FRAC_PI_2).abs() < std::f64::consts::FRAC_PI_4);
+        north.push(points_north);
+        if points_north {
+            for pressed in [true, false] {
+                app.world_mut().write_message(sim::TouchSensorInput {
+                    sensor: treat,
+                    pressed,
+                });
+                sim::run_steps(app.world_mut(), 1);
+            }
+        }
+    }
+    let share = |s: &[bool]| s.iter().filter(|&&b| b).count() as f64 / s.len() as f64;
+    let (first, last) = (share(&north[..30]), share(&north[90..]));
+    println!(
+        "ring points north: {:.0}% of the first 30 readings, {:.0}% of the last 30",
+        100.0 * first,
+        100.0 * last
+    );
+    assert!(last > first + 0.3, "{first} → {last}");
+}

@@ -264,6 +264,7 @@ impl MeterDock<'_> {
             MeterKind::SpikeRaster => "Spike raster",
             MeterKind::RatePlot => "Firing rate",
             MeterKind::Loudspeaker => "Loudspeaker",
+            MeterKind::RingReadout => "Ring readout",
         };
         let mut new_window = window_s;
         let mut export = false;
@@ -360,6 +361,14 @@ impl MeterDock<'_> {
                     });
             }
             MeterKind::Loudspeaker => {}
+            MeterKind::RingReadout => {
+                let counts = spike_times(
+                    recorder.recent_spikes().copied(),
+                    &neurons,
+                    (now - RING_WINDOW_S).max(0.0),
+                );
+                ring_readout(ui, &names, &counts);
+            }
         }
         if new_window != window_s {
             self.views.window_s.insert(meter.id.clone(), new_window);
@@ -367,7 +376,7 @@ impl MeterDock<'_> {
         if export {
             let text = match meter.kind {
                 MeterKind::Voltmeter => voltage_csv(&names, &voltages(recorder, &span)),
-                MeterKind::SpikeRaster => spikes_csv(
+                MeterKind::SpikeRaster | MeterKind::RingReadout => spikes_csv(
                     &names,
                     &spike_times(recorder.recent_spikes().copied(), &neurons, since),
                 ),
@@ -383,6 +392,61 @@ impl MeterDock<'_> {
             self.hint.show(message, now);
         }
     }
+}
+
+/// The ring readout counts spikes over one theta cycle, as the water-maze mouse does.
+const RING_WINDOW_S: f64 = 0.1;
+
+/// The observed neurons round a ring (the first at 0°, east, then counter-clockwise), each
+/// shaded by its spikes in the last 100 ms, and the population vector's direction.
+fn ring_readout(ui: &mut egui::Ui, names: &[String], spikes: &[Vec<f64>]) {
+    let counts: Vec<f64> = spikes.iter().map(|t| t.len() as f64).collect();
+    let heading = crate::sim::place::population_vector(counts.iter().copied());
+    let side = ui.available_height().min(ui.available_width()) - 24.0;
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width(), side.max(60.0)),
+        egui::Sense::hover(),
+    );
+    let painter = ui.painter_at(rect);
+    let (centre, radius) = (rect.center(), 0.32 * side.max(60.0));
+    let peak = counts.iter().copied().fold(1.0, f64::max);
+    let n = counts.len();
+    for (i, &c) in counts.iter().enumerate() {
+        let a = crate::sim::place::ring_angle(i, n);
+        let at = centre + egui::vec2(a.cos() as f32, -a.sin() as f32) * radius;
+        let level = (c / peak) as f32;
+        let fill = egui::Color32::from_rgb(
+            (255.0 - 42.0 * level) as u8,
+            (255.0 - 161.0 * level) as u8,
+            (255.0 - 255.0 * level) as u8,
+        );
+        painter.circle(at, 7.0, fill, egui::Stroke::new(1.0, egui::Color32::GRAY));
+        if n <= 12 {
+            painter.text(
+                centre + egui::vec2(a.cos() as f32, -a.sin() as f32) * (radius + 18.0),
+                egui::Align2::CENTER_CENTER,
+                short(&names[i], 10),
+                egui::FontId::proportional(11.0),
+                egui::Color32::DARK_GRAY,
+            );
+        }
+    }
+    let text = match heading {
+        Some(h) => {
+            painter.arrow(
+                centre,
+                egui::vec2(h.cos() as f32, -h.sin() as f32) * radius * 0.8,
+                egui::Stroke::new(3.0, egui::Color32::from_gray(30)),
+            );
+            format!(
+                "direction {:.0}° (0° = first neuron, counter-clockwise)",
+                h.to_degrees().rem_euclid(360.0)
+            )
+        }
+        None if counts.iter().sum::<f64>() > 0.0 => "the votes cancel out: no direction".to_owned(),
+        None => "no spikes in the last 100 ms: no direction".to_owned(),
+    };
+    ui.label(text);
 }
 
 fn voltages(recorder: &Recorder, span: &Span) -> Vec<Vec<[f64; 2]>> {

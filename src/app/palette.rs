@@ -45,6 +45,7 @@ const GROUPS: [(&str, &[ItemKind]); 5] = [
             ItemKind::SpikeRaster,
             ItemKind::RatePlot,
             ItemKind::Loudspeaker,
+            ItemKind::RingReadout,
         ],
     ),
     ("Annotations", &[ItemKind::Note]),
@@ -145,6 +146,15 @@ fn paint_icon(painter: &egui::Painter, centre: egui::Pos2, kind: ItemKind) {
                 .collect();
             painter.add(egui::Shape::line(eye, Stroke::new(1.5, ink)));
             painter.circle_filled(centre, 2.5, ink);
+        }
+        ItemKind::RingReadout => {
+            let purple = Color32::from_rgb(204, 121, 167);
+            rect(vec2(22.0, 22.0), Color32::WHITE, purple, 2.0);
+            for i in 0..8 {
+                let a = std::f32::consts::TAU * i as f32 / 8.0;
+                painter.circle_filled(centre + 7.0 * vec2(a.cos(), -a.sin()), 1.6, ink);
+            }
+            painter.arrow(centre, vec2(4.5, -4.5), Stroke::new(1.5, purple));
         }
         ItemKind::Voltmeter
         | ItemKind::SpikeRaster

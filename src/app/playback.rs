@@ -101,7 +101,6 @@ pub struct TopBar<'w> {
     files: files::FileMenu<'w>,
     screen: Res<'w, Screen>,
     levels: MessageWriter<'w, LevelAction>,
-    rewards: MessageWriter<'w, crate::sim::RewardEvent>,
 }
 
 impl TopBar<'_> {
@@ -140,32 +139,6 @@ impl TopBar<'_> {
             }
             ui.separator();
             self.playback(ui);
-            // Only a circuit that learns from reward has a use for these.
-            if self
-                .doc
-                .circuit()
-                .synapses
-                .iter()
-                .any(|s| s.reward.is_some())
-            {
-                ui.separator();
-                for (label, reward, hint) in [
-                    (
-                        "🏆 Reward",
-                        1.0,
-                        "Reward +1: strengthens what the circuit just did",
-                    ),
-                    (
-                        "✋ Punish",
-                        -1.0,
-                        "Punish −1: weakens what the circuit just did",
-                    ),
-                ] {
-                    if ui.button(label).on_hover_text(hint).clicked() {
-                        self.rewards.write(crate::sim::RewardEvent { reward });
-                    }
-                }
-            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let (sound, hint) = if self.sound.muted {
                     ("🔇", "Sound is off: loudspeakers are silent")

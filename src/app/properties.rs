@@ -170,10 +170,33 @@ impl Properties<'_, '_> {
             ]
             .join(" · "),
         );
+        if c.synapses.iter().any(|s| s.reward.is_some()) {
+            ui.add_space(8.0);
+            ui.label("Some synapses learn from reward:");
+            self.reward_buttons(ui);
+        }
         ui.add_space(8.0);
         ui.weak(
             "Tap an item or a synapse to edit it. Shift-click or long-press adds to the selection.",
         );
+    }
+
+    /// Reward and punish the whole circuit now.
+    fn reward_buttons(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let reward = ui
+                .button("🏆 Reward +1")
+                .on_hover_text("Strengthens what the circuit just did");
+            if reward.clicked() {
+                self.rewards.write(RewardEvent { reward: 1.0 });
+            }
+            let punish = ui
+                .button("✋ Punish −1")
+                .on_hover_text("Weakens what the circuit just did");
+            if punish.clicked() {
+                self.rewards.write(RewardEvent { reward: -1.0 });
+            }
+        });
     }
 
     fn item(&mut self, ui: &mut egui::Ui, id: &str) {
@@ -534,14 +557,7 @@ impl Properties<'_, '_> {
                 eligibility.map_or("–".into(), |e| format!("{e:+.3}"))
             ))
             .on_hover_text("How much credit the synapse would get from a reward right now");
-            ui.horizontal(|ui| {
-                if ui.button("Reward +1").clicked() {
-                    self.rewards.write(RewardEvent { reward: 1.0 });
-                }
-                if ui.button("Punish −1").clicked() {
-                    self.rewards.write(RewardEvent { reward: -1.0 });
-                }
-            });
+            self.reward_buttons(ui);
         }
         egui_plot::Plot::new(("weight", &s.id))
             .height(110.0)

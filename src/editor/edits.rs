@@ -30,11 +30,12 @@ pub enum ItemKind {
     SpikeRaster,
     RatePlot,
     Loudspeaker,
+    RingReadout,
     Note,
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 17] = [
+    pub const ALL: [ItemKind; 18] = [
         ItemKind::Lif,
         ItemKind::InhibitoryLif,
         ItemKind::Adaptive,
@@ -51,6 +52,7 @@ impl ItemKind {
         ItemKind::SpikeRaster,
         ItemKind::RatePlot,
         ItemKind::Loudspeaker,
+        ItemKind::RingReadout,
         ItemKind::Note,
     ];
 
@@ -73,6 +75,7 @@ impl ItemKind {
             ItemKind::SpikeRaster => "Spike raster",
             ItemKind::RatePlot => "Firing rate",
             ItemKind::Loudspeaker => "Loudspeaker",
+            ItemKind::RingReadout => "Ring readout",
             ItemKind::Note => "Note",
         }
     }
@@ -104,6 +107,9 @@ impl ItemKind {
             ItemKind::SpikeRaster => "Shows a dot for every spike of the neurons it observes",
             ItemKind::RatePlot => "Plots the firing rate of the neurons it observes",
             ItemKind::Loudspeaker => "Clicks for every spike of the neurons it observes",
+            ItemKind::RingReadout => {
+                "Reads a direction from the neurons it observes, placed round a ring"
+            }
             ItemKind::Note => "A text box for explanations",
         }
     }
@@ -122,7 +128,10 @@ impl ItemKind {
             | ItemKind::VisualInput
             | ItemKind::PlaceCell => "generator",
             ItemKind::TouchSensor => "sensor",
-            ItemKind::Voltmeter | ItemKind::SpikeRaster | ItemKind::RatePlot => "meter",
+            ItemKind::Voltmeter
+            | ItemKind::SpikeRaster
+            | ItemKind::RatePlot
+            | ItemKind::RingReadout => "meter",
             ItemKind::Loudspeaker => "speaker",
             ItemKind::Note => "note",
         }
@@ -253,6 +262,7 @@ impl Circuit {
             ItemKind::SpikeRaster => self.meters.push(meter(MeterKind::SpikeRaster)),
             ItemKind::RatePlot => self.meters.push(meter(MeterKind::RatePlot)),
             ItemKind::Loudspeaker => self.meters.push(meter(MeterKind::Loudspeaker)),
+            ItemKind::RingReadout => self.meters.push(meter(MeterKind::RingReadout)),
             ItemKind::Note => self.notes.push(NoteItem {
                 id: id.clone(),
                 position,
@@ -294,6 +304,7 @@ impl Circuit {
                 MeterKind::SpikeRaster => ItemKind::SpikeRaster,
                 MeterKind::RatePlot => ItemKind::RatePlot,
                 MeterKind::Loudspeaker => ItemKind::Loudspeaker,
+                MeterKind::RingReadout => ItemKind::RingReadout,
             });
         }
         self.notes
@@ -686,7 +697,7 @@ mod tests {
             6,
             "four generators, the visual input and the place cell"
         );
-        assert_eq!(c.meters.len(), 4);
+        assert_eq!(c.meters.len(), 5);
         assert!(c.neurons.iter().any(|n| n.inhibitory));
     }
 

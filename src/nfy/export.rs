@@ -282,6 +282,17 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
                 }),
                 PLOT_SIZE,
             ),
+            MeterKind::RingReadout => {
+                notes.push(format!(
+                    "{}: Neuronify has no ring readout; written as a spike raster",
+                    m.id
+                ));
+                (
+                    "meters/SpikeDetector.qml",
+                    json!({ "width": PLOT_SIZE.0, "height": PLOT_SIZE.1, "timeRange": 0.1, "showLegend": true }),
+                    PLOT_SIZE,
+                )
+            }
             MeterKind::Loudspeaker => (
                 "meters/Loudspeaker.qml",
                 json!({ "source": "glass.wav" }),

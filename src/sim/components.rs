@@ -340,6 +340,9 @@ pub enum MeterKind {
     SpikeRaster,
     RatePlot,
     Loudspeaker,
+    /// The direction read from the observed neurons, spread evenly round a ring in the order
+    /// observed: the angle of the population vector of their recent spike counts.
+    RingReadout,
 }
 
 /// A meter item; what it observes is given by [`Observes`] entities.
