@@ -281,3 +281,23 @@ fn a_level_is_played_from_the_title_screen_to_its_stars() {
         assert!(distinct_colours(&dir.join(shot)) > 8, "{shot} is blank");
     }
 }
+
+#[test]
+#[ignore = "needs an X display: .ci/run runs it under xvfb-run"]
+fn the_water_maze_fast_forwards_four_trials_and_saves_their_latencies() {
+    let dir = scratch("e2e-maze");
+    // --maze opens the scene; "+4" fast-forwards four trials (the button row is at y 291),
+    // then the CSV button at the right of the title bar saves them next to the document.
+    let script = r#"[
+        Wait(20), Click(107, 291), Wait(400), Screenshot("maze.png"), Click(1240, 25), Wait(10),
+        Quit
+    ]"#;
+    let status = sandbox(&dir, script).arg("--maze").status().unwrap();
+    assert!(status.success(), "the app exited with {status}");
+    let csv = std::fs::read_to_string(dir.join("maze-seed0.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    println!("{csv}");
+    assert_eq!(csv.lines().next(), Some("seed,trial,start,latency_s,timed_out,wall_hits"));
+    assert!(rows.len() >= 4, "{} trials saved", rows.len());
+    assert!(distinct_colours(&dir.join("maze.png")) > 50, "the maze screen is blank");
+}

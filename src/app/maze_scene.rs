@@ -13,7 +13,8 @@ use egui_plot::{Legend, Line, Plot, Points};
 
 use super::levels::{LevelAction, Screen};
 use super::panels::UiSystems;
-use crate::maze::{MazeParams, Mouse};
+use crate::editor::Document;
+use crate::maze::{MazeParams, Mouse, Session};
 
 /// Longest compute per frame, so the window stays responsive while fast-forwarding.
 const FRAME_BUDGET_S: f64 = 0.030;
@@ -53,6 +54,8 @@ pub struct MazeScene {
     policy: Vec<([f64; 2], f64, f64)>,
     /// The brain's reward count when the policy map was drawn.
     policy_age: Option<u64>,
+    /// What the last export did.
+    notice: Option<String>,
 }
 
 impl MazeScene {
@@ -79,6 +82,7 @@ impl MazeScene {
             ring_activity: vec![0.0; cells],
             policy: Vec::new(),
             policy_age: None,
+            notice: None,
         }
     }
 
@@ -123,6 +127,22 @@ impl MazeScene {
         }
     }
 
+    /// Writes the finished trials as CSV (the format of `spikeworks maze --out`) into `folder`.
+    pub fn export(&mut self, folder: &std::path::Path) -> std::path::PathBuf {
+        let session = Session {
+            records: vec![self.mouse.records().to_vec()],
+            seeds: vec![self.seed],
+        };
+        let path = folder.join(format!("maze-seed{}.csv", self.seed));
+        self.notice = Some(
+            match crate::circuit::write_atomic(&path, session.to_csv().as_bytes()) {
+                Ok(()) => format!("Saved {}", path.display()),
+                Err(e) => format!("Not saved to {}: {e}", path.display()),
+            },
+        );
+        path
+    }
+
     /// The policy map, recomputed when a reward may have changed the weights.
     fn refresh_policy(&mut self) {
         let age = self.mouse.brain.rewards();
@@ -160,6 +180,7 @@ fn show(
     mut scene: ResMut<MazeScene>,
     mut actions: MessageWriter<LevelAction>,
     time: Res<Time<Real>>,
+    doc: Res<Document>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     step_for_frame(&mut scene, time.delta_secs_f64());
@@ -178,6 +199,17 @@ fn show(
             }
             ui.heading("Water maze");
             ui.label("A mouse learns where the hidden platform is, with spiking neurons and a reward (Vasilaki et al. 2009).");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let export = ui
+                    .button("⬇ CSV")
+                    .on_hover_text("Save the latency of every finished trial as a CSV file");
+                if export.clicked() {
+                    scene.export(&doc.folder());
+                }
+                if let Some(notice) = &scene.notice {
+                    ui.weak(notice);
+                }
+            });
         });
     });
     egui::Panel::left("maze-controls")
