@@ -297,7 +297,13 @@ fn the_water_maze_fast_forwards_four_trials_and_saves_their_latencies() {
     let csv = std::fs::read_to_string(dir.join("maze-seed0.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().skip(1).collect();
     println!("{csv}");
-    assert_eq!(csv.lines().next(), Some("seed,trial,start,latency_s,timed_out,wall_hits"));
+    assert_eq!(
+        csv.lines().next(),
+        Some("seed,trial,start,latency_s,timed_out,wall_hits")
+    );
     assert!(rows.len() >= 4, "{} trials saved", rows.len());
-    assert!(distinct_colours(&dir.join("maze.png")) > 50, "the maze screen is blank");
+    assert!(
+        distinct_colours(&dir.join("maze.png")) > 50,
+        "the maze screen is blank"
+    );
 }
