@@ -424,15 +424,10 @@ fn draw_ring(painter: &egui::Painter, rect: egui::Rect, scene: &MazeScene) {
         let a = crate::sim::place::ring_angle(i, n);
         let at = centre + egui::vec2(a.cos() as f32, -a.sin() as f32) * radius;
         let level = (rate / peak).clamp(0.0, 1.0) as f32;
-        let fill = egui::Color32::from_rgb(
-            (255.0 - 42.0 * level) as u8,
-            (255.0 - 161.0 * level) as u8,
-            (255.0 - 255.0 * level) as u8,
-        );
         painter.circle(
             at,
             6.0 + 4.0 * level,
-            fill,
+            super::meters::activity_colour(level),
             egui::Stroke::new(1.0, egui::Color32::from_gray(120)),
         );
     }

@@ -394,6 +394,16 @@ impl MeterDock<'_> {
     }
 }
 
+/// White for a silent cell, through orange to vermillion for the most active one (0–1).
+pub fn activity_colour(level: f32) -> egui::Color32 {
+    let level = level.clamp(0.0, 1.0);
+    egui::Color32::from_rgb(
+        (255.0 - 42.0 * level) as u8,
+        (255.0 - 161.0 * level) as u8,
+        (255.0 - 255.0 * level) as u8,
+    )
+}
+
 /// The ring readout counts spikes over one theta cycle, as the water-maze mouse does.
 const RING_WINDOW_S: f64 = 0.1;
 
@@ -414,12 +424,7 @@ fn ring_readout(ui: &mut egui::Ui, names: &[String], spikes: &[Vec<f64>]) {
     for (i, &c) in counts.iter().enumerate() {
         let a = crate::sim::place::ring_angle(i, n);
         let at = centre + egui::vec2(a.cos() as f32, -a.sin() as f32) * radius;
-        let level = (c / peak) as f32;
-        let fill = egui::Color32::from_rgb(
-            (255.0 - 42.0 * level) as u8,
-            (255.0 - 161.0 * level) as u8,
-            (255.0 - 255.0 * level) as u8,
-        );
+        let fill = activity_colour((c / peak) as f32);
         painter.circle(at, 7.0, fill, egui::Stroke::new(1.0, egui::Color32::GRAY));
         if n <= 12 {
             painter.text(
