@@ -1,5 +1,6 @@
 //! The water maze learns: mice get faster with the Hebbian-biased three-factor rule, not with
-//! the pure policy-gradient rule, and a seed fixes everything a mouse does. The numbers and
+//! the pure policy-gradient rule nor without learning, and a seed fixes everything a mouse
+//! does. The numbers and
 //! windows are those of ../shared/reference/vasilaki-2009.md §4; the calibration on 32 seeds
 //! is quoted in the README.
 
@@ -39,6 +40,22 @@ fn the_pure_policy_gradient_rule_does_not_learn_it() {
     assert!(
         s.learning_ratio() > 0.8,
         "τ_c = 0 gave ratio {:.3}",
+        s.learning_ratio()
+    );
+}
+
+#[test]
+fn without_learning_the_mice_do_not_get_faster() {
+    // Guards against an artefact of the trial order or of exploration itself.
+    let params = MazeParams {
+        learning_rate: 0.0,
+        ..MazeParams::default()
+    };
+    let s = session(&params);
+    println!("{}", s.report(0.0));
+    assert!(
+        s.learning_ratio() > 0.8,
+        "α = 0 gave ratio {:.3}",
         s.learning_ratio()
     );
 }
