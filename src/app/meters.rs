@@ -274,12 +274,16 @@ impl MeterDock<'_> {
             } else {
                 format!("{kind}: {}", meter.label)
             });
-            ui.add(
-                egui::Slider::new(&mut new_window, 0.05..=10.0)
-                    .logarithmic(true)
-                    .suffix(" s"),
-            )
-            .on_hover_text("How much time the plot shows");
+            if meter.kind == MeterKind::RingReadout {
+                ui.weak("spikes of the last 100 ms");
+            } else {
+                ui.add(
+                    egui::Slider::new(&mut new_window, 0.05..=10.0)
+                        .logarithmic(true)
+                        .suffix(" s"),
+                )
+                .on_hover_text("How much time the plot shows");
+            }
             export = ui
                 .button("⬇ CSV")
                 .on_hover_text("Save what this meter holds as a CSV file")
