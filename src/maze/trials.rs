@@ -183,24 +183,28 @@ impl Session {
         trials: usize,
         progress: impl Fn(usize) + Sync,
     ) -> Self {
+        // One thread (a browser has no others) runs the mice right here.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let done = std::sync::atomic::AtomicUsize::new(0);
         let mut records = vec![Vec::new(); seeds.len()];
-        std::thread::scope(|scope| {
-            let per_thread = seeds.len().div_ceil(threads.max(1)).max(1);
-            for (chunk_seeds, chunk_out) in
-                seeds.chunks(per_thread).zip(records.chunks_mut(per_thread))
-            {
-                let (done, progress) = (&done, &progress);
-                scope.spawn(move || {
-                    for (&seed, out) in chunk_seeds.iter().zip(chunk_out) {
-                        let mut mouse = Mouse::new(params.clone(), seed);
-                        *out = (0..trials).map(|_| mouse.run_trial()).collect();
-                        progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-                    }
-                });
+        let per_thread = seeds.len().div_ceil(threads).max(1);
+        let run_chunk = |chunk_seeds: &[u64], chunk_out: &mut [Vec<TrialRecord>]| {
+            for (&seed, out) in chunk_seeds.iter().zip(chunk_out) {
+                let mut mouse = Mouse::new(params.clone(), seed);
+                *out = (0..trials).map(|_| mouse.run_trial()).collect();
+                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
             }
-        });
+        };
+        let chunks = seeds.chunks(per_thread).zip(records.chunks_mut(per_thread));
+        if threads == 1 {
+            chunks.for_each(|(s, out)| run_chunk(s, out));
+        } else {
+            std::thread::scope(|scope| {
+                for (s, out) in chunks {
+                    scope.spawn(|| run_chunk(s, out));
+                }
+            });
+        }
         Self {
             records,
             seeds: seeds.to_vec(),
