@@ -193,14 +193,15 @@ fn apply_inputs(
 }
 
 /// Place cells fire at their field's rate where the animal is now. Rates change in place,
-/// without a rebuild; the component keeps the rate a rebuild starts from.
+/// without a rebuild; the component keeps the rate a rebuild starts from, so only a moved
+/// animal or a new or edited place cell needs work (not every tick).
 fn follow_animal(
     animal: Res<AnimalPosition>,
     mut net: ResMut<Network>,
     mut cells: Query<(Entity, &PlaceCell, &mut PoissonSpikes)>,
-    added: Query<(), Added<PlaceCell>>,
+    edited: Query<(), Changed<PlaceCell>>,
 ) {
-    if !animal.is_changed() && !net.is_changed() && added.is_empty() {
+    if !animal.is_changed() && edited.is_empty() {
         return;
     }
     for (e, cell, mut rate) in &mut cells {
