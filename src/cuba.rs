@@ -7,7 +7,7 @@
 //! inhibitory −9 mV become 90 pA (negative through `Inhibitory`) with τ 10 ms; no delay.
 //! Start voltages are uniform in [V_reset, V_th] so the activity sustains itself.
 
-use std::time::Instant;
+use bevy::platform::time::Instant;
 
 use bevy::prelude::*;
 use rand::{Rng, SeedableRng};

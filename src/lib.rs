@@ -1,10 +1,11 @@
 //! Spikeworks: an educational spiking-neural-circuit simulator. `sim` is the headless core,
 //! `circuit` the saved-file format, `editor` the editable document with undo, `nfy` Neuronify import, `level` the guided levels and their checker, `runner` the
-//! command-line runner, `cuba` the benchmark network. The plugin groups below
+//! command-line runner, `cuba` the benchmark network, `bundled` the examples and levels compiled in. The plugin groups below
 //! are what apps add: [`SimPlugins`] headless; `app` (feature `gui`) is the sandbox window.
 
 #[cfg(feature = "gui")]
 pub mod app;
+pub mod bundled;
 pub mod circuit;
 pub mod cuba;
 pub mod editor;

@@ -2,6 +2,10 @@
 //! the circuit files of a folder to pick from), the unsaved-changes prompt before anything
 //! that would lose work (New, Open, closing the window), and the autosave that brings back
 //! unsaved work after a crash. Ctrl+N, Ctrl+O, Ctrl+S and Ctrl+Shift+S.
+//!
+//! In the browser ([`super::web`]) there is no filesystem: Open offers the examples and an
+//! upload from the device, Save and Save As download the file, and the autosave lives in
+//! `localStorage`.
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +18,9 @@ use super::AppSystems;
 use super::interaction::{Hint, UiFocus};
 use super::panels::UiSystems;
 use super::view::CanvasView;
-use crate::circuit::{Circuit, CircuitError, write_atomic};
+use crate::circuit::Circuit;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::circuit::write_atomic;
 use crate::editor::Document;
 use crate::nfy::{ImportReport, Workspace};
 use crate::sim::SimClock;
@@ -26,6 +32,11 @@ pub enum FileRequest {
     /// Show the Open dialog.
     ChooseOpen,
     Open(PathBuf),
+    /// Open a file's contents: an upload in the browser, a file dropped on the window.
+    OpenBytes {
+        name: String,
+        bytes: Result<Vec<u8>, String>,
+    },
     Save,
     /// Show the Save As dialog.
     ChooseSaveAs,
@@ -46,6 +57,7 @@ pub enum PromptAnswer {
 enum Pending {
     New,
     Open(PathBuf),
+    OpenBytes(String, Vec<u8>),
     Quit,
 }
 
@@ -99,19 +111,59 @@ impl Autosave {
     }
 
     pub fn circuit_path(&self) -> PathBuf {
-        self.dir.join("autosave.circuit.ron")
-    }
-
-    fn origin_path(&self) -> PathBuf {
-        self.dir.join("autosave.origin")
+        self.dir.join(AUTOSAVE_CIRCUIT)
     }
 
     fn clear(&mut self) {
-        let _ = std::fs::remove_file(self.circuit_path());
-        let _ = std::fs::remove_file(self.origin_path());
+        for name in [AUTOSAVE_CIRCUIT, AUTOSAVE_ORIGIN] {
+            self.remove(name);
+        }
         self.written = None;
     }
+
+    /// Where the autosave lives, for messages.
+    fn place(&self) -> String {
+        #[cfg(target_arch = "wasm32")]
+        return super::web::KEPT_WHERE.to_owned();
+        #[cfg(not(target_arch = "wasm32"))]
+        self.dir.display().to_string()
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn write(&self, name: &str, text: &str) -> Result<(), String> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| e.to_string())?;
+        write_atomic(&self.dir.join(name), text.as_bytes()).map_err(|e| e.to_string())
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn read(&self, name: &str) -> Option<String> {
+        std::fs::read_to_string(self.dir.join(name)).ok()
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn remove(&self, name: &str) {
+        let _ = std::fs::remove_file(self.dir.join(name));
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn write(&self, name: &str, text: &str) -> Result<(), String> {
+        super::web::keep(name, text)
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn read(&self, name: &str) -> Option<String> {
+        super::web::read_kept(name).ok().flatten()
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn remove(&self, name: &str) {
+        super::web::forget(name);
+    }
 }
+
+/// The autosave's circuit, and the file it was opened from (empty for none).
+const AUTOSAVE_CIRCUIT: &str = "autosave.circuit.ron";
+const AUTOSAVE_ORIGIN: &str = "autosave.origin";
 
 /// The folder for autosaves: `$SPIKEWORKS_DATA_DIR`, else `$XDG_DATA_HOME/spikeworks`, else
 /// `~/.local/share/spikeworks`.
@@ -149,6 +201,7 @@ pub struct Opened {
 }
 
 /// Reads a circuit file, or imports a Neuronify one, for the sandbox.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn open_path(path: &Path) -> Result<Opened, String> {
     if crate::nfy::is_neuronify_path(path) {
         let imported = crate::nfy::import_file(path).map_err(|e| e.to_string())?;
@@ -159,10 +212,45 @@ pub fn open_path(path: &Path) -> Result<Opened, String> {
             workspace: imported.workspace,
         });
     }
-    let circuit = Circuit::load(path).map_err(|e: CircuitError| e.to_string())?;
+    let circuit = Circuit::load(path).map_err(|e| e.to_string())?;
     Ok(Opened {
         circuit,
         save_path: Some(path.to_path_buf()),
+        report: None,
+        workspace: None,
+    })
+}
+
+/// Opens a bundled example (`examples/NAME`); the browser has no other paths.
+#[cfg(target_arch = "wasm32")]
+pub fn open_path(path: &Path) -> Result<Opened, String> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    match crate::bundled::example(&name) {
+        Some(text) => open_bytes(&name, text.as_bytes()),
+        None => Err(format!(
+            "{}: the browser opens examples and files uploaded from this device",
+            path.display()
+        )),
+    }
+}
+
+/// Reads a circuit from a file's contents, or imports a Neuronify one; `name` is the file's
+/// name, which Save uses again.
+pub fn open_bytes(name: &str, bytes: &[u8]) -> Result<Opened, String> {
+    if crate::nfy::is_neuronify_path(Path::new(name)) {
+        let imported = crate::nfy::import_bytes(bytes, name).map_err(|e| e.to_string())?;
+        return Ok(Opened {
+            circuit: imported.circuit,
+            save_path: None,
+            report: Some(imported.report),
+            workspace: imported.workspace,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}: not a text file"))?;
+    let circuit = Circuit::from_ron_str(text, name).map_err(|e| e.to_string())?;
+    Ok(Opened {
+        circuit,
+        save_path: Some(PathBuf::from(name)),
         report: None,
         workspace: None,
     })
@@ -206,7 +294,20 @@ impl ImportNotice {
     }
 }
 
+/// Writes a file the user saved or exported: atomically on the desktop, as a download in the
+/// browser (which then keeps it where the user's downloads go).
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    #[cfg(target_arch = "wasm32")]
+    return super::web::download(
+        &path.file_name().unwrap_or_default().to_string_lossy(),
+        bytes,
+    );
+    #[cfg(not(target_arch = "wasm32"))]
+    write_atomic(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// Circuit files in a folder, sorted, with their names.
+#[cfg(not(target_arch = "wasm32"))]
 fn circuit_files(folder: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
         .into_iter()
@@ -345,16 +446,10 @@ impl Files<'_> {
                 self.doc.replace(Circuit::empty("Untitled"), None);
                 self.autosave.clear();
             }
-            Pending::Open(path) => match open_path(&path) {
-                Ok(opened) => {
-                    self.doc.replace(opened.circuit, opened.save_path);
-                    self.autosave.clear();
-                    self.say(format!("Opened {}", path.display()));
-                    self.notice.show(&path, opened.report);
-                    self.workspace.0 = Some(opened.workspace);
-                }
-                Err(e) => self.say(format!("Not opened: {e}")),
-            },
+            Pending::Open(path) => self.opened(&path, open_path(&path)),
+            Pending::OpenBytes(name, bytes) => {
+                self.opened(Path::new(&name), open_bytes(&name, &bytes));
+            }
             Pending::Quit => {
                 self.autosave.clear();
                 self.exit.write(AppExit::Success);
@@ -362,10 +457,24 @@ impl Files<'_> {
         }
     }
 
+    /// Shows the circuit just read from `path`, or says why it could not be.
+    fn opened(&mut self, path: &Path, opened: Result<Opened, String>) {
+        match opened {
+            Ok(opened) => {
+                self.doc.replace(opened.circuit, opened.save_path);
+                self.autosave.clear();
+                self.say(format!("Opened {}", path.display()));
+                self.notice.show(path, opened.report);
+                self.workspace.0 = Some(opened.workspace);
+            }
+            Err(e) => self.say(format!("Not opened: {e}")),
+        }
+    }
+
     /// Writes a Neuronify copy; the document keeps its own file and unsaved state.
     fn export_nfy(&mut self, path: &Path) {
         let exported = crate::nfy::export_nfy(self.doc.circuit());
-        match write_atomic(path, exported.json.as_bytes()) {
+        match write_file(path, exported.json.as_bytes()) {
             Ok(()) if exported.notes.is_empty() => {
                 self.say(format!("Exported {} for Neuronify", path.display()));
             }
@@ -374,7 +483,7 @@ impl Files<'_> {
                 path.display(),
                 exported.notes.join("; ")
             )),
-            Err(e) => self.say(format!("Not exported to {}: {e}", path.display())),
+            Err(e) => self.say(format!("Not exported: {e}")),
         }
     }
 
@@ -384,7 +493,13 @@ impl Files<'_> {
             self.export_nfy(&path);
             return false;
         }
-        match self.doc.circuit().save(&path) {
+        let written = self
+            .doc
+            .circuit()
+            .to_ron_string()
+            .map_err(|e| e.to_string())
+            .and_then(|text| write_file(&path, text.as_bytes()));
+        match written {
             Ok(()) => {
                 self.doc.mark_saved(path.clone());
                 self.autosave.clear();
@@ -434,6 +549,10 @@ fn handle_requests(
             FileRequest::New => files.guard(Pending::New),
             FileRequest::ChooseOpen => files.dialog(DialogKind::Open),
             FileRequest::Open(path) => files.guard(Pending::Open(path)),
+            FileRequest::OpenBytes { name, bytes } => match bytes {
+                Ok(bytes) => files.guard(Pending::OpenBytes(name, bytes)),
+                Err(e) => files.say(format!("Not opened: {e}")),
+            },
             FileRequest::Save => files.save(),
             FileRequest::ChooseSaveAs => files.dialog(DialogKind::SaveAs),
             FileRequest::SaveAs(path) => {
@@ -466,22 +585,18 @@ fn autosave(
     }
     autosave.last_write_s = now;
     let write = || -> Result<(), String> {
-        std::fs::create_dir_all(&autosave.dir).map_err(|e| e.to_string())?;
         let text = doc.circuit().to_ron_string().map_err(|e| e.to_string())?;
         let origin = doc
             .path
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        write_atomic(&autosave.origin_path(), origin.as_bytes()).map_err(|e| e.to_string())?;
-        write_atomic(&autosave.circuit_path(), text.as_bytes()).map_err(|e| e.to_string())
+        autosave.write(AUTOSAVE_ORIGIN, &origin)?;
+        autosave.write(AUTOSAVE_CIRCUIT, &text)
     };
     match write() {
         Ok(()) => autosave.written = Some(version),
-        Err(e) => hint.show(
-            format!("Autosave failed ({}): {e}", autosave.dir.display()),
-            now,
-        ),
+        Err(e) => hint.show(format!("Autosave failed ({}): {e}", autosave.place()), now),
     }
 }
 
@@ -492,13 +607,13 @@ pub fn restore_autosave(
     mut hint: ResMut<Hint>,
     mut screen: ResMut<super::levels::Screen>,
 ) {
-    let path = autosave.circuit_path();
-    if !path.exists() {
+    let Some(text) = autosave.read(AUTOSAVE_CIRCUIT) else {
         return;
-    }
-    match Circuit::load(&path) {
+    };
+    let file = format!("{} ({})", AUTOSAVE_CIRCUIT, autosave.place());
+    match Circuit::from_ron_str(&text, &file) {
         Ok(circuit) => {
-            let origin = std::fs::read_to_string(autosave.origin_path()).unwrap_or_default();
+            let origin = autosave.read(AUTOSAVE_ORIGIN).unwrap_or_default();
             let origin = (!origin.trim().is_empty()).then(|| PathBuf::from(origin.trim()));
             doc.replace(circuit, origin);
             doc.mark_dirty();
@@ -545,11 +660,18 @@ pub struct Examples(pub Vec<Example>);
 
 impl Examples {
     pub fn load() -> Self {
-        let list = circuit_files(&examples_dir())
+        #[cfg(not(target_arch = "wasm32"))]
+        let texts = circuit_files(&examples_dir())
             .into_iter()
-            .filter_map(|path| {
+            .filter_map(|path| Some((std::fs::read_to_string(&path).ok()?, path)));
+        #[cfg(target_arch = "wasm32")]
+        let texts = crate::bundled::EXAMPLES
+            .iter()
+            .map(|(name, text)| (text.to_string(), Path::new("examples").join(name)));
+        let list = texts
+            .filter_map(|(text, path)| {
                 // A broken example is left out of the menu, with a warning.
-                let circuit = Circuit::load(&path)
+                let circuit = Circuit::from_ron_str(&text, &path.display().to_string())
                     .inspect_err(|e| warn!("example left out: {e}"))
                     .ok()?;
                 let summary = circuit.description.split(". ").next().unwrap_or("");
@@ -613,6 +735,8 @@ impl FileMenu<'_> {
 fn dialogs(
     mut contexts: EguiContexts,
     mut files: Files,
+    #[cfg(target_arch = "wasm32")] uploads: Res<super::web::Uploads>,
+    #[cfg(target_arch = "wasm32")] examples: Res<Examples>,
     mut requests: MessageWriter<FileRequest>,
     mut answers: MessageWriter<PromptAnswer>,
 ) -> Result {
@@ -620,7 +744,7 @@ fn dialogs(
     if let Some(pending) = files.ui.pending.clone() {
         let what = match pending {
             Pending::New => "starting a new circuit",
-            Pending::Open(_) => "opening another circuit",
+            Pending::Open(_) | Pending::OpenBytes(..) => "opening another circuit",
             Pending::Quit => "quitting",
         };
         egui::Modal::new("unsaved".into()).show(&ctx, |ui| {
@@ -652,64 +776,21 @@ fn dialogs(
     };
     let mut open = true;
     let mut done = None;
+    #[cfg(target_arch = "wasm32")]
+    let mut upload = None;
     egui::Window::new(title)
         .collapsible(false)
         .open(&mut open)
         .default_width(480.0)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(&ctx, |ui| {
-            ui.horizontal(|ui| {
-                ui.label("Folder:");
-                ui.monospace(dialog.folder.display().to_string());
-                if ui.button("⬆ Up").clicked()
-                    && let Some(parent) = dialog.folder.parent()
-                {
-                    dialog.folder = parent.to_path_buf();
-                }
-                if ui.button("Examples").clicked() {
-                    dialog.folder = examples_dir();
-                }
-            });
-            egui::ScrollArea::vertical()
-                .max_height(240.0)
-                .show(ui, |ui| {
-                    let subfolders = std::fs::read_dir(&dialog.folder)
-                        .into_iter()
-                        .flatten()
-                        .flatten()
-                        .map(|e| e.path())
-                        .filter(|p| {
-                            p.is_dir()
-                                && !p
-                                    .file_name()
-                                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-                        });
-                    let mut subfolders: Vec<_> = subfolders.collect();
-                    subfolders.sort();
-                    for sub in subfolders {
-                        let name = sub
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default();
-                        if ui.button(format!("📁 {name}")).clicked() {
-                            dialog.folder = sub.clone();
-                        }
-                    }
-                    for file in circuit_files(&dialog.folder) {
-                        let name = file
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default();
-                        let chosen = dialog.path == file.display().to_string();
-                        let response = ui.selectable_label(chosen, format!("🗋 {name}"));
-                        if response.clicked() {
-                            dialog.path = file.display().to_string();
-                        }
-                        if response.double_clicked() {
-                            done = Some(file.clone());
-                        }
-                    }
-                });
+            #[cfg(not(target_arch = "wasm32"))]
+            folder_browser(ui, &mut dialog, &mut done);
+            #[cfg(target_arch = "wasm32")]
+            if dialog.kind == DialogKind::Open {
+                upload = browser_choices(ui, &uploads, &examples, &mut done);
+                return;
+            }
             ui.horizontal(|ui| {
                 ui.label("File:");
                 let field =
@@ -720,6 +801,7 @@ fn dialogs(
             });
             let label = match dialog.kind {
                 DialogKind::Open => "Open",
+                DialogKind::SaveAs if cfg!(target_arch = "wasm32") => "Download",
                 DialogKind::SaveAs => "Save",
             };
             if ui
@@ -729,6 +811,15 @@ fn dialogs(
                 done = Some(with_extension(dialog.path.trim()));
             }
         });
+    #[cfg(target_arch = "wasm32")]
+    if let Some(result) = upload {
+        match result {
+            // The picker is open; the file arrives as a `FileRequest::OpenBytes`.
+            Ok(()) => files.ui.dialog = None,
+            Err(e) => files.say(e),
+        }
+        return Ok(());
+    }
     if let Some(path) = done {
         // A relative name is taken in the folder shown.
         let path = if path.is_relative() {
@@ -748,6 +839,94 @@ fn dialogs(
         files.ui.after_save = None;
     }
     Ok(())
+}
+
+/// The desktop's folder view: the folder, its subfolders and its circuit files.
+#[cfg(not(target_arch = "wasm32"))]
+fn folder_browser(ui: &mut egui::Ui, dialog: &mut Dialog, done: &mut Option<PathBuf>) {
+    ui.horizontal(|ui| {
+        ui.label("Folder:");
+        ui.monospace(dialog.folder.display().to_string());
+        if ui.button("⬆ Up").clicked()
+            && let Some(parent) = dialog.folder.parent()
+        {
+            dialog.folder = parent.to_path_buf();
+        }
+        if ui.button("Examples").clicked() {
+            dialog.folder = examples_dir();
+        }
+    });
+    egui::ScrollArea::vertical()
+        .max_height(240.0)
+        .show(ui, |ui| {
+            let subfolders = std::fs::read_dir(&dialog.folder)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.is_dir()
+                        && !p
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                });
+            let mut subfolders: Vec<_> = subfolders.collect();
+            subfolders.sort();
+            for sub in subfolders {
+                let name = sub
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if ui.button(format!("📁 {name}")).clicked() {
+                    dialog.folder = sub.clone();
+                }
+            }
+            for file in circuit_files(&dialog.folder) {
+                let name = file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let chosen = dialog.path == file.display().to_string();
+                let response = ui.selectable_label(chosen, format!("🗋 {name}"));
+                if response.clicked() {
+                    dialog.path = file.display().to_string();
+                }
+                if response.double_clicked() {
+                    *done = Some(file.clone());
+                }
+            }
+        });
+}
+
+/// The browser's Open: upload a file from the device, or pick an example. Says whether
+/// the file picker was asked for, and how that went.
+#[cfg(target_arch = "wasm32")]
+fn browser_choices(
+    ui: &mut egui::Ui,
+    uploads: &super::web::Uploads,
+    examples: &Examples,
+    done: &mut Option<PathBuf>,
+) -> Option<Result<(), String>> {
+    let mut upload = None;
+    if ui
+        .button(egui::RichText::new("📤 Upload a file from this device…").size(16.0))
+        .clicked()
+    {
+        upload = Some(super::web::choose_file(uploads));
+    }
+    ui.weak("A Spikeworks circuit (.circuit.ron) or a Neuronify file (.nfy).");
+    ui.separator();
+    ui.label("Or an example:");
+    egui::ScrollArea::vertical()
+        .max_height(300.0)
+        .show(ui, |ui| {
+            for example in &examples.0 {
+                if ui.button(&example.name).clicked() {
+                    *done = Some(example.path.clone());
+                }
+            }
+        });
+    upload
 }
 
 /// The report of a Neuronify import: what was mapped, approximated and left out.

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+#[cfg(not(target_arch = "wasm32"))]
 use std::time::SystemTime;
 
 use bevy::asset::io::{AssetSourceBuilder, AssetSourceId, Reader};
@@ -19,6 +20,7 @@ use super::interaction::{Hint, Selection};
 use crate::circuit::Circuit;
 use crate::editor::Document;
 use crate::level::check::{check_with_progress, runs};
+#[cfg(not(target_arch = "wasm32"))]
 use crate::level::progress::Loaded;
 use crate::level::{Level, LevelError, Progress, Verdict};
 
@@ -37,11 +39,26 @@ pub fn levels_dir() -> PathBuf {
 }
 
 /// Registers `levels://`; must come before `DefaultPlugins` (which builds the asset sources).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn register_source(app: &mut App) {
     let dir = levels_dir();
     app.register_asset_source(
         LEVELS_SOURCE,
         AssetSourceBuilder::platform_default(&dir.to_string_lossy(), None),
+    );
+}
+
+/// Registers `levels://` as the level files compiled in: a browser cannot list a folder.
+#[cfg(target_arch = "wasm32")]
+pub fn register_source(app: &mut App) {
+    use bevy::asset::io::memory::{Dir, MemoryAssetReader};
+    let dir = Dir::default();
+    for (name, text) in crate::bundled::LEVELS {
+        dir.insert_asset(Path::new(name), text.as_bytes());
+    }
+    app.register_asset_source(
+        LEVELS_SOURCE,
+        AssetSourceBuilder::new(move || Box::new(MemoryAssetReader { root: dir.clone() })),
     );
 }
 
@@ -101,7 +118,9 @@ pub struct LevelLibrary {
     pub errors: Vec<String>,
     folder: Handle<LoadedFolder>,
     /// Modification times, for re-reading changed files on desktop.
+    #[cfg(not(target_arch = "wasm32"))]
     seen: Vec<(PathBuf, SystemTime)>,
+    #[cfg(not(target_arch = "wasm32"))]
     last_poll_s: f64,
 }
 
@@ -115,12 +134,14 @@ impl LevelLibrary {
 #[derive(Resource)]
 pub struct ProgressStore {
     pub progress: Progress,
+    /// The file on the desktop; in the browser, the `localStorage` key's name.
     pub path: PathBuf,
     /// Said once on the map: a broken progress file was set aside.
     pub notice: Option<String>,
 }
 
 impl ProgressStore {
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn load(dir: &Path) -> Self {
         let path = dir.join("progress.ron");
         let (progress, loaded) = Progress::load(&path);
@@ -139,8 +160,52 @@ impl ProgressStore {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn save(&self, hint: &mut Hint, now: f64) {
         if let Err(e) = self.progress.save(&self.path) {
+            hint.show(format!("Progress not saved: {e}"), now);
+        }
+    }
+
+    /// Progress from the browser's storage; unreadable progress is kept under another key
+    /// and reported, as on the desktop.
+    #[cfg(target_arch = "wasm32")]
+    pub fn load(_: &Path) -> Self {
+        use super::web;
+        let path = PathBuf::from("progress.ron");
+        let name = path.display().to_string();
+        let (progress, notice) = match web::read_kept(&name) {
+            Ok(None) => (Progress::default(), None),
+            Ok(Some(text)) => match Progress::parse(&text) {
+                Ok(progress) => (progress, None),
+                Err(reason) => {
+                    let backup = format!("{name}.broken");
+                    let kept = web::keep(&backup, &text);
+                    let kept_as = if kept.is_ok() { &backup } else { &name };
+                    let notice = format!(
+                        "Your progress could not be read ({reason}). It was kept as “{kept_as}” \
+                         in {} and progress starts afresh.",
+                        web::KEPT_WHERE
+                    );
+                    (Progress::default(), Some(notice))
+                }
+            },
+            Err(e) => (
+                Progress::default(),
+                Some(format!("Progress cannot be kept: {e}")),
+            ),
+        };
+        Self {
+            progress,
+            path,
+            notice,
+        }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn save(&self, hint: &mut Hint, now: f64) {
+        let name = self.path.display().to_string();
+        if let Err(e) = super::web::keep(&name, &self.progress.to_ron_text()) {
             hint.show(format!("Progress not saved: {e}"), now);
         }
     }
@@ -222,6 +287,7 @@ pub fn plugin(app: &mut App) {
             (
                 collect_levels,
                 report_failures,
+                #[cfg(not(target_arch = "wasm32"))]
                 reread_changed_files,
                 handle_actions,
                 finish_check,
@@ -294,6 +360,7 @@ fn report_failures(
 }
 
 /// Desktop hot reload: a level file whose modification time changed is loaded again.
+#[cfg(not(target_arch = "wasm32"))]
 fn reread_changed_files(
     server: Res<AssetServer>,
     mut library: ResMut<LevelLibrary>,

@@ -128,19 +128,18 @@ impl MazeScene {
     }
 
     /// Writes the finished trials as CSV (the format of `spikeworks maze --out`) into `folder`.
-    pub fn export(&mut self, folder: &std::path::Path) -> std::path::PathBuf {
+    pub fn export(&mut self, folder: &std::path::Path) {
         let session = Session {
             records: vec![self.mouse.records().to_vec()],
             seeds: vec![self.seed],
         };
         let path = folder.join(format!("maze-seed{}.csv", self.seed));
         self.notice = Some(
-            match crate::circuit::write_atomic(&path, session.to_csv().as_bytes()) {
+            match super::files::write_file(&path, session.to_csv().as_bytes()) {
                 Ok(()) => format!("Saved {}", path.display()),
-                Err(e) => format!("Not saved to {}: {e}", path.display()),
+                Err(e) => format!("Not saved: {e}"),
             },
         );
-        path
     }
 
     /// The policy map, recomputed when a reward may have changed the weights.
@@ -242,7 +241,7 @@ fn show(
 /// Runs the steps this frame owes: real time × speed, or as many as fit while fast-forwarding.
 fn step_for_frame(scene: &mut MazeScene, frame_s: f64) {
     let dt = scene.mouse.params.dt_s;
-    let started = std::time::Instant::now();
+    let started = bevy::platform::time::Instant::now();
     if scene.fast_forward_to.is_some() {
         while scene.fast_forward_to.is_some() && started.elapsed().as_secs_f64() < FRAME_BUDGET_S {
             scene.advance(200);

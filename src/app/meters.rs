@@ -14,7 +14,7 @@ use bevy_egui::egui;
 use egui_plot::{Legend, Line, MarkerShape, Plot, Points};
 
 use super::interaction::Hint;
-use crate::circuit::{Circuit, MeterItem, write_atomic};
+use crate::circuit::{Circuit, MeterItem};
 use crate::editor::{Document, Shown};
 use crate::runner::csv_field;
 use crate::sim::{MeterKind, Recorder, SimClock, SpikeEvent};
@@ -388,9 +388,9 @@ impl MeterDock<'_> {
             };
             let folder = self.doc.folder();
             let path: PathBuf = folder.join(format!("{}-t{:.3}s.csv", meter.id, now));
-            let message = match write_atomic(&path, text.as_bytes()) {
+            let message = match super::files::write_file(&path, text.as_bytes()) {
                 Ok(()) => format!("Exported {}", path.display()),
-                Err(e) => format!("Not exported to {}: {e}", path.display()),
+                Err(e) => format!("Not exported: {e}"),
             };
             let now = self.time.elapsed_secs_f64();
             self.hint.show(message, now);

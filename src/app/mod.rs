@@ -4,7 +4,8 @@
 //! [`panels`] (the egui layout: [`playback`] bar, [`palette`], [`properties`]), [`meters`]
 //! (plots), [`speaker`] (clicks), [`files`] (open, save, autosave), [`shortcuts`],
 //! [`script`] (scripted input for end-to-end tests), [`screenshot`], and the guided
-//! [`levels`] with their screens ([`level_ui`]), and the [`maze_scene`].
+//! [`levels`] with their screens ([`level_ui`]), and the [`maze_scene`]. In the browser,
+//! `web` adds storage, upload, download and the page's status object.
 
 pub mod canvas;
 pub mod files;
@@ -22,6 +23,8 @@ pub mod script;
 pub mod shortcuts;
 pub mod speaker;
 pub mod view;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 use std::path::PathBuf;
 
@@ -97,6 +100,9 @@ pub fn run(options: LaunchOptions) -> AppExit {
         primary_window: Some(Window {
             title: "Spikeworks".into(),
             resolution: WindowResolution::new(1280, 800),
+            // In the browser: the page's canvas, filling the window as it resizes and turns.
+            canvas: cfg!(target_arch = "wasm32").then(|| "#spikeworks".into()),
+            fit_canvas_to_parent: true,
             ..default()
         }),
         // Closing asks about unsaved work first.
@@ -121,6 +127,8 @@ pub fn run(options: LaunchOptions) -> AppExit {
         levels::plugin,
         properties::plugin,
         maze_scene::plugin,
+        #[cfg(target_arch = "wasm32")]
+        web::plugin,
     ))
     .insert_resource(ClearColor(Color::srgb(0.97, 0.97, 0.95)))
     // Ten seconds of voltage at 0.1 ms steps for the voltmeters' longest window.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::schema::Level;
+#[cfg(not(target_arch = "wasm32"))]
 use crate::circuit::write_atomic;
 
 pub const PROGRESS_VERSION: u32 = 1;
@@ -77,14 +78,25 @@ impl Progress {
             }
             Err(e) => return Self::recover(path, e.to_string()),
         };
-        match ron::from_str::<Progress>(&text) {
-            Ok(p) if p.version == PROGRESS_VERSION => (p, Loaded::Read),
-            Ok(p) => Self::recover(
-                path,
-                format!("progress version {} is not supported", p.version),
-            ),
-            Err(e) => Self::recover(path, format!("line {}: {}", e.span.start.line, e.code)),
+        match Self::parse(&text) {
+            Ok(p) => (p, Loaded::Read),
+            Err(reason) => Self::recover(path, reason),
         }
+    }
+
+    /// Reads progress from its text; the error says why it cannot be used.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match ron::from_str::<Progress>(text) {
+            Ok(p) if p.version == PROGRESS_VERSION => Ok(p),
+            Ok(p) => Err(format!("progress version {} is not supported", p.version)),
+            Err(e) => Err(format!("line {}: {}", e.span.start.line, e.code)),
+        }
+    }
+
+    /// The text [`Progress::parse`] reads.
+    pub fn to_ron_text(&self) -> String {
+        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+            .expect("progress always serialises")
     }
 
     fn recover(path: &Path, reason: String) -> (Self, Loaded) {
@@ -101,9 +113,9 @@ impl Progress {
     }
 
     /// Writes atomically: a crash leaves the old file or the new one, never half of one.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn save(&self, path: &Path) -> Result<(), ProgressError> {
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
-            .expect("progress always serialises");
+        let text = self.to_ron_text();
         write_atomic(path, text.as_bytes()).map_err(|source| ProgressError::Write {
             file: path.display().to_string(),
             source,

@@ -329,6 +329,11 @@ impl Network {
         (i < self.neuron_count()).then(|| self.channels.iter().map(|c| c.current[i]).sum())
     }
 
+    /// How many touch sensors are held down now.
+    pub fn touch_sensors_held(&self) -> usize {
+        self.touch.iter().filter(|t| t.held).count()
+    }
+
     /// Presses or releases a touch sensor; a press fires it at the next step, and gives its
     /// reward (if it has one) at once.
     pub fn set_touch(&mut self, sensor: Entity, pressed: bool) -> bool {
