@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # System packages: pkg-config and a C compiler for -sys crates; Xvfb and Mesa's software
 # Vulkan (lavapipe) for the real-window test on machines without a GPU or display; ALSA's
 # headers for the loudspeaker's audio output; Chromium for the browser build's end-to-end
-# test, and Node.js with npm for its tools (wasm-opt, playwright-core) when node is absent.
+# test, and Node.js with npm for playwright-core when node is absent.
 packages=(pkg-config build-essential libasound2-dev xvfb xauth mesa-vulkan-drivers libvulkan1
     chromium)
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
@@ -38,11 +38,11 @@ for component in rustfmt clippy; do
         rustup component add "$component"
     fi
 done
-# The browser build's target, and its npm tools (versions pinned in web/package-lock.json).
+# The browser build's target, and the end-to-end test's driver (pinned in web/package-lock.json).
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     rustup target add wasm32-unknown-unknown
 fi
-if [[ ! -x web/node_modules/.bin/wasm-opt || ! -d web/node_modules/playwright-core ]]; then
+if [[ ! -d web/node_modules/playwright-core ]]; then
     (cd web && npm ci --no-audit --no-fund)
 fi
 echo "setup: ready"

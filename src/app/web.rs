@@ -149,12 +149,15 @@ fn open_uploads(uploads: Res<Uploads>, mut requests: MessageWriter<FileRequest>)
 #[derive(Resource, Default)]
 struct FirstFrame {
     frames: u64,
+    /// Touch messages Bevy has seen.
+    touches: u64,
     at_ms: Option<f64>,
 }
 
-/// Writes `window.__spikeworks`: ready, frames, first_frame_ms, screen, the circuit's size,
-/// spikes so far, simulated time, whether it is paused, touch sensors held, and the view's
-/// zoom and centre.
+/// Writes `window.__spikeworks`: ready, frames, first_frame_ms, screen, the circuit's size
+/// (neurons, generators, synapses, and wires: synapses plus generator outputs),
+/// spikes so far, simulated time, whether it is paused, touch messages received, touch
+/// sensors held, and the view's zoom and centre.
 fn report_status(
     mut first: ResMut<FirstFrame>,
     doc: Res<Document>,
@@ -163,18 +166,20 @@ fn report_status(
     screen: Res<Screen>,
     network: Option<Res<Network>>,
     view: Res<CanvasView>,
+    mut touches: MessageReader<bevy::input::touch::TouchInput>,
 ) {
     let Some(window) = web_sys::window() else {
         return;
     };
     first.frames += 1;
+    first.touches += touches.read().count() as u64;
     // The second update is the first after a frame was presented.
     if first.frames == 2 {
         first.at_ms = window.performance().map(|p| p.now());
     }
     let circuit = doc.circuit();
     let status = js_sys::Object::new();
-    let mut set = |key: &str, value: JsValue| {
+    let set = |key: &str, value: JsValue| {
         let _ = js_sys::Reflect::set(&status, &key.into(), &value);
     };
     set("ready", first.at_ms.is_some().into());
@@ -187,9 +192,12 @@ fn report_status(
     set("neurons", (circuit.neurons.len() as f64).into());
     set("generators", (circuit.generators.len() as f64).into());
     set("synapses", (circuit.synapses.len() as f64).into());
+    let driven: usize = circuit.generators.iter().map(|g| g.targets.len()).sum();
+    set("wires", ((circuit.synapses.len() + driven) as f64).into());
     set("spikes", (recorder.total_spikes() as f64).into());
     set("time_s", clock.time_s().into());
     set("paused", clock.paused().into());
+    set("touches", (first.touches as f64).into());
     let held = network.map_or(0, |n| n.touch_sensors_held());
     set("sensors_held", (held as f64).into());
     set("view_scale", view.scale.into());
