@@ -323,6 +323,25 @@ fn selection_by_shift_click_long_press_and_rubber_band() {
 }
 
 #[test]
+fn a_finger_on_a_panel_does_not_reach_the_canvas_under_it() {
+    let mut s = Sandbox::new();
+    // Palette on the left, bar on top, properties on the right, status line at the bottom.
+    s.world().resource_mut::<CanvasView>().insets = [210.0, 52.0, 300.0, 30.0];
+    *s.world().resource_mut::<Tool>() = Tool::Place(ItemKind::Lif);
+    for (x, y) in [
+        (1100.0, 300.0),
+        (100.0, 300.0),
+        (640.0, 20.0),
+        (640.0, 790.0),
+    ] {
+        s.tap(x, y);
+    }
+    assert!(s.doc().neurons.is_empty(), "taps on panels place nothing");
+    s.tap(640.0, 400.0);
+    assert_eq!(s.doc().neurons.len(), 1, "a tap on the free canvas places");
+}
+
+#[test]
 fn several_fingers_hold_several_touch_sensors() {
     let mut s = Sandbox::new();
     let t1 = s.place(ItemKind::TouchSensor, 440.0, 300.0);

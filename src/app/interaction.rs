@@ -398,7 +398,9 @@ fn handle_pointers(
     for event in events.read() {
         match event.phase {
             PointerPhase::Pressed => {
-                if focus.pointer {
+                // A finger has no hover: the panels learn of it a frame late, so a press on
+                // a panel is told apart by where it is.
+                if focus.pointer || !canvas.view.in_free_area(event.screen) {
                     continue;
                 }
                 if let Some(grab) = press(&mut gestures, &mut canvas, event, shift, &mut sensors) {

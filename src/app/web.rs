@@ -5,6 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -154,19 +155,25 @@ struct FirstFrame {
     at_ms: Option<f64>,
 }
 
+/// What the status object reports on.
+#[derive(SystemParam)]
+struct Observed<'w> {
+    doc: Res<'w, Document>,
+    recorder: Res<'w, Recorder>,
+    clock: Res<'w, SimClock>,
+    screen: Res<'w, Screen>,
+    network: Option<Res<'w, Network>>,
+    view: Res<'w, CanvasView>,
+}
+
 /// Writes `window.__spikeworks`: ready, frames, first_frame_ms, screen, the circuit's size
-/// (neurons, generators, synapses, and wires: synapses plus generator outputs),
+/// (neurons, generators, sensors, synapses, and wires: synapses plus generator outputs),
 /// spikes so far, simulated time, whether it is paused, touch messages received, touch
 /// sensors held, and the view's zoom and centre.
 fn report_status(
     mut first: ResMut<FirstFrame>,
-    doc: Res<Document>,
-    recorder: Res<Recorder>,
-    clock: Res<SimClock>,
-    screen: Res<Screen>,
-    network: Option<Res<Network>>,
-    view: Res<CanvasView>,
     mut touches: MessageReader<bevy::input::touch::TouchInput>,
+    app: Observed,
 ) {
     let Some(window) = web_sys::window() else {
         return;
@@ -177,7 +184,7 @@ fn report_status(
     if first.frames == 2 {
         first.at_ms = window.performance().map(|p| p.now());
     }
-    let circuit = doc.circuit();
+    let circuit = app.doc.circuit();
     let status = js_sys::Object::new();
     let set = |key: &str, value: JsValue| {
         let _ = js_sys::Reflect::set(&status, &key.into(), &value);
@@ -188,20 +195,21 @@ fn report_status(
         "first_frame_ms",
         first.at_ms.map_or(JsValue::NULL, JsValue::from),
     );
-    set("screen", format!("{:?}", *screen).into());
+    set("screen", format!("{:?}", *app.screen).into());
     set("neurons", (circuit.neurons.len() as f64).into());
     set("generators", (circuit.generators.len() as f64).into());
+    set("sensors", (circuit.sensors.len() as f64).into());
     set("synapses", (circuit.synapses.len() as f64).into());
     let driven: usize = circuit.generators.iter().map(|g| g.targets.len()).sum();
     set("wires", ((circuit.synapses.len() + driven) as f64).into());
-    set("spikes", (recorder.total_spikes() as f64).into());
-    set("time_s", clock.time_s().into());
-    set("paused", clock.paused().into());
+    set("spikes", (app.recorder.total_spikes() as f64).into());
+    set("time_s", app.clock.time_s().into());
+    set("paused", app.clock.paused().into());
     set("touches", (first.touches as f64).into());
-    let held = network.map_or(0, |n| n.touch_sensors_held());
+    let held = app.network.map_or(0, |n| n.touch_sensors_held());
     set("sensors_held", (held as f64).into());
-    set("view_scale", view.scale.into());
-    set("view_x", view.centre.x.into());
-    set("view_y", view.centre.y.into());
+    set("view_scale", app.view.scale.into());
+    set("view_x", app.view.centre.x.into());
+    set("view_y", app.view.centre.y.into());
     let _ = js_sys::Reflect::set(&window, &"__spikeworks".into(), &status);
 }

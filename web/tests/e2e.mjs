@@ -148,12 +148,16 @@ try {
   log(`pinch: scale ${before.view_scale.toFixed(3)} → ${pinched.view_scale.toFixed(3)}; ` +
       `two-finger pan: centre y ${pinched.view_y.toFixed(1)} → ${panned.view_y.toFixed(1)}`);
 
-  // Two touch sensors held by two fingers at once.
+  // Two touch sensors held by two fingers at once. On the way, a tap on the properties
+  // panel with the tool armed places nothing under the panel.
   await tap(100, 709);          // Touch sensor
-  await tap(1000, 250);
+  await tap(1100, 600);
+  assert.equal((await status()).sensors, 0, "a tap on a panel places nothing under it");
+  await tap(700, 250);
   await tap(100, 709);
-  await tap(1000, 450);
-  await touch("touchStart", [[1000, 250], [1000, 450]]);
+  await tap(700, 450);
+  assert.equal((await status()).sensors, 2, "two touch sensors placed");
+  await touch("touchStart", [[700, 250], [700, 450]]);
   await frames(page, 4);
   const held = (await status()).sensors_held;
   await page.screenshot({ path: path.join(shots, "web-two-sensors-held.png") });
