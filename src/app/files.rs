@@ -32,7 +32,7 @@ pub enum FileRequest {
     /// Show the Open dialog.
     ChooseOpen,
     Open(PathBuf),
-    /// Open a file's contents: an upload in the browser, a file dropped on the window.
+    /// Open a file's contents (an upload in the browser); `name` is the file's name.
     OpenBytes {
         name: String,
         bytes: Result<Vec<u8>, String>,
@@ -984,6 +984,23 @@ mod tests {
             with_extension("a/b.circuit.ron"),
             PathBuf::from("a/b.circuit.ron")
         );
+    }
+
+    #[test]
+    fn uploaded_bytes_open_as_a_circuit_or_say_why_not() {
+        let text = crate::bundled::example("relay.circuit.ron").unwrap();
+        let opened = open_bytes("relay.circuit.ron", text.as_bytes()).unwrap();
+        assert_eq!(opened.save_path, Some(PathBuf::from("relay.circuit.ron")));
+        assert!(!opened.circuit.neurons.is_empty());
+        let broken = open_bytes("mine.circuit.ron", b"Circuit(version: ").unwrap_err();
+        assert!(broken.contains("mine.circuit.ron"), "{broken}");
+        let binary = open_bytes("photo.circuit.ron", &[0xff, 0xfe, 0x00]).unwrap_err();
+        assert!(binary.contains("not a text file"), "{binary}");
+        // A Neuronify file is imported, and never saved over.
+        let nfy = crate::nfy::export_nfy(&opened.circuit).json;
+        let imported = open_bytes("relay.nfy", nfy.as_bytes()).unwrap();
+        assert_eq!(imported.save_path, None);
+        assert_eq!(imported.circuit.neurons.len(), opened.circuit.neurons.len());
     }
 
     #[test]

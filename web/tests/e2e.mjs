@@ -4,8 +4,9 @@
 //   2. the same seed gives the same spikes: every bundled example, run headless inside the
 //      page, gives exactly the spike trains of the native `spikeworks run`;
 //   3. with emulated touch (CDP Input.dispatchTouchEvent) a student opens the sandbox,
-//      places a neuron and a DC source, wires them, and the neuron spikes; pinch zooms, two
-//      fingers pan, and two fingers hold two touch sensors at once;
+//      uploads a circuit and saves it as a download, places a neuron and a DC source, wires
+//      them, and the neuron spikes; pinch zooms, two fingers pan, and two fingers hold two
+//      touch sensors at once; unsaved work survives a reload (localStorage);
 // and it reports the time to first frame and the CUBA speed in the page.
 //
 // Environment: SPIKEWORKS_BIN (native binary, required), CHROMIUM (default
@@ -48,6 +49,7 @@ try {
   });
   const context = await browser.newContext({
     hasTouch: true, isMobile: false, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1,
+    acceptDownloads: true,
   });
   page = await context.newPage();
   const problems = [];
@@ -117,6 +119,32 @@ try {
 
   await tap(640, 342);          // the title screen's "Sandbox" button
   await page.waitForFunction(() => window.__spikeworks.screen === "Sandbox", null, { timeout: 60_000 });
+  // Open uploads a file from the device; Save downloads it.
+  const relay = path.join(root, "assets/examples/relay.circuit.ron");
+  await tap(78, 25);            // File
+  await tap(90, 110);           // Open…
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), tap(540, 255)]);
+  await chooser.setFiles(relay);
+  await page.waitForFunction(() => window.__spikeworks.neurons > 0, null, { timeout: 60_000 });
+  const uploaded = await status();
+  // Held across frames, so the app sees Ctrl down while S goes down.
+  const ctrlS = async () => {
+    await page.keyboard.down("Control");
+    await frames(page, 1);
+    await page.keyboard.down("s");
+    await frames(page, 2);
+    await page.keyboard.up("s");
+    await page.keyboard.up("Control");
+  };
+  const [download] = await Promise.all([page.waitForEvent("download"), ctrlS()]);
+  const saved = readFileSync(await download.path(), "utf8");
+  assert.equal(download.suggestedFilename(), "relay.circuit.ron", "Save downloads under the file's name");
+  assert.match(saved, /Relay with a delay/, "the download is the circuit");
+  log(`uploaded relay.circuit.ron (${uploaded.neurons} neurons), saved it back as a download`);
+  await tap(78, 25);            // File
+  await tap(80, 72);            // New: the circuit was saved, so nothing asks
+  await page.waitForFunction(() => window.__spikeworks.neurons === 0, null, { timeout: 60_000 });
+
   // The palette's buttons and an empty canvas shown at 1:1 (see tests/gui_e2e.rs).
   await tap(100, 165);          // Neuron
   await tap(500, 300);          // placed
@@ -166,6 +194,22 @@ try {
   assert.equal(held, 2, "two fingers hold two sensors");
   assert.equal((await status()).sensors_held, 0, "lifting both releases both");
   log("two fingers held two touch sensors at once");
+
+  // Unsaved work is kept in localStorage and comes back after a reload.
+  await page.waitForFunction(() => (localStorage.getItem("spikeworks/autosave.circuit.ron") || "").includes("sensors"),
+    null, { timeout: 60_000 });
+  const before_reload = await status();
+  await page.reload();
+  await page.waitForFunction(() => window.__spikeworks?.ready, null, { timeout: 600_000, polling: 250 });
+  const restored = await status();
+  assert.equal(restored.screen, "Sandbox", "the reloaded page opens the kept work");
+  assert.deepEqual([restored.neurons, restored.generators, restored.sensors],
+    [before_reload.neurons, before_reload.generators, before_reload.sensors], "the same circuit");
+  log(`after a reload the unsaved circuit is back from localStorage (${restored.neurons} neuron, ` +
+      `${restored.generators} generator, ${restored.sensors} sensors)`);
+  await page.waitForTimeout(600); // the loading screen fades out
+  await frames(page, 2);
+  await page.screenshot({ path: path.join(shots, "web-restored.png") });
 
   // Speed: CUBA inside the page (compare with `spikeworks bench cuba` natively).
   const neurons = Number(process.env.CUBA_NEURONS || 1000);
