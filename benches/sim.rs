@@ -43,7 +43,7 @@ fn neuron_models(c: &mut Criterion) {
             b.iter(|| {
                 sim::run_steps(app.world_mut(), STEPS);
                 black_box(app.world().resource::<Network>().neuron_count())
-            })
+            });
         });
     }
     group.finish();
@@ -65,7 +65,7 @@ fn cuba(c: &mut Criterion) {
                 app
             },
             BatchSize::PerIteration,
-        )
+        );
     });
     group.finish();
 }
@@ -77,7 +77,7 @@ fn classroom(c: &mut Criterion) {
     spawn_cuba(app.world_mut(), 200, 2);
     sim::rebuild_network(app.world_mut());
     c.bench_function("classroom 200 neurons, one 64 Hz frame at 1x", |b| {
-        b.iter(|| sim::run_steps(app.world_mut(), 156))
+        b.iter(|| sim::run_steps(app.world_mut(), 156));
     });
 }
 

@@ -16,6 +16,10 @@ fn main() {
 }
 
 #[cfg(target_arch = "wasm32")]
+#[allow(
+    unsafe_code,
+    reason = "the glue #[wasm_bindgen] generates calls into JavaScript"
+)]
 mod exports {
     use spikeworks::circuit::Circuit;
     use spikeworks::runner::{RunOptions, run_circuit};

@@ -153,10 +153,6 @@ pub fn dot_progress(sent_step: u64, delay_steps: u64, step: u64) -> Option<f32> 
     (elapsed <= delay_steps).then(|| elapsed as f32 / delay_steps.max(1) as f32)
 }
 
-/// Where this frame's new spikes are gathered; readers of [`FreshSpikes`] run after it.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CollectSpikes;
-
 pub fn plugin(app: &mut App) {
     app.init_resource::<FreshSpikes>()
         .add_systems(Startup, spawn_camera)
@@ -176,7 +172,7 @@ pub fn plugin(app: &mut App) {
                     redraw_edges,
                     thicken_learning_edges,
                     clear_restyled,
-                    collect_fresh_spikes.in_set(CollectSpikes),
+                    collect_fresh_spikes,
                     flash_spikes,
                     launch_spike_dots,
                     move_spike_dots,

@@ -15,8 +15,8 @@ use bevy::window::WindowCloseRequested;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::AppSystems;
+use super::UiSystems;
 use super::interaction::{Hint, UiFocus};
-use super::panels::UiSystems;
 use super::view::CanvasView;
 use crate::circuit::Circuit;
 #[cfg(not(target_arch = "wasm32"))]
@@ -187,6 +187,21 @@ pub fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples")
 }
 
+/// Why a file could not be opened. The circuit and Neuronify errors keep what they know (the
+/// file, line, column, item and field), so the message line shows it.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Circuit(#[from] crate::circuit::CircuitError),
+    #[error(transparent)]
+    Neuronify(#[from] crate::nfy::NfyError),
+    #[error("{file}: not a text file")]
+    NotText { file: String },
+    /// The browser has no file system: only examples and uploads open there.
+    #[error("{file}: the browser opens examples and files uploaded from this device")]
+    NotInBrowser { file: String },
+}
+
 /// A file opened in the sandbox.
 #[derive(Debug, Clone)]
 pub struct Opened {
@@ -202,9 +217,9 @@ pub struct Opened {
 
 /// Reads a circuit file, or imports a Neuronify one, for the sandbox.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn open_path(path: &Path) -> Result<Opened, String> {
+pub fn open_path(path: &Path) -> Result<Opened, OpenError> {
     if crate::nfy::is_neuronify_path(path) {
-        let imported = crate::nfy::import_file(path).map_err(|e| e.to_string())?;
+        let imported = crate::nfy::import_file(path)?;
         return Ok(Opened {
             circuit: imported.circuit,
             save_path: None,
@@ -212,7 +227,7 @@ pub fn open_path(path: &Path) -> Result<Opened, String> {
             workspace: imported.workspace,
         });
     }
-    let circuit = Circuit::load(path).map_err(|e| e.to_string())?;
+    let circuit = Circuit::load(path)?;
     Ok(Opened {
         circuit,
         save_path: Some(path.to_path_buf()),
@@ -223,22 +238,21 @@ pub fn open_path(path: &Path) -> Result<Opened, String> {
 
 /// Opens a bundled example (`examples/NAME`); the browser has no other paths.
 #[cfg(target_arch = "wasm32")]
-pub fn open_path(path: &Path) -> Result<Opened, String> {
+pub fn open_path(path: &Path) -> Result<Opened, OpenError> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     match crate::bundled::example(&name) {
         Some(text) => open_bytes(&name, text.as_bytes()),
-        None => Err(format!(
-            "{}: the browser opens examples and files uploaded from this device",
-            path.display()
-        )),
+        None => Err(OpenError::NotInBrowser {
+            file: path.display().to_string(),
+        }),
     }
 }
 
 /// Reads a circuit from a file's contents, or imports a Neuronify one; `name` is the file's
 /// name, which Save uses again.
-pub fn open_bytes(name: &str, bytes: &[u8]) -> Result<Opened, String> {
+pub fn open_bytes(name: &str, bytes: &[u8]) -> Result<Opened, OpenError> {
     if crate::nfy::is_neuronify_path(Path::new(name)) {
-        let imported = crate::nfy::import_bytes(bytes, name).map_err(|e| e.to_string())?;
+        let imported = crate::nfy::import_bytes(bytes, name)?;
         return Ok(Opened {
             circuit: imported.circuit,
             save_path: None,
@@ -246,8 +260,10 @@ pub fn open_bytes(name: &str, bytes: &[u8]) -> Result<Opened, String> {
             workspace: imported.workspace,
         });
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| format!("{name}: not a text file"))?;
-    let circuit = Circuit::from_ron_str(text, name).map_err(|e| e.to_string())?;
+    let text = std::str::from_utf8(bytes).map_err(|_| OpenError::NotText {
+        file: name.to_owned(),
+    })?;
+    let circuit = Circuit::from_ron_str(text, name)?;
     Ok(Opened {
         circuit,
         save_path: Some(PathBuf::from(name)),
@@ -344,13 +360,14 @@ pub fn plugin(app: &mut App) {
             (
                 keyboard,
                 close_requests,
+                absorb_before_writing,
                 handle_requests,
                 apply_workspace,
                 autosave,
                 window_title,
             )
                 .chain()
-                .in_set(AppSystems::Input),
+                .in_set(AppSystems::Requests),
         )
         .add_systems(
             EguiPrimaryContextPass,
@@ -458,7 +475,7 @@ impl Files<'_> {
     }
 
     /// Shows the circuit just read from `path`, or says why it could not be.
-    fn opened(&mut self, path: &Path, opened: Result<Opened, String>) {
+    fn opened(&mut self, path: &Path, opened: Result<Opened, OpenError>) {
         match opened {
             Ok(opened) => {
                 self.doc.replace(opened.circuit, opened.save_path);
@@ -563,6 +580,18 @@ fn handle_requests(
     }
 }
 
+/// One truth for what is saved: before a save, an export, a prompt about unsaved work or an
+/// autosave, the document takes in what the simulation learned.
+fn absorb_before_writing(world: &mut World) {
+    let asked = !world.resource::<Messages<FileRequest>>().is_empty()
+        || !world.resource::<Messages<PromptAnswer>>().is_empty();
+    let now = world.resource::<Time<Real>>().elapsed_secs_f64();
+    let autosave_due = now - world.resource::<Autosave>().last_write_s >= AUTOSAVE_EVERY_S;
+    if asked || autosave_due {
+        crate::editor::absorb_learned_state(world);
+    }
+}
+
 /// Writes unsaved work every few seconds; a clean document has no autosave.
 fn autosave(
     doc: Res<Document>,
@@ -605,7 +634,7 @@ pub fn restore_autosave(
     mut doc: ResMut<Document>,
     autosave: Res<Autosave>,
     mut hint: ResMut<Hint>,
-    mut screen: ResMut<super::levels::Screen>,
+    mut screen: ResMut<NextState<super::screens::Screen>>,
 ) {
     let Some(text) = autosave.read(AUTOSAVE_CIRCUIT) else {
         return;
@@ -617,7 +646,7 @@ pub fn restore_autosave(
             let origin = (!origin.trim().is_empty()).then(|| PathBuf::from(origin.trim()));
             doc.replace(circuit, origin);
             doc.mark_dirty();
-            *screen = super::levels::Screen::Sandbox;
+            screen.set(super::screens::Screen::Sandbox);
             hint.show("Restored the unsaved work of your last session", 0.0);
             hint.until = f64::INFINITY;
         }
@@ -993,9 +1022,24 @@ mod tests {
         assert_eq!(opened.save_path, Some(PathBuf::from("relay.circuit.ron")));
         assert!(!opened.circuit.neurons.is_empty());
         let broken = open_bytes("mine.circuit.ron", b"Circuit(version: ").unwrap_err();
-        assert!(broken.contains("mine.circuit.ron"), "{broken}");
+        let OpenError::Circuit(circuit_error) = &broken else {
+            panic!("a circuit error, with its location: {broken:?}");
+        };
+        let at = circuit_error.location().expect("a location");
+        assert_eq!((at.file.as_str(), at.line), ("mine.circuit.ron", 1));
+        assert!(
+            broken.to_string().starts_with("mine.circuit.ron:1:"),
+            "{broken}"
+        );
         let binary = open_bytes("photo.circuit.ron", &[0xff, 0xfe, 0x00]).unwrap_err();
-        assert!(binary.contains("not a text file"), "{binary}");
+        assert!(matches!(binary, OpenError::NotText { .. }), "{binary}");
+        // A field out of range is named with its item, in the file's units.
+        let bad = text.replacen("weight_nA: ", "weight_nA: -", 1);
+        let invalid = open_bytes("relay.circuit.ron", bad.as_bytes()).unwrap_err();
+        assert!(
+            matches!(&invalid, OpenError::Circuit(crate::circuit::CircuitError::Invalid { field, .. }) if field == "weight_nA"),
+            "{invalid}"
+        );
         // A Neuronify file is imported, and never saved over.
         let nfy = crate::nfy::export_nfy(&opened.circuit).json;
         let imported = open_bytes("relay.nfy", nfy.as_bytes()).unwrap();

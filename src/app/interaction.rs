@@ -26,9 +26,6 @@ pub const LONG_PRESS_S: f64 = 0.5;
 /// Where a selected item's wiring handle sits, from its centre (canvas pixels, y down).
 pub const HANDLE_OFFSET: Vec2 = Vec2::new(40.0, -40.0);
 
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub struct InteractionSystems;
-
 /// The selected items and synapses by id, in the order they were picked.
 #[derive(Resource, Debug, Default, Clone, PartialEq)]
 pub struct Selection {
@@ -112,6 +109,9 @@ pub enum PointerPhase {
     Pressed,
     Moved,
     Released,
+    /// The system took the pointer away (a touch cancelled by the OS): nothing it was doing
+    /// completes.
+    Canceled,
 }
 
 /// One pointer sample in screen pixels (logical, y down).
@@ -194,8 +194,7 @@ pub fn plugin(app: &mut App) {
                 prune_selection,
             )
                 .chain()
-                .in_set(InteractionSystems)
-                .in_set(AppSystems::Input),
+                .in_set(AppSystems::Gestures),
         );
 }
 
@@ -239,11 +238,11 @@ fn read_mouse_and_touch(
             out.write(touch(t, PointerPhase::Moved));
         }
     }
-    for t in touches
-        .iter_just_released()
-        .chain(touches.iter_just_canceled())
-    {
+    for t in touches.iter_just_released() {
         out.write(touch(t, PointerPhase::Released));
+    }
+    for t in touches.iter_just_canceled() {
+        out.write(touch(t, PointerPhase::Canceled));
     }
 }
 
@@ -366,15 +365,18 @@ impl Canvas<'_> {
 
     fn place(&mut self, kind: ItemKind, screen: Vec2) {
         let at = self.view.to_canvas(screen);
-        if let Ok(id) = self.doc.edit(EditKey::Step, |c| Ok(c.add_item(kind, at))) {
-            self.selection.only(&id);
-        }
-        *self.tool = Tool::Select;
         let now = self.now();
-        self.hint.show(
-            format!("{} placed: drag its handle to wire it", kind.name()),
-            now,
-        );
+        *self.tool = Tool::Select;
+        match self.doc.edit(EditKey::Step, |c| Ok(c.add_item(kind, at))) {
+            Ok(id) => {
+                self.selection.only(&id);
+                self.hint.show(
+                    format!("{} placed: drag its handle to wire it", kind.name()),
+                    now,
+                );
+            }
+            Err(e) => self.hint.show(e.to_string(), now),
+        }
     }
 
     fn connect(&mut self, from: &str, to: &str) {
@@ -409,6 +411,7 @@ fn handle_pointers(
             }
             PointerPhase::Moved => drag(&mut gestures, &mut canvas, event),
             PointerPhase::Released => release(&mut gestures, &mut canvas, event, &mut sensors),
+            PointerPhase::Canceled => cancel(&mut gestures, &mut canvas, event, &mut sensors),
         }
     }
 }
@@ -515,10 +518,13 @@ fn drag(gestures: &mut Gestures, canvas: &mut Canvas, event: &PointerEvent) {
             if *moved && *canvas.tool == Tool::Select {
                 let delta = canvas.view.to_canvas(screen) - canvas.view.to_canvas(*last);
                 let ids = canvas.selection.ids.clone();
-                let _ = canvas.doc.edit(EditKey::gesture("move"), |c| {
+                if let Err(e) = canvas.doc.edit(EditKey::gesture("move"), |c| {
                     c.move_items(&ids, delta);
                     Ok(())
-                });
+                }) {
+                    let now = canvas.now();
+                    canvas.hint.show(e.to_string(), now);
+                }
             }
             *last = screen;
         }
@@ -666,16 +672,54 @@ fn release(
             }
         }
         Grab::Pinch => {
-            // The other finger rests until it is lifted.
-            if let Some(pinch) = gestures.pinch.take() {
-                for f in pinch.fingers {
-                    if let Some((g, _)) = gestures.grabs.get_mut(&f) {
-                        *g = Grab::Done;
-                    }
-                }
-            }
+            end_pinch(gestures);
         }
         Grab::Done => {}
+    }
+}
+
+/// A pointer taken away by the system: a palette drag places nothing, a wire or a rubber band
+/// is dropped, a tap does not happen, a pressed sensor is let go, and a pinch ends. What a drag
+/// already moved stays, as one undo step.
+fn cancel(
+    gestures: &mut Gestures,
+    canvas: &mut Canvas,
+    event: &PointerEvent,
+    sensors: &mut MessageWriter<TouchSensorInput>,
+) {
+    let Some((grab, _)) = gestures.grabs.remove(&event.pointer) else {
+        canvas.palette_drag.0 = None;
+        return;
+    };
+    match grab {
+        Grab::Item { sensor, moved, .. } => {
+            if let Some(sensor) = sensor {
+                sensors.write(TouchSensorInput {
+                    sensor,
+                    pressed: false,
+                });
+            }
+            if moved {
+                canvas.doc.end_gesture();
+            }
+        }
+        Grab::Wire { .. } => canvas.preview.wire = None,
+        Grab::Empty { band: true, .. } => canvas.preview.band = None,
+        Grab::Pinch => {
+            end_pinch(gestures);
+        }
+        Grab::Empty { .. } | Grab::Done => {}
+    }
+}
+
+/// One finger of a pinch lifted or taken away: the other rests until it is lifted.
+fn end_pinch(gestures: &mut Gestures) {
+    if let Some(pinch) = gestures.pinch.take() {
+        for f in pinch.fingers {
+            if let Some((g, _)) = gestures.grabs.get_mut(&f) {
+                *g = Grab::Done;
+            }
+        }
     }
 }
 

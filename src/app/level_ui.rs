@@ -10,9 +10,8 @@ use bevy_egui::egui;
 use egui_plot::{Plot, Points, Polygon};
 
 use super::files::{Examples, FileRequest};
-use super::levels::{
-    ActiveLevel, LevelAction, LevelLibrary, PendingCheck, Playing, ProgressStore, Screen,
-};
+use super::levels::{ActiveLevel, LevelAction, LevelLibrary, PendingCheck, Playing, ProgressStore};
+use super::screens::Screen;
 use crate::editor::Shown;
 use crate::level::progress::chapters;
 use crate::level::{Expect, Level, Run, Stimulus, Trial, TrialVerdict};
@@ -24,7 +23,7 @@ const FAIL: egui::Color32 = egui::Color32::from_rgb(213, 94, 0);
 
 #[derive(SystemParam)]
 pub struct LevelUi<'w> {
-    screen: Res<'w, Screen>,
+    screen: Res<'w, State<Screen>>,
     library: Res<'w, LevelLibrary>,
     store: Res<'w, ProgressStore>,
     active: ResMut<'w, ActiveLevel>,
@@ -41,12 +40,12 @@ fn stars(n: u8) -> String {
 
 impl LevelUi<'_> {
     pub fn screen(&self) -> Screen {
-        *self.screen
+        *self.screen.get()
     }
 
     /// The whole window for the title and the map; false when the editor screens show.
     pub fn full_screen(&mut self, root: &mut egui::Ui) -> bool {
-        match *self.screen {
+        match *self.screen.get() {
             Screen::Title => self.title(root),
             Screen::Map => self.map(root),
             // Drawn by its own plugin; the editor stays hidden.

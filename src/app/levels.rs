@@ -1,9 +1,9 @@
 //! Levels in the window: level files come through a Bevy `AssetLoader` from the `levels://`
 //! asset source (re-read on desktop when a file changes), the student's progress is loaded
 //! and saved, and [`LevelAction`]s open a level in the editor, check it, reveal hints and
-//! move between the title, the level map, a level and the sandbox. While a level is open,
-//! an edit that breaks its rules (a locked item changed, one part too many) is taken back
-//! with the reason. The screens themselves are drawn by [`super::level_ui`].
+//! move between the title, the level map, a level and the sandbox. While a level is open, its
+//! rules are the document's: an edit that breaks one (a locked item changed, one part too
+//! many) is refused before it is applied, with the reason. The screens themselves are drawn by [`super::level_ui`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,9 +17,10 @@ use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, block_on, futures_lite::future};
 
 use super::interaction::{Hint, Selection};
+use super::screens::Screen;
 use crate::circuit::Circuit;
-use crate::editor::Document;
-use crate::level::check::{check_with_progress, runs};
+use crate::editor::{Document, EditRules};
+use crate::level::check::{broken_rules, check_with_progress, runs};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::level::progress::Loaded;
 use crate::level::{Level, LevelError, Progress, Verdict};
@@ -96,18 +97,6 @@ impl AssetLoader for LevelLoader {
     fn extensions(&self) -> &[&str] {
         &["level.ron"]
     }
-}
-
-/// Which screen the window shows.
-#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Screen {
-    #[default]
-    Title,
-    Map,
-    Level,
-    Sandbox,
-    /// The water-maze scene: a mouse that learns with spiking neurons.
-    Maze,
 }
 
 /// Every level, in file-name order, with the files that failed to load.
@@ -275,7 +264,6 @@ pub fn plugin(app: &mut App) {
     app.init_asset::<LevelAsset>()
         .init_asset_loader::<LevelLoader>()
         .add_message::<LevelAction>()
-        .init_resource::<Screen>()
         .init_resource::<LevelLibrary>()
         .init_resource::<ActiveLevel>()
         .init_resource::<PendingCheck>()
@@ -292,10 +280,9 @@ pub fn plugin(app: &mut App) {
                 handle_actions,
                 finish_check,
                 leave_replaced_level,
-                refuse_broken_rules,
             )
                 .chain()
-                .in_set(super::AppSystems::Input),
+                .in_set(super::AppSystems::Requests),
         );
 }
 
@@ -312,6 +299,7 @@ fn collect_levels(
     assets: Res<Assets<LevelAsset>>,
     mut library: ResMut<LevelLibrary>,
     mut active: ResMut<ActiveLevel>,
+    mut doc: ResMut<Document>,
 ) {
     if events.read().count() == 0 {
         return;
@@ -341,6 +329,7 @@ fn collect_levels(
     {
         playing.level = level.clone();
         playing.verdict = None;
+        doc.set_rules(rules_of(level));
     }
     library.levels = levels;
 }
@@ -404,10 +393,13 @@ fn next_after(library: &LevelLibrary, name: &str) -> Option<String> {
     library.levels.get(i + 1).map(|(n, _)| n.clone())
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a Bevy system names each resource it touches"
+)]
 fn handle_actions(
     mut actions: MessageReader<LevelAction>,
-    mut screen: ResMut<Screen>,
+    mut screen: ResMut<NextState<Screen>>,
     library: Res<LevelLibrary>,
     mut active: ResMut<ActiveLevel>,
     mut store: ResMut<ProgressStore>,
@@ -423,19 +415,19 @@ fn handle_actions(
         match action {
             LevelAction::ShowTitle => {
                 leave_level(&mut active, &mut doc, &mut stash);
-                *screen = Screen::Title;
+                screen.set(Screen::Title);
             }
             LevelAction::ShowMap => {
                 leave_level(&mut active, &mut doc, &mut stash);
-                *screen = Screen::Map;
+                screen.set(Screen::Map);
             }
             LevelAction::Sandbox => {
                 leave_level(&mut active, &mut doc, &mut stash);
-                *screen = Screen::Sandbox;
+                screen.set(Screen::Sandbox);
             }
             LevelAction::Maze => {
                 leave_level(&mut active, &mut doc, &mut stash);
-                *screen = Screen::Maze;
+                screen.set(Screen::Maze);
             }
             LevelAction::Open(name) => {
                 if active.0.is_none() {
@@ -447,11 +439,12 @@ fn handle_actions(
                     hint.show(format!("No level called {name}"), now);
                     continue;
                 }
-                *screen = Screen::Level;
+                screen.set(Screen::Level);
             }
             LevelAction::Restart => {
                 if let Some(playing) = &mut active.0 {
                     doc.replace(playing.level.circuit.clone(), None);
+                    doc.set_rules(rules_of(&playing.level));
                     playing.verdict = None;
                     playing.generation = doc.generation();
                     selection.ids.clear();
@@ -498,7 +491,7 @@ fn handle_actions(
                     next.is_some_and(|n| open(&n, &library, &mut active, &mut doc, &mut selection));
                 if !opened {
                     active.0 = None;
-                    *screen = Screen::Map;
+                    screen.set(Screen::Map);
                 }
             }
         }
@@ -534,6 +527,7 @@ fn open(
     };
     let level = library.levels[i].1.clone();
     doc.replace(level.circuit.clone(), None);
+    doc.set_rules(rules_of(&level));
     selection.ids.clear();
     active.0 = Some(Playing {
         name: name.to_owned(),
@@ -580,7 +574,8 @@ fn finish_check(
 fn leave_replaced_level(
     doc: Res<Document>,
     mut active: ResMut<ActiveLevel>,
-    mut screen: ResMut<Screen>,
+    screen: Res<State<Screen>>,
+    mut next_screen: ResMut<NextState<Screen>>,
     mut stash: ResMut<SandboxStash>,
 ) {
     if active
@@ -591,34 +586,19 @@ fn leave_replaced_level(
         active.0 = None;
         // The opened file is the sandbox's circuit now.
         stash.0 = None;
-        if *screen == Screen::Level {
-            *screen = Screen::Sandbox;
+        if *screen.get() == Screen::Level {
+            next_screen.set(Screen::Sandbox);
         }
     }
 }
 
-/// Inside a level, an edit that breaks one of its rules is taken back, with the reason.
-fn refuse_broken_rules(
-    active: Res<ActiveLevel>,
-    mut doc: ResMut<Document>,
-    mut hint: ResMut<Hint>,
-    mut last: Local<Option<(u64, u64)>>,
-    time: Res<Time<Real>>,
-) {
-    let Some(playing) = &active.0 else {
-        *last = None;
-        return;
-    };
-    let version = (doc.generation(), doc.revision());
-    if *last == Some(version) {
-        return;
-    }
-    let broken = crate::level::check::broken_rules(&playing.level, doc.circuit());
-    if let Some(rule) = broken.first() {
-        let reason = format!("Not in this level: {rule}");
-        doc.end_gesture();
-        doc.undo();
-        hint.show(reason, time.elapsed_secs_f64());
-    }
-    *last = Some((doc.generation(), doc.revision()));
+/// A level's rules as the document's: an edit that breaks one (a locked item changed, one
+/// part too many) is refused before it is applied, with the reason.
+fn rules_of(level: &Level) -> EditRules {
+    let level = level.clone();
+    EditRules::new(move |circuit| {
+        broken_rules(&level, circuit)
+            .first()
+            .map(|rule| format!("Not in this level: {rule}"))
+    })
 }

@@ -11,8 +11,9 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Line, Plot, Points};
 
-use super::levels::{LevelAction, Screen};
-use super::panels::UiSystems;
+use super::levels::LevelAction;
+use super::screens::Screen;
+use super::{AppSystems, UiSystems};
 use crate::editor::Document;
 use crate::maze::{MazeParams, Mouse, Session};
 
@@ -47,6 +48,9 @@ pub struct MazeScene {
     fast_forward_from: usize,
     /// Steps owed from earlier frames at slow speeds.
     carry: f64,
+    /// The speed reached, smoothed over frames, while the frame budget cuts steps off; `None`
+    /// while the scene keeps up with the speed asked for.
+    pub falling_behind: Option<f64>,
     /// Simulated time of the scene (s), for the raster's axis.
     time_s: f64,
     place_spikes: VecDeque<(f64, u16)>,
@@ -77,6 +81,7 @@ impl MazeScene {
             fast_forward_to: None,
             fast_forward_from: 0,
             carry: 0.0,
+            falling_behind: None,
             time_s: 0.0,
             place_spikes: VecDeque::new(),
             ring_activity: vec![0.0; cells],
@@ -167,22 +172,22 @@ impl Default for MazeScene {
 }
 
 pub fn plugin(app: &mut App) {
-    app.init_resource::<MazeScene>().add_systems(
-        EguiPrimaryContextPass,
-        show.in_set(UiSystems::Panels)
-            .run_if(resource_equals(Screen::Maze)),
-    );
+    app.init_resource::<MazeScene>()
+        .add_systems(Update, step_maze.in_set(AppSystems::Maze))
+        .add_systems(
+            EguiPrimaryContextPass,
+            show.in_set(UiSystems::Panels)
+                .run_if(in_state(Screen::Maze)),
+        );
 }
 
 fn show(
     mut contexts: EguiContexts,
     mut scene: ResMut<MazeScene>,
     mut actions: MessageWriter<LevelAction>,
-    time: Res<Time<Real>>,
     doc: Res<Document>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
-    step_for_frame(&mut scene, time.delta_secs_f64());
     scene.refresh_policy();
     let mut root = egui::Ui::new(
         ctx.clone(),
@@ -232,13 +237,20 @@ fn show(
         let raster_rect =
             egui::Rect::from_min_max(egui::pos2(side.left(), ring_rect.bottom() + 6.0), side.max);
         ui.scope_builder(egui::UiBuilder::new().max_rect(raster_rect), |ui| {
-            place_raster(ui, &scene)
+            place_raster(ui, &scene);
         });
     });
     Ok(())
 }
 
+/// Advances the scene by the frame's wall time; the screen only draws what it did.
+fn step_maze(mut scene: ResMut<MazeScene>, time: Res<Time<Real>>) {
+    step_for_frame(&mut scene, time.delta_secs_f64());
+}
+
 /// Runs the steps this frame owes: real time × speed, or as many as fit while fast-forwarding.
+/// Steps the frame budget cuts off are not owed later (that would snowball); the speed
+/// reached is reported instead.
 fn step_for_frame(scene: &mut MazeScene, frame_s: f64) {
     let dt = scene.mouse.params.dt_s;
     let started = bevy::platform::time::Instant::now();
@@ -260,6 +272,14 @@ fn step_for_frame(scene: &mut MazeScene, frame_s: f64) {
         scene.advance(chunk);
         left -= chunk;
     }
+    scene.falling_behind = match (left, frame_s > 0.0) {
+        (0, _) | (_, false) => None,
+        (_, true) => {
+            let reached = (steps - left as f64) * dt / frame_s.min(0.1);
+            let before = scene.falling_behind.unwrap_or(reached);
+            Some(0.8 * before + 0.2 * reached)
+        }
+    };
 }
 
 fn controls(ui: &mut egui::Ui, scene: &mut MazeScene) {
@@ -293,6 +313,14 @@ fn controls(ui: &mut egui::Ui, scene: &mut MazeScene) {
             .logarithmic(true)
             .suffix(" ×"),
     );
+    if let Some(reached) = scene.falling_behind {
+        ui.colored_label(
+            egui::Color32::from_rgb(213, 94, 0),
+            format!(
+                "This device keeps up with {reached:.1} × only: the mouse swims slower than asked."
+            ),
+        );
+    }
     ui.separator();
     ui.strong("Fast-forward");
     match scene.fast_forward_to {

@@ -18,6 +18,7 @@ pub mod palette;
 pub mod panels;
 pub mod playback;
 pub mod properties;
+pub mod screens;
 pub mod screenshot;
 pub mod script;
 pub mod shortcuts;
@@ -32,17 +33,72 @@ use bevy::prelude::*;
 use bevy::window::WindowResolution;
 
 use crate::editor::Document;
-use crate::sim::Recorder;
+use crate::sim::{Recorder, SimSystems};
 
-/// The app's per-frame work, chained in this order.
+/// The app's per-frame work in `Update`, chained in this order. Every set after `Requests`
+/// belongs to the circuit on the canvas and runs only while a screen shows it.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AppSystems {
-    /// Read input and turn it into edits and messages.
-    Input,
+    /// File, level and screen requests: they may replace the document or change the screen.
+    Requests,
+    /// The water maze steps its mouse (on the maze screen only).
+    Maze,
+    /// The canvas view follows the window and asks to be fitted.
+    View,
+    /// Keyboard shortcuts become edits and playback changes.
+    Shortcuts,
+    /// Mouse and touch gestures on the canvas become edits.
+    Gestures,
     /// Create, update and remove visuals of circuit items.
     Sync,
-    /// Set colours and transforms of the visuals.
+    /// Gather this frame's spikes; set colours and transforms of the visuals.
     Draw,
+    /// What follows the drawn frame: loudspeaker clicks, sampled plots.
+    Feedback,
+}
+
+/// Order of the egui systems each frame: the docked panels, then floating windows (meters,
+/// dialogs), then the focus read-out that the next frame's gestures consult.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UiSystems {
+    Panels,
+    Windows,
+    Focus,
+}
+
+/// Configures every app system set, in every schedule, in this one place: the `Update` chain,
+/// the egui pass, and the gate that stops the circuit's simulation and canvas while another
+/// screen shows.
+fn configure_sets(app: &mut App) {
+    let circuit_shown = in_state(screens::CircuitOnScreen);
+    app.configure_sets(
+        Update,
+        (
+            AppSystems::Requests,
+            AppSystems::Maze.run_if(in_state(screens::Screen::Maze)),
+            (
+                AppSystems::View,
+                AppSystems::Shortcuts,
+                AppSystems::Gestures,
+                AppSystems::Sync,
+                AppSystems::Draw,
+                AppSystems::Feedback,
+            )
+                .chain()
+                .run_if(circuit_shown.clone()),
+        )
+            .chain(),
+    )
+    .configure_sets(
+        FixedUpdate,
+        (
+            SimSystems::Sync,
+            SimSystems::Input,
+            SimSystems::Advance,
+            SimSystems::WriteBack,
+        )
+            .run_if(circuit_shown),
+    );
 }
 
 /// What to open, and what to do without a person at the controls (tests, visual checks).
@@ -61,15 +117,13 @@ pub struct LaunchOptions {
 /// resources the panels share. Headless interaction tests add these to a minimal app.
 pub fn interaction_plugins(app: &mut App) {
     app.add_plugins((
+        screens::plugin,
         crate::editor::plugin,
         view::plugin,
         interaction::plugin,
         shortcuts::plugin,
-    ))
-    .configure_sets(
-        Update,
-        (AppSystems::Input, AppSystems::Sync, AppSystems::Draw).chain(),
-    );
+    ));
+    configure_sets(app);
 }
 
 /// Opens the sandbox window and runs until it is closed.
@@ -130,6 +184,10 @@ pub fn run(options: LaunchOptions) -> AppExit {
         #[cfg(target_arch = "wasm32")]
         web::plugin,
     ))
+    .configure_sets(
+        bevy_egui::EguiPrimaryContextPass,
+        (UiSystems::Panels, UiSystems::Windows, UiSystems::Focus).chain(),
+    )
     .insert_resource(ClearColor(Color::srgb(0.97, 0.97, 0.95)))
     // Ten seconds of voltage at 0.1 ms steps for the voltmeters' longest window.
     .insert_resource({
@@ -142,10 +200,10 @@ pub fn run(options: LaunchOptions) -> AppExit {
         app.insert_resource(script);
     }
     if options.sandbox || document.is_some() {
-        app.insert_resource(levels::Screen::Sandbox);
+        app.insert_state(screens::Screen::Sandbox);
     }
     if options.maze {
-        app.insert_resource(levels::Screen::Maze);
+        app.insert_state(screens::Screen::Maze);
     }
     match document {
         Some((opened, path)) => {

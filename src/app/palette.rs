@@ -106,7 +106,7 @@ fn paint_icon(painter: &egui::Painter, centre: egui::Pos2, kind: ItemKind) {
             );
         }
         ItemKind::Dc | ItemKind::Ac => {
-            rect(vec2(18.0, 18.0), Color32::from_rgb(230, 159, 0), ink, 3.0)
+            rect(vec2(18.0, 18.0), Color32::from_rgb(230, 159, 0), ink, 3.0);
         }
         ItemKind::Regular | ItemKind::Poisson => {
             let points = vec![

@@ -6,27 +6,15 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
+use super::UiSystems;
 use super::interaction::{Hint, UiFocus};
-use super::levels::Screen;
+use super::screens::Screen;
 use super::view::CanvasView;
 use super::{level_ui, meters, palette, playback, properties};
 use crate::editor::Document;
 
-/// Order of the egui systems each frame: the docked panels, then floating windows (meters,
-/// dialogs), then the focus read-out that the next frame's gestures consult.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum UiSystems {
-    Panels,
-    Windows,
-    Focus,
-}
-
 pub fn plugin(app: &mut App) {
-    app.configure_sets(
-        EguiPrimaryContextPass,
-        (UiSystems::Panels, UiSystems::Windows, UiSystems::Focus).chain(),
-    )
-    .add_systems(
+    app.add_systems(
         EguiPrimaryContextPass,
         (
             layout.in_set(UiSystems::Panels),
@@ -65,7 +53,10 @@ type Panels = (
     level_ui::LevelUi<'static>,
 );
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a Bevy system names each resource it touches"
+)]
 fn layout(
     mut contexts: EguiContexts,
     mut panels: ParamSet<Panels>,

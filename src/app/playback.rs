@@ -8,7 +8,8 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::interaction::UiFocus;
-use super::levels::{LevelAction, Screen};
+use super::levels::LevelAction;
+use super::screens::Screen;
 use super::shortcuts::EditorAction;
 use super::{AppSystems, files, speaker};
 use crate::editor::Document;
@@ -44,7 +45,7 @@ pub const DEFAULT_SPEED: f64 = 0.05;
 
 pub fn plugin(app: &mut App) {
     app.add_systems(Startup, set_default_speed)
-        .add_systems(Update, keyboard.in_set(AppSystems::Input));
+        .add_systems(Update, keyboard.in_set(AppSystems::Shortcuts));
 }
 
 fn set_default_speed(mut clock: ResMut<SimClock>) {
@@ -99,7 +100,7 @@ pub struct TopBar<'w> {
     doc: Res<'w, Document>,
     sound: ResMut<'w, speaker::Sound>,
     files: files::FileMenu<'w>,
-    screen: Res<'w, Screen>,
+    screen: Res<'w, State<Screen>>,
     levels: MessageWriter<'w, LevelAction>,
 }
 
@@ -114,7 +115,7 @@ impl TopBar<'_> {
                 self.levels.write(LevelAction::ShowTitle);
             }
             // A level brings its own circuit; files belong to the sandbox.
-            if *self.screen != Screen::Level {
+            if *self.screen.get() != Screen::Level {
                 self.files.show(ui);
             }
             ui.separator();

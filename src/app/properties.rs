@@ -457,7 +457,7 @@ const WEIGHT_TRACE_POINTS: usize = 4000;
 
 pub fn plugin(app: &mut App) {
     app.init_resource::<WeightTrace>()
-        .add_systems(Update, sample_weight.in_set(super::AppSystems::Draw));
+        .add_systems(Update, sample_weight.in_set(super::AppSystems::Feedback));
 }
 
 /// Samples the selected synapse's weight once a frame while it learns.

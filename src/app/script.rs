@@ -162,7 +162,10 @@ impl Inputs<'_> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a Bevy system names each resource it touches"
+)]
 fn run_script(
     script: Option<ResMut<Script>>,
     time: Res<Time<Real>>,

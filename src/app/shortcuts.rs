@@ -5,7 +5,7 @@
 use bevy::prelude::*;
 
 use super::AppSystems;
-use super::interaction::{Hint, InteractionSystems, Selection, Tool, UiFocus};
+use super::interaction::{Hint, Selection, Tool, UiFocus};
 use super::view::{CanvasView, FitRequested};
 use crate::circuit::Circuit;
 use crate::editor::{Document, EditKey};
@@ -37,10 +37,7 @@ pub fn plugin(app: &mut App) {
         .init_resource::<Clipboard>()
         .add_systems(
             Update,
-            (keyboard, perform)
-                .chain()
-                .in_set(AppSystems::Input)
-                .before(InteractionSystems),
+            (keyboard, perform).chain().in_set(AppSystems::Shortcuts),
         );
 }
 
@@ -81,7 +78,10 @@ fn keyboard(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a Bevy system names each resource it touches"
+)]
 fn perform(
     mut actions: MessageReader<EditorAction>,
     mut doc: ResMut<Document>,
@@ -107,16 +107,26 @@ fn perform(
             }
             EditorAction::Delete => {
                 let ids = std::mem::take(&mut selection.ids);
-                if !ids.is_empty() {
-                    let _ = doc.edit(EditKey::Step, |c| {
+                if !ids.is_empty()
+                    && let Err(e) = doc.edit(EditKey::Step, |c| {
                         c.remove(&ids);
                         Ok(())
-                    });
+                    })
+                {
+                    selection.ids = ids;
+                    hint.show(e.to_string(), now);
                 }
             }
             EditorAction::Duplicate => {
                 let clip = doc.circuit().extract(&selection.ids);
-                paste(&mut doc, &mut selection, &clip, PASTE_OFFSET);
+                paste(
+                    &mut doc,
+                    &mut selection,
+                    &mut hint,
+                    &clip,
+                    PASTE_OFFSET,
+                    now,
+                );
             }
             EditorAction::Copy => {
                 if !selection.ids.is_empty() {
@@ -129,7 +139,7 @@ fn perform(
                 if let Some(clip) = clipboard.items.clone() {
                     clipboard.pastes += 1;
                     let offset = PASTE_OFFSET * clipboard.pastes as f32;
-                    paste(&mut doc, &mut selection, &clip, offset);
+                    paste(&mut doc, &mut selection, &mut hint, &clip, offset, now);
                 }
             }
             EditorAction::SelectAll => {
@@ -148,11 +158,19 @@ fn perform(
     }
 }
 
-fn paste(doc: &mut Document, selection: &mut Selection, clip: &Circuit, offset: Vec2) {
+fn paste(
+    doc: &mut Document,
+    selection: &mut Selection,
+    hint: &mut Hint,
+    clip: &Circuit,
+    offset: Vec2,
+    now: f64,
+) {
     if clip.placed_items().next().is_none() {
         return;
     }
-    if let Ok(added) = doc.edit(EditKey::Step, |c| Ok(c.paste(clip, offset))) {
-        selection.ids = added;
+    match doc.edit(EditKey::Step, |c| Ok(c.paste(clip, offset))) {
+        Ok(added) => selection.ids = added,
+        Err(e) => hint.show(e.to_string(), now),
     }
 }

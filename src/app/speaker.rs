@@ -28,12 +28,7 @@ pub struct Sound {
 pub fn plugin(app: &mut App) {
     app.init_resource::<Sound>()
         .add_systems(Startup, make_click)
-        .add_systems(
-            Update,
-            click_on_spikes
-                .in_set(AppSystems::Draw)
-                .after(super::canvas::CollectSpikes),
-        );
+        .add_systems(Update, click_on_spikes.in_set(AppSystems::Feedback));
 }
 
 /// A mono 16-bit WAV: 6 ms of a 2.5 kHz tone with an exponential decay.

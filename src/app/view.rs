@@ -132,8 +132,7 @@ pub fn plugin(app: &mut App) {
             Update,
             (track_window, fit_on_request)
                 .chain()
-                .in_set(AppSystems::Input)
-                .before(super::interaction::InteractionSystems),
+                .in_set(AppSystems::View),
         )
         .add_systems(Update, move_camera.in_set(AppSystems::Draw));
 }

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::files::FileRequest;
-use super::levels::Screen;
+use super::screens::Screen;
 use super::view::CanvasView;
 use crate::editor::Document;
 use crate::sim::{Network, Recorder, SimClock};
@@ -129,7 +129,10 @@ pub fn plugin(app: &mut App) {
         .init_resource::<FirstFrame>()
         .add_systems(
             Update,
-            (open_uploads.in_set(super::AppSystems::Input), report_status),
+            (
+                open_uploads.in_set(super::AppSystems::Requests),
+                report_status,
+            ),
         );
 }
 
@@ -161,7 +164,7 @@ struct Observed<'w> {
     doc: Res<'w, Document>,
     recorder: Res<'w, Recorder>,
     clock: Res<'w, SimClock>,
-    screen: Res<'w, Screen>,
+    screen: Res<'w, State<Screen>>,
     network: Option<Res<'w, Network>>,
     view: Res<'w, CanvasView>,
 }
@@ -195,7 +198,7 @@ fn report_status(
         "first_frame_ms",
         first.at_ms.map_or(JsValue::NULL, JsValue::from),
     );
-    set("screen", format!("{:?}", *app.screen).into());
+    set("screen", format!("{:?}", app.screen.get()).into());
     set("neurons", (circuit.neurons.len() as f64).into());
     set("generators", (circuit.generators.len() as f64).into());
     set("sensors", (circuit.sensors.len() as f64).into());

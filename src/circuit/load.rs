@@ -268,10 +268,10 @@ impl Circuit {
                 positive("tau_ms", s.tau_ms)?;
                 in_range("delay_ms", s.delay_ms, 0.0, MAX_DELAY_S * 1e3)?;
                 if let Some(m) = &s.stdp {
-                    m.to_sim().validate()?;
+                    m.validate()?;
                 }
                 if let Some(m) = &s.reward {
-                    m.to_sim().validate()?;
+                    m.validate()?;
                 }
                 Ok(())
             };

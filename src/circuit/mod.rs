@@ -1,6 +1,7 @@
 //! The saved circuit: the versioned RON format ([`schema`]), loading with validation
 //! ([`load`]), a world kept in line with a circuit as it is spawned or edited ([`sync`]),
-//! saving a world back ([`save`]), and atomic file writes.
+//! saving a world back ([`save`]), the conversions between file units and SI ([`units`]), and
+//! atomic file writes.
 //! Everything here builds without the `gui` feature and takes files as text, so the browser
 //! build can hand it uploaded bytes.
 
@@ -9,6 +10,7 @@ pub mod load;
 pub mod save;
 pub mod schema;
 pub mod sync;
+pub mod units;
 
 pub use error::{CircuitError, Location};
 pub use load::SpawnedCircuit;

@@ -8,15 +8,8 @@ use bevy::prelude::*;
 
 use super::error::CircuitError;
 use super::schema::*;
+use super::units::{tidy, to_mega, to_milli, to_nano};
 use crate::sim::*;
-
-/// Rounds to 12 significant digits: undoes the float noise of SI ↔ display-unit conversions.
-pub(crate) fn tidy(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    format!("{x:.11e}").parse().unwrap_or(x)
-}
 
 fn pos(p: Option<&Position>) -> (f32, f32) {
     p.map_or((0.0, 0.0), |p| (p.0.x, p.0.y))
@@ -63,20 +56,20 @@ impl Circuit {
             .map(|(e, l, p, inh, lif, r, a, b, hh, noise)| {
                 let model = match (lif, hh) {
                     (Some(m), _) => NeuronModel::Lif(LifModel {
-                        capacitance_nf: tidy(m.capacitance_f * 1e9),
-                        resistance_mohm: tidy(m.resistance_ohm * 1e-6),
-                        resting_mv: tidy(m.resting_v * 1e3),
-                        threshold_mv: tidy(m.threshold_v * 1e3),
-                        reset_mv: tidy(m.reset_v * 1e3),
-                        refractory_ms: tidy(r.map_or(0.0, |r| r.period_s * 1e3)),
+                        capacitance_nf: to_nano(m.capacitance_f),
+                        resistance_mohm: to_mega(m.resistance_ohm),
+                        resting_mv: to_milli(m.resting_v),
+                        threshold_mv: to_milli(m.threshold_v),
+                        reset_mv: to_milli(m.reset_v),
+                        refractory_ms: to_milli(r.map_or(0.0, |r| r.period_s)),
                         escape: noise.map(EscapeModel::from_sim),
                         adaptation: a.map(|a| AdaptationModel {
-                            increment_ns: tidy(a.increment_s * 1e9),
-                            tau_ms: tidy(a.tau_s * 1e3),
+                            increment_ns: to_nano(a.increment_s),
+                            tau_ms: to_milli(a.tau_s),
                         }),
                         burst: b.map(|b| BurstModel {
-                            peak_na: tidy(b.peak_a * 1e9),
-                            ramp_na_per_s: tidy(b.ramp_a_per_s * 1e9),
+                            peak_na: to_nano(b.peak_a),
+                            ramp_na_per_s: to_nano(b.ramp_a_per_s),
                         }),
                     }),
                     (None, h) => NeuronModel::HodgkinHuxley(HhModel {
@@ -123,10 +116,10 @@ impl Circuit {
                     (.., Some(p)) => GeneratorKind::PlaceCell(*p),
                     (_, Some(v), _) => GeneratorKind::VisualInput(v.clone()),
                     ((Some(d), ..), ..) => GeneratorKind::Dc {
-                        current_na: tidy(d.current_a * 1e9),
+                        current_na: to_nano(d.current_a),
                     },
                     ((_, Some(a), ..), ..) => GeneratorKind::Ac {
-                        amplitude_na: tidy(a.amplitude_a * 1e9),
+                        amplitude_na: to_nano(a.amplitude_a),
                         frequency_hz: a.frequency_hz,
                         phase_deg: tidy(a.phase_rad.to_degrees()),
                     },
@@ -195,9 +188,9 @@ impl Circuit {
                 id,
                 from: id_of(s.pre),
                 to: id_of(s.post),
-                weight_na: tidy(k.weight_a * 1e9),
-                tau_ms: tidy(k.tau_s * 1e3),
-                delay_ms: tidy(d.seconds * 1e3),
+                weight_na: to_nano(k.weight_a),
+                tau_ms: to_milli(k.tau_s),
+                delay_ms: to_milli(d.seconds),
                 mode: k.mode,
                 stdp,
                 reward,

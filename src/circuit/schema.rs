@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::units::{from_milli, from_nano, to_milli, to_nano};
+use crate::sim::params::{ParamError, finite, in_range, non_negative, positive};
 use crate::sim::{MeterKind, PlaceCell, RewardLearning, Stdp, SynapseMode, VisualInput};
 
 /// The circuit format this build reads and writes.
@@ -106,14 +108,14 @@ impl Default for EscapeModel {
 impl EscapeModel {
     pub fn to_sim(&self) -> crate::sim::EscapeNoise {
         crate::sim::EscapeNoise {
-            width_v: self.width_mv * 1e-3,
+            width_v: from_milli(self.width_mv),
             max_rate_hz: self.max_rate_hz,
         }
     }
 
     pub fn from_sim(e: &crate::sim::EscapeNoise) -> Self {
         Self {
-            width_mv: super::save::tidy(e.width_v * 1e3),
+            width_mv: to_milli(e.width_v),
             max_rate_hz: e.max_rate_hz,
         }
     }
@@ -360,26 +362,34 @@ impl Default for RewardModel {
 }
 
 impl RewardModel {
+    /// Checks the parameters as the file writes them, naming the file's fields.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        positive("tau_e_ms", self.tau_e_ms)?;
+        non_negative("tau_c_ms", self.tau_c_ms)?;
+        in_range("learning_rate", self.learning_rate, 0.0, 10.0)?;
+        finite("baseline", self.baseline)?;
+        positive("w_max_nA", self.w_max_na)
+    }
+
     pub fn to_sim(&self) -> RewardLearning {
         RewardLearning {
-            tau_e_s: self.tau_e_ms * 1e-3,
-            tau_c_s: self.tau_c_ms * 1e-3,
+            tau_e_s: from_milli(self.tau_e_ms),
+            tau_c_s: from_milli(self.tau_c_ms),
             learning_rate: self.learning_rate,
             baseline: self.baseline,
-            w_max_a: self.w_max_na * 1e-9,
+            w_max_a: from_nano(self.w_max_na),
             soft: self.soft_bounds,
         }
     }
 
     /// Back to file units, without the float noise of the conversion.
     pub fn from_sim(r: &RewardLearning) -> Self {
-        use super::save::tidy;
         Self {
-            tau_e_ms: tidy(r.tau_e_s * 1e3),
-            tau_c_ms: tidy(r.tau_c_s * 1e3),
+            tau_e_ms: to_milli(r.tau_e_s),
+            tau_c_ms: to_milli(r.tau_c_s),
             learning_rate: r.learning_rate,
             baseline: r.baseline,
-            w_max_na: tidy(r.w_max_a * 1e9),
+            w_max_na: to_nano(r.w_max_a),
             soft_bounds: r.soft,
         }
     }
@@ -432,26 +442,34 @@ impl Default for StdpModel {
 }
 
 impl StdpModel {
+    /// Checks the parameters as the file writes them, naming the file's fields.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        in_range("a_plus", self.a_plus, 0.0, 1.0)?;
+        in_range("a_minus", self.a_minus, 0.0, 1.0)?;
+        positive("tau_plus_ms", self.tau_plus_ms)?;
+        positive("tau_minus_ms", self.tau_minus_ms)?;
+        positive("w_max_nA", self.w_max_na)
+    }
+
     pub fn to_sim(&self) -> Stdp {
         Stdp {
             a_plus: self.a_plus,
             a_minus: self.a_minus,
-            tau_plus_s: self.tau_plus_ms * 1e-3,
-            tau_minus_s: self.tau_minus_ms * 1e-3,
-            w_max_a: self.w_max_na * 1e-9,
+            tau_plus_s: from_milli(self.tau_plus_ms),
+            tau_minus_s: from_milli(self.tau_minus_ms),
+            w_max_a: from_nano(self.w_max_na),
             soft: self.soft_bounds,
         }
     }
 
     /// Back to file units, without the float noise of the conversion.
     pub fn from_sim(s: &Stdp) -> Self {
-        use super::save::tidy;
         Self {
             a_plus: s.a_plus,
             a_minus: s.a_minus,
-            tau_plus_ms: tidy(s.tau_plus_s * 1e3),
-            tau_minus_ms: tidy(s.tau_minus_s * 1e3),
-            w_max_na: tidy(s.w_max_a * 1e9),
+            tau_plus_ms: to_milli(s.tau_plus_s),
+            tau_minus_ms: to_milli(s.tau_minus_s),
+            w_max_na: to_nano(s.w_max_a),
             soft_bounds: s.soft,
         }
     }

@@ -9,6 +9,7 @@ use bevy::prelude::*;
 
 use super::load::SpawnedCircuit;
 use super::schema::*;
+use super::units::{from_mega, from_milli, from_nano};
 use crate::sim;
 
 /// Added to an item whose look changed (kind, sign, label, text), so views rebuild its
@@ -190,12 +191,12 @@ impl Circuit {
             let components = (
                 sim::Synapse { pre, post },
                 sim::SynapseKinetics {
-                    weight_a: s.weight_na * 1e-9,
-                    tau_s: s.tau_ms * 1e-3,
+                    weight_a: from_nano(s.weight_na),
+                    tau_s: from_milli(s.tau_ms),
                     mode: s.mode,
                 },
                 sim::Delay {
-                    seconds: s.delay_ms * 1e-3,
+                    seconds: from_milli(s.delay_ms),
                 },
             );
             let existing = old_by_id
@@ -309,16 +310,25 @@ impl Circuit {
                 world.spawn(sim::Observes { meter, target });
             }
         }
-        // Voltmeters need the voltages of what they observe recorded.
-        for m in self
+        // Voltmeters need the voltages of what they observe recorded, and only those.
+        let recorded: HashSet<Entity> = self
             .meters
             .iter()
             .filter(|m| m.kind == sim::MeterKind::Voltmeter)
-        {
-            for t in m.observes.iter().filter_map(entity) {
-                if let Ok(mut e) = world.get_entity_mut(t) {
+            .flat_map(|m| m.observes.iter().filter_map(entity))
+            .collect();
+        for n in self.neurons.iter().filter_map(|n| entity(&n.id)) {
+            let Ok(mut e) = world.get_entity_mut(n) else {
+                continue;
+            };
+            match (recorded.contains(&n), e.contains::<sim::RecordVoltage>()) {
+                (true, false) => {
                     e.insert(sim::RecordVoltage);
                 }
+                (false, true) => {
+                    e.remove::<sim::RecordVoltage>();
+                }
+                _ => {}
             }
         }
     }
@@ -376,11 +386,11 @@ fn set_neuron(e: &mut EntityWorldMut, n: &NeuronItem) {
     match &n.model {
         NeuronModel::Lif(m) => {
             let params = sim::LifParams {
-                capacitance_f: m.capacitance_nf * 1e-9,
-                resistance_ohm: m.resistance_mohm * 1e6,
-                resting_v: m.resting_mv * 1e-3,
-                threshold_v: m.threshold_mv * 1e-3,
-                reset_v: m.reset_mv * 1e-3,
+                capacitance_f: from_nano(m.capacitance_nf),
+                resistance_ohm: from_mega(m.resistance_mohm),
+                resting_v: from_milli(m.resting_mv),
+                threshold_v: from_milli(m.threshold_mv),
+                reset_v: from_milli(m.reset_mv),
             };
             e.remove::<(sim::HhParams, sim::HhGates)>();
             // A new neuron starts at its reset potential (before `LifParams` would bring in
@@ -391,15 +401,15 @@ fn set_neuron(e: &mut EntityWorldMut, n: &NeuronItem) {
             e.insert((
                 params,
                 sim::Refractory {
-                    period_s: m.refractory_ms * 1e-3,
+                    period_s: from_milli(m.refractory_ms),
                 },
             ));
             match &m.adaptation {
                 Some(a) => {
                     let conductance_s = e.get::<sim::Adaptation>().map_or(0.0, |o| o.conductance_s);
                     e.insert(sim::Adaptation {
-                        increment_s: a.increment_ns * 1e-9,
-                        tau_s: a.tau_ms * 1e-3,
+                        increment_s: from_nano(a.increment_ns),
+                        tau_s: from_milli(a.tau_ms),
                         conductance_s,
                     });
                 }
@@ -411,8 +421,8 @@ fn set_neuron(e: &mut EntityWorldMut, n: &NeuronItem) {
                 Some(b) => {
                     let current_a = e.get::<sim::BurstCurrent>().map_or(0.0, |o| o.current_a);
                     e.insert(sim::BurstCurrent {
-                        peak_a: b.peak_na * 1e-9,
-                        ramp_a_per_s: b.ramp_na_per_s * 1e-9,
+                        peak_a: from_nano(b.peak_na),
+                        ramp_a_per_s: from_nano(b.ramp_na_per_s),
                         current_a,
                     });
                 }
@@ -454,7 +464,7 @@ fn set_generator(e: &mut EntityWorldMut, g: &GeneratorItem) {
     match &g.kind {
         GeneratorKind::Dc { current_na } => {
             e.insert(sim::DcSource {
-                current_a: current_na * 1e-9,
+                current_a: from_nano(*current_na),
             });
         }
         GeneratorKind::Ac {
@@ -463,7 +473,7 @@ fn set_generator(e: &mut EntityWorldMut, g: &GeneratorItem) {
             phase_deg,
         } => {
             e.insert(sim::AcSource {
-                amplitude_a: amplitude_na * 1e-9,
+                amplitude_a: from_nano(*amplitude_na),
                 frequency_hz: *frequency_hz,
                 phase_rad: phase_deg.to_radians(),
             });

@@ -2,8 +2,13 @@
 //! whether it has unsaved changes, and the undo/redo history. Every edit goes through
 //! [`Document::edit`], which validates the result (a refused edit leaves nothing behind) and
 //! records one undo step per edit, or per gesture for continuous edits (a drag, a slider).
+//! A document may carry [`EditRules`] (a level's locks and part counts): an edit that breaks
+//! them is refused before it is applied, so the simulation never sees it. What the simulation
+//! learns (synaptic weights) is absorbed into the document without an undo step.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use bevy::prelude::*;
 
@@ -37,6 +42,30 @@ impl From<CircuitError> for EditError {
     }
 }
 
+/// Given an edited circuit, the reason it breaks a rule, if it does.
+type Rule = dyn Fn(&Circuit) -> Option<String> + Send + Sync;
+
+/// Rules every edit must keep (a level's locks and part counts).
+#[derive(Clone)]
+pub struct EditRules(Arc<Rule>);
+
+impl EditRules {
+    pub fn new(rule: impl Fn(&Circuit) -> Option<String> + Send + Sync + 'static) -> Self {
+        Self(Arc::new(rule))
+    }
+
+    /// Why `circuit` breaks the rules, or `None`.
+    pub fn broken_by(&self, circuit: &Circuit) -> Option<String> {
+        (self.0)(circuit)
+    }
+}
+
+impl std::fmt::Debug for EditRules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EditRules")
+    }
+}
+
 /// How edits group into undo steps: each `Step` is its own; consecutive edits with the same
 /// `Gesture` key make one step until [`Document::end_gesture`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +93,8 @@ pub struct Document {
     /// Counts changes; views compare it with what they last showed.
     revision: u64,
     saved_revision: u64,
+    /// Rules edits must keep; they go with the circuit when the document is replaced.
+    rules: Option<EditRules>,
 }
 
 impl Default for Document {
@@ -84,10 +115,16 @@ impl Document {
             generation: 0,
             revision: 0,
             saved_revision: 0,
+            rules: None,
         }
     }
 
-    /// Replaces the whole document (New, Open): history starts afresh.
+    /// From now on, an edit that breaks `rules` is refused. Replacing the document drops them.
+    pub fn set_rules(&mut self, rules: EditRules) {
+        self.rules = Some(rules);
+    }
+
+    /// Replaces the whole document (New, Open): history starts afresh, without rules.
     pub fn replace(&mut self, circuit: Circuit, path: Option<PathBuf>) {
         let generation = self.generation + 1;
         *self = Self::new(circuit, path);
@@ -157,6 +194,9 @@ impl Document {
             return Ok(out);
         }
         next.validate("", "")?;
+        if let Some(reason) = self.rules.as_ref().and_then(|r| r.broken_by(&next)) {
+            return Err(EditError::Refused(reason));
+        }
         let continues = match &key {
             EditKey::Gesture(name) => self.gesture.as_ref() == Some(name),
             EditKey::Step => false,
@@ -176,6 +216,21 @@ impl Document {
         self.redo.clear();
         self.revision += 1;
         Ok(out)
+    }
+
+    /// Takes in what the simulation learned: `weights_na` (synapse id → weight in nA) replace
+    /// the weights of those synapses in the circuit and in every undo and redo step, so undoing
+    /// an edit does not unlearn. Not an undo step of its own, but unsaved work. Returns whether
+    /// anything changed.
+    pub fn absorb_learned_weights(&mut self, weights_na: &HashMap<String, f64>) -> bool {
+        let changed = absorb_weights(&mut self.circuit, weights_na);
+        if changed {
+            for circuit in self.undo.iter_mut().chain(self.redo.iter_mut()) {
+                absorb_weights(circuit, weights_na);
+            }
+            self.revision += 1;
+        }
+        changed
     }
 
     /// Ends a continuous edit: the next edit starts a new undo step.
@@ -213,6 +268,20 @@ impl Document {
         self.revision += 1;
         true
     }
+}
+
+/// Sets the weights of the named synapses; whether any changed.
+pub(crate) fn absorb_weights(circuit: &mut Circuit, weights_na: &HashMap<String, f64>) -> bool {
+    let mut changed = false;
+    for synapse in &mut circuit.synapses {
+        if let Some(&w) = weights_na.get(&synapse.id)
+            && w != synapse.weight_na
+        {
+            synapse.weight_na = w;
+            changed = true;
+        }
+    }
+    changed
 }
 
 #[cfg(test)]

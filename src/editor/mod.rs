@@ -7,14 +7,15 @@ pub mod document;
 pub mod edits;
 pub mod params;
 
-pub use document::{Document, EditError, EditKey};
+pub use document::{Document, EditError, EditKey, EditRules};
 pub use edits::{ItemKind, Role, Wire};
 pub use params::Param;
 
 use bevy::prelude::*;
 
 use crate::circuit::Circuit;
-use crate::sim::{ResetDynamics, SimSystems};
+use crate::circuit::units::to_nano;
+use crate::sim::{Learns, ResetDynamics, SimSystems, StableId, SynapseKinetics};
 
 /// The circuit the world shows now, and the document generation and revision it came from.
 #[derive(Resource, Debug, Default)]
@@ -68,4 +69,34 @@ pub fn show_document(world: &mut World) {
         world.write_message(ResetDynamics);
         world.write_message(DocumentReplaced);
     }
+}
+
+/// One truth for what is saved: writes what the simulation learned (the weights of learning
+/// synapses, in nA) into the document, as unsaved work but not as an undo step. The world
+/// already holds those weights, so what it is known to show is updated too and nothing is
+/// rebuilt. Run before every save, export and autosave. Returns whether anything changed.
+pub fn absorb_learned_state(world: &mut World) -> bool {
+    let weights: std::collections::HashMap<String, f64> = world
+        .query_filtered::<(&StableId, &SynapseKinetics), Learns>()
+        .iter(world)
+        .map(|(id, k)| (id.0.clone(), to_nano(k.weight_a)))
+        .collect();
+    if weights.is_empty() {
+        return false;
+    }
+    let mut doc = world.resource_mut::<Document>();
+    let before = (doc.generation(), doc.revision());
+    if !doc.absorb_learned_weights(&weights) {
+        return false;
+    }
+    let after = (doc.generation(), doc.revision());
+    let mut shown = world.resource_mut::<Shown>();
+    if let Some(circuit) = shown.circuit.as_mut() {
+        document::absorb_weights(circuit, &weights);
+    }
+    // Only when the world was up to date: an edit not yet shown must still be applied.
+    if shown.version == Some(before) {
+        shown.version = Some(after);
+    }
+    true
 }

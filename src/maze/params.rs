@@ -112,9 +112,9 @@ impl MazeParams {
         positive("timeout_s", self.timeout_s)?;
         non_negative("wall_release_m", self.wall_release_m)?;
         positive("place_spacing_m", self.place_spacing_m)?;
-        positive("epsp_tau_ms", self.epsp_tau_s)?;
+        positive("epsp_tau_s", self.epsp_tau_s)?;
         in_range("action_cells", self.action_cells as f64, 3.0, 720.0)?;
-        positive("after_potential_tau_ms", self.after_potential_tau_s)?;
+        positive("after_potential_tau_s", self.after_potential_tau_s)?;
         positive("lateral_width_rad", self.lateral_width_rad)?;
         in_range(
             "theta_period_ms",
@@ -185,7 +185,7 @@ mod tests {
             tau_e_s: -1.0,
             ..MazeParams::default()
         };
-        assert_eq!(bad.validate().unwrap_err().name(), "tau_e_ms");
+        assert_eq!(bad.validate().unwrap_err().name(), "tau_e_s");
         let outside = MazeParams {
             platform_centre_m: [2.0, 0.0],
             ..MazeParams::default()

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
+use crate::circuit::units::{from_mega, from_milli, from_nano};
 use crate::circuit::*;
 use crate::sim::{MeterKind, ReceptiveField, SynapseMode, VisualInput};
 
@@ -96,14 +97,14 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
         let (filename, engine) = match &n.model {
             NeuronModel::Lif(m) => {
                 let mut engine = json!({
-                    "capacitance": m.capacitance_nf * 1e-9,
+                    "capacitance": from_nano(m.capacitance_nf),
                     "fireOutput": 0.0,
-                    "initialPotential": m.reset_mv * 1e-3,
+                    "initialPotential": from_milli(m.reset_mv),
                     "maximumVoltage": 0.06,
                     "minimumVoltage": -0.09,
-                    "restingPotential": m.resting_mv * 1e-3,
-                    "threshold": m.threshold_mv * 1e-3,
-                    "voltage": m.reset_mv * 1e-3,
+                    "restingPotential": from_milli(m.resting_mv),
+                    "threshold": from_milli(m.threshold_mv),
+                    "voltage": from_milli(m.reset_mv),
                     "voltageClamped": true,
                 });
                 if m.escape.is_some() {
@@ -114,8 +115,8 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
                 }
                 let filename = match (&m.adaptation, &m.burst) {
                     (Some(a), burst) => {
-                        engine["adaptation"] = json!(a.increment_ns * 1e-9);
-                        engine["timeConstant"] = json!(a.tau_ms * 1e-3);
+                        engine["adaptation"] = json!(from_nano(a.increment_ns));
+                        engine["timeConstant"] = json!(from_milli(a.tau_ms));
                         if burst.is_some() {
                             notes.push(format!(
                                 "{}: adaptive and bursting at once; written as adaptive",
@@ -134,8 +135,8 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
                         "neurons/BurstNeuron.qml"
                     }
                     (None, None) => {
-                        engine["refractoryPeriod"] = json!(m.refractory_ms * 1e-3);
-                        engine["resistance"] = json!(m.resistance_mohm * 1e6);
+                        engine["refractoryPeriod"] = json!(from_milli(m.refractory_ms));
+                        engine["resistance"] = json!(from_mega(m.resistance_mohm));
                         "neurons/LeakyNeuron.qml"
                     }
                 };
@@ -178,7 +179,7 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
         let (filename, engine) = match &g.kind {
             &GeneratorKind::Dc { current_na } => (
                 "generators/CurrentClamp.qml",
-                json!({ "currentOutput": current_na * 1e-9 }),
+                json!({ "currentOutput": from_nano(current_na) }),
             ),
             &GeneratorKind::Ac {
                 amplitude_na,
@@ -193,7 +194,7 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
                 };
                 (
                     "generators/ACClamp.qml",
-                    json!({ "amplitude": amplitude_na * 1e-9, "frequency": frequency_hz, "time": time }),
+                    json!({ "amplitude": from_nano(amplitude_na), "frequency": frequency_hz, "time": time }),
                 )
             }
             &GeneratorKind::Regular { rate_hz } => (
@@ -411,8 +412,8 @@ fn edges(
                     ));
                 }
                 let engine = json!({
-                    "alphaFunction": false, "delay": s.delay_ms * 1e-3, "exponential": 0, "linear": 0,
-                    "maximumCurrent": s.weight_na * 1e-9, "tau": s.tau_ms * 1e-3, "triggers": {}
+                    "alphaFunction": false, "delay": from_milli(s.delay_ms), "exponential": 0, "linear": 0,
+                    "maximumCurrent": from_nano(s.weight_na), "tau": from_milli(s.tau_ms), "triggers": {}
                 });
                 edge("edges/CurrentSynapse.qml", a, b, Some(engine))
             }

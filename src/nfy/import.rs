@@ -188,7 +188,7 @@ pub fn import_json(bytes: &[u8], file: &str) -> Result<Imported, NfyError> {
 
 /// Rounds converted values to 12 significant digits (−1.3 mV, not −1.2999999999999956).
 fn tidy_numbers(c: &mut Circuit) {
-    use crate::circuit::save::tidy;
+    use crate::circuit::units::tidy;
     for n in &mut c.neurons {
         if let NeuronModel::Lif(m) = &mut n.model {
             for v in [
@@ -220,7 +220,7 @@ fn tidy_numbers(c: &mut Circuit) {
                 *phase_deg = tidy(*phase_deg);
             }
             GeneratorKind::Regular { rate_hz } | GeneratorKind::Poisson { rate_hz } => {
-                *rate_hz = tidy(*rate_hz)
+                *rate_hz = tidy(*rate_hz);
             }
             GeneratorKind::PlaceCell(p) => {
                 for x in [&mut p.centre_x_m, &mut p.centre_y_m, &mut p.width_m] {

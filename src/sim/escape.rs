@@ -20,8 +20,8 @@ pub struct EscapeRate {
 
 impl EscapeRate {
     pub fn validate(&self) -> Result<(), ParamError> {
-        finite("threshold_mV", self.threshold_v)?;
-        positive("escape_width_mV", self.width_v)?;
+        finite("threshold_V", self.threshold_v)?;
+        positive("escape_width_V", self.width_v)?;
         positive("escape_max_rate_Hz", self.max_rate_hz)
     }
 

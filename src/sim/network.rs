@@ -930,10 +930,16 @@ impl NetworkBuilder {
                         self.net.channels.len() - 1
                     }
                 };
-                Effect::Add {
-                    channel: channel as u16,
-                    weight,
-                }
+                let Ok(channel) = u16::try_from(channel) else {
+                    self.net.channels.pop();
+                    warn!(
+                        "synapse {e} is left out: a network holds at most {} distinct synaptic \
+                         time constants",
+                        u16::MAX as usize + 1
+                    );
+                    return;
+                };
+                Effect::Add { channel, weight }
             }
             SynapseMode::Saturate => {
                 self.net.saturating.push(SaturatingSynapse {

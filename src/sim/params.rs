@@ -6,13 +6,13 @@ use thiserror::Error;
 /// Why a model parameter is impossible.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ParamError {
-    #[error("{name} must be a finite number, got {value}")]
+    #[error("{name} must be a finite number, got {}", with_unit(name, *value))]
     NotFinite { name: &'static str, value: f64 },
-    #[error("{name} must be positive, got {value}")]
+    #[error("{name} must be positive, got {}", with_unit(name, *value))]
     NotPositive { name: &'static str, value: f64 },
-    #[error("{name} must not be negative, got {value}")]
+    #[error("{name} must not be negative, got {}", with_unit(name, *value))]
     Negative { name: &'static str, value: f64 },
-    #[error("{name} must lie in [{min}, {max}], got {value}")]
+    #[error("{name} must lie in [{min}, {max}], got {}", with_unit(name, *value))]
     OutOfRange {
         name: &'static str,
         value: f64,
@@ -23,6 +23,18 @@ pub enum ParamError {
         "reset potential ({reset_mv:.2} mV) must lie below the threshold ({threshold_mv:.2} mV)"
     )]
     ResetNotBelowThreshold { reset_mv: f64, threshold_mv: f64 },
+}
+
+/// A value with the unit its name ends in (`w_max_nA` → `-2 nA`), so a message reads in the
+/// units of the field it names.
+fn with_unit(name: &str, value: f64) -> String {
+    const UNITS: [&str; 14] = [
+        "mV", "V", "ms", "s", "nA", "A", "nF", "F", "nS", "S", "MOhm", "Hz", "m", "cm2",
+    ];
+    match name.rsplit_once('_').map(|(_, unit)| unit) {
+        Some(unit) if UNITS.contains(&unit) => format!("{value} {unit}"),
+        _ => value.to_string(),
+    }
 }
 
 impl ParamError {
@@ -75,5 +87,18 @@ pub fn in_range(name: &'static str, value: f64, min: f64, max: f64) -> Result<()
             min,
             max,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_give_the_value_in_the_unit_of_its_name() {
+        let e = positive("w_max_nA", -2.0).unwrap_err();
+        assert_eq!(e.to_string(), "w_max_nA must be positive, got -2 nA");
+        let e = in_range("learning_rate", 11.0, 0.0, 10.0).unwrap_err();
+        assert_eq!(e.to_string(), "learning_rate must lie in [0, 10], got 11");
     }
 }

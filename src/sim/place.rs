@@ -55,8 +55,8 @@ impl PlaceField {
     pub fn validate(&self) -> Result<(), ParamError> {
         finite("centre_x_m", self.centre_m[0])?;
         finite("centre_y_m", self.centre_m[1])?;
-        positive("field_width_m", self.width_m)?;
-        positive("peak_rate_Hz", self.peak_hz)
+        positive("width_m", self.width_m)?;
+        positive("peak_Hz", self.peak_hz)
     }
 
     pub fn rate_hz(&self, position_m: [f64; 2]) -> f64 {

@@ -37,9 +37,9 @@ impl Stdp {
     pub fn validate(&self) -> Result<(), ParamError> {
         in_range("a_plus", self.a_plus, 0.0, 1.0)?;
         in_range("a_minus", self.a_minus, 0.0, 1.0)?;
-        positive("tau_plus_ms", self.tau_plus_s)?;
-        positive("tau_minus_ms", self.tau_minus_s)?;
-        positive("w_max_nA", self.w_max_a)
+        positive("tau_plus_s", self.tau_plus_s)?;
+        positive("tau_minus_s", self.tau_minus_s)?;
+        positive("w_max_A", self.w_max_a)
     }
 }
 

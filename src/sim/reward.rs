@@ -37,11 +37,11 @@ pub struct RewardLearning {
 
 impl RewardLearning {
     pub fn validate(&self) -> Result<(), ParamError> {
-        positive("tau_e_ms", self.tau_e_s)?;
-        non_negative("tau_c_ms", self.tau_c_s)?;
+        positive("tau_e_s", self.tau_e_s)?;
+        non_negative("tau_c_s", self.tau_c_s)?;
         in_range("learning_rate", self.learning_rate, 0.0, 10.0)?;
         finite("baseline", self.baseline)?;
-        positive("w_max_nA", self.w_max_a)
+        positive("w_max_A", self.w_max_a)
     }
 
     /// The postsynaptic factor `D` for one step of `dt_s` (1/mV). `escape` is

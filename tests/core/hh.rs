@@ -1,10 +1,8 @@
 //! Hodgkin–Huxley: rest, spike times against the high-accuracy reference, silence under weak
 //! drive, spike height, and long-run stability.
 
-mod common;
-
+use crate::common::*;
 use bevy::prelude::*;
-use common::*;
 use spikeworks::sim::{HhParams, Membrane, RecordVoltage, Recorder};
 
 /// An HH neuron driven by `density` µA/cm² (area 1e-4 cm²: 1 µA/cm² = 0.1 nA).

@@ -4,9 +4,7 @@
 //! with an eligibility that decays with τ_e. Rewards come from a message (the sandbox's
 //! buttons), a rewarding touch sensor, and a level's `Reward` stimulus.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use spikeworks::circuit::Circuit;
 use spikeworks::level::Stimulus;
 use spikeworks::level::check::run_trial;

@@ -2,11 +2,9 @@
 //! pause stops it, a single step runs while paused, and the substep cap lowers and reports
 //! the effective speed.
 
-mod common;
-
+use crate::common::*;
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
-use common::*;
 use spikeworks::sim::*;
 
 /// An app whose every `update()` runs exactly `ticks` FixedUpdate ticks of 1/64 s.

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use bevy::prelude::App;
 use spikeworks::circuit::{Circuit, CircuitError};
 use spikeworks::sim;
 
@@ -119,6 +120,35 @@ fn unknown_fields_are_refused_with_their_name() {
 }
 
 #[test]
+fn learning_and_place_cell_errors_speak_in_the_files_units_and_names() {
+    let text = GOOD.replace(
+        "(id: \"ab\", from: \"a\", to: \"b\"),",
+        "(id: \"ab\", from: \"a\", to: \"b\",\n            stdp: (w_max_nA: -2.0)),",
+    );
+    match error_of(&text) {
+        CircuitError::Invalid {
+            at, field, reason, ..
+        } => {
+            assert_eq!(field, "w_max_nA");
+            assert_eq!(at.line, 12, "points at the w_max_nA line");
+            assert_eq!(reason, "w_max_nA must be positive, got -2 nA");
+        }
+        e => panic!("wrong error: {e}"),
+    }
+    let text = GOOD.replace(
+        "    synapses: [",
+        "    generators: [\n        (id: \"p\", kind: PlaceCell((centre_x_m: 0.0, centre_y_m: 0.0, \
+         width_m: -0.1, peak_Hz: 50.0)), targets: [\"a\"]),\n    ],\n    synapses: [",
+    );
+    let e = error_of(&text);
+    let msg = e.to_string();
+    assert!(
+        msg.contains("width_m must be positive, got -0.1 m"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn negative_capacitance_points_at_the_field() {
     let text = GOOD.replace("capacitance_nF: 0.2", "capacitance_nF: -0.2");
     match error_of(&text) {
@@ -215,4 +245,26 @@ fn the_readme_example_loads() {
         }
         m => panic!("{m:?}"),
     }
+}
+
+#[test]
+fn voltage_recording_follows_the_voltmeters_that_exist() {
+    let text = GOOD.replace(
+        "    synapses: [",
+        "    meters: [(id: \"v\", kind: Voltmeter, observes: [\"a\"])],\n    synapses: [",
+    );
+    let with = Circuit::from_ron_str(&text, "voltmeter").unwrap();
+    let mut without = with.clone();
+    without.meters.clear();
+    let mut app = sim::headless_app();
+    let a = with.spawn(app.world_mut()).by_id["a"];
+    let recorded = |app: &App| app.world().get::<sim::RecordVoltage>(a).is_some();
+    assert!(recorded(&app), "a voltmeter observes A");
+    without.apply(app.world_mut(), Some(&with));
+    assert!(
+        !recorded(&app),
+        "the voltmeter is gone, and A's recording with it"
+    );
+    with.apply(app.world_mut(), Some(&without));
+    assert!(recorded(&app), "back with the voltmeter");
 }

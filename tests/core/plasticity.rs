@@ -3,9 +3,7 @@
 //! configured amplitudes and time constants), weights inside their bounds under endless
 //! pairing, and learned weights written back to the synapse and saved with the circuit.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use spikeworks::circuit::{
     Circuit, LifModel, NeuronItem, NeuronModel, SensorItem, StdpModel, SynapseItem,
 };

@@ -1,10 +1,8 @@
 //! Synapses: delays exact to the step, inhibition from the source, adding vs saturating
 //! summation, immediate-fire edges, and topology edits that keep spikes in flight.
 
-mod common;
-
+use crate::common::*;
 use bevy::prelude::*;
-use common::*;
 use spikeworks::sim::*;
 
 /// A neuron that fires only when driven (starts at rest).

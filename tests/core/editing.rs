@@ -1,9 +1,7 @@
 //! Editing a running circuit: parameter changes take effect at the next tick and dynamic
 //! state (voltages, refractory clocks) carries over the rebuild.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use spikeworks::sim::*;
 
 #[test]

@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: a headless app, items spawned from code, and
 //! spike times read back from the recorder.
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test module uses some of the helpers")]
 
 use bevy::prelude::*;
 use spikeworks::sim::{self, DT, Recorder};

@@ -2,9 +2,7 @@
 //! the IF response against the closed form, the refractory period capping the rate near
 //! 1/t_ref, lateral inhibition favouring the centre, disinhibition releasing its target.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use spikeworks::circuit::{Circuit, SpawnedCircuit};
 use spikeworks::sim::{self, DT};
 

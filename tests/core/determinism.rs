@@ -2,10 +2,8 @@
 //! examples), another seed changes the Poisson trains, and an unrelated generator leaves
 //! another generator's train untouched.
 
-mod common;
-
+use crate::common::*;
 use bevy::prelude::*;
-use common::*;
 use spikeworks::circuit::Circuit;
 use spikeworks::runner::{RunOptions, run_circuit};
 use spikeworks::sim::*;
@@ -26,7 +24,7 @@ fn spike_hash(circuit: &Circuit, seed: u64, touch: &str) -> (u64, usize) {
     let report = run_circuit(circuit, &opts).unwrap();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for (t, id, _) in &report.spikes {
-        for b in format!("{:.4}:{id};", t).bytes() {
+        for b in format!("{t:.4}:{id};").bytes() {
             h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
     }

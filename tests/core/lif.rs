@@ -1,9 +1,7 @@
 //! Leaky integrate-and-fire: closed-form interspike intervals, rheobase, and step-exact
 //! agreement with Brian2's spike times (exact integration, same conventions).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use spikeworks::sim::{DT, LifParams, Membrane, Refractory};
 
 fn lif_neuron(

@@ -1,176 +1,18 @@
 //! Headless interaction tests of the sandbox: synthetic mouse, touch and keyboard input goes
 //! through Bevy's input plugin into the canvas gestures (no window, no GPU), and the tests
 //! check the document, the simulated world and the view that result.
-#![cfg(feature = "gui")]
 
-use bevy::input::ButtonState;
-use bevy::input::InputPlugin;
-use bevy::input::keyboard::{Key, KeyboardInput};
-use bevy::input::mouse::MouseButtonInput;
-use bevy::input::touch::{TouchInput, TouchPhase};
+use bevy::input::keyboard::Key;
+use bevy::input::touch::TouchPhase;
 use bevy::prelude::*;
-use bevy::time::TimeUpdateStrategy;
-use bevy::window::{CursorMoved, ExitCondition, WindowPlugin};
 use spikeworks::app::files::{self, Autosave, FileRequest, FileUi, PromptAnswer};
-use spikeworks::app::interaction::{HANDLE_OFFSET, Hint, Selection, Tool};
+use spikeworks::app::interaction::{HANDLE_OFFSET, Selection, Tool};
 use spikeworks::app::view::CanvasView;
 use spikeworks::circuit::{Circuit, GeneratorKind};
-use spikeworks::editor::{Document, EditKey, ItemKind, Shown};
-use spikeworks::sim::{self, Recorder, SimClock};
+use spikeworks::editor::{Document, EditKey, ItemKind};
+use spikeworks::sim;
 
-struct Sandbox {
-    app: App,
-    window: Entity,
-}
-
-impl Sandbox {
-    fn new() -> Self {
-        Self::with(|_| {})
-    }
-
-    /// A sandbox with extra plugins or resources.
-    fn with(extra: impl FnOnce(&mut App)) -> Self {
-        let mut app = App::new();
-        app.add_plugins((
-            MinimalPlugins,
-            InputPlugin,
-            WindowPlugin {
-                primary_window: None,
-                exit_condition: ExitCondition::DontExit,
-                close_when_requested: false,
-                ..default()
-            },
-            spikeworks::SimPlugins,
-            spikeworks::app::interaction_plugins,
-        ));
-        // A tenth of a second of wall time per frame, so long presses can be timed.
-        app.insert_resource(TimeUpdateStrategy::ManualDuration(
-            std::time::Duration::from_millis(100),
-        ));
-        app.insert_resource(Recorder::full_history());
-        extra(&mut app);
-        app.finish();
-        app.cleanup();
-        let window = app.world_mut().spawn_empty().id();
-        // The screen centre (640, 400) shows canvas (0, 0) at 1:1.
-        app.world_mut().insert_resource(CanvasView::default());
-        app.update();
-        app.world_mut().resource_mut::<SimClock>().set_paused(true);
-        Self { app, window }
-    }
-
-    fn world(&mut self) -> &mut World {
-        self.app.world_mut()
-    }
-
-    fn doc(&self) -> &Circuit {
-        self.app.world().resource::<Document>().circuit()
-    }
-
-    fn frame(&mut self) {
-        self.app.update();
-    }
-
-    fn touch(&mut self, id: u64, phase: TouchPhase, x: f32, y: f32) {
-        let window = self.window;
-        self.world().write_message(TouchInput {
-            phase,
-            position: Vec2::new(x, y),
-            window,
-            force: None,
-            id,
-        });
-        self.frame();
-    }
-
-    fn tap(&mut self, x: f32, y: f32) {
-        self.touch(1, TouchPhase::Started, x, y);
-        self.touch(1, TouchPhase::Ended, x, y);
-    }
-
-    fn mouse_to(&mut self, x: f32, y: f32) {
-        let window = self.window;
-        self.world().write_message(CursorMoved {
-            window,
-            position: Vec2::new(x, y),
-            delta: None,
-        });
-        self.frame();
-    }
-
-    fn mouse_button(&mut self, state: ButtonState) {
-        let window = self.window;
-        self.world().write_message(MouseButtonInput {
-            button: MouseButton::Left,
-            state,
-            window,
-        });
-        self.frame();
-    }
-
-    fn mouse_drag(&mut self, from: Vec2, to: Vec2) {
-        self.mouse_to(from.x, from.y);
-        self.mouse_button(ButtonState::Pressed);
-        for i in 1..=5 {
-            let p = from.lerp(to, i as f32 / 5.0);
-            self.mouse_to(p.x, p.y);
-        }
-        self.mouse_button(ButtonState::Released);
-    }
-
-    fn chord(&mut self, keys: &[(KeyCode, Key)]) {
-        let window = self.window;
-        for state in [ButtonState::Pressed, ButtonState::Released] {
-            for (code, key) in keys {
-                self.world().write_message(KeyboardInput {
-                    key_code: *code,
-                    logical_key: key.clone(),
-                    state,
-                    text: None,
-                    repeat: false,
-                    window,
-                });
-            }
-            self.frame();
-        }
-    }
-
-    fn ctrl(&mut self, code: KeyCode, c: &str) {
-        self.chord(&[
-            (KeyCode::ControlLeft, Key::Control),
-            (code, Key::Character(c.into())),
-        ]);
-    }
-
-    fn place(&mut self, kind: ItemKind, x: f32, y: f32) -> String {
-        *self.world().resource_mut::<Tool>() = Tool::Place(kind);
-        self.tap(x, y);
-        self.selection().ids[0].clone()
-    }
-
-    fn selection(&self) -> Selection {
-        self.app.world().resource::<Selection>().clone()
-    }
-
-    fn hint(&self) -> String {
-        self.app.world().resource::<Hint>().text.clone()
-    }
-
-    fn entity(&self, id: &str) -> Entity {
-        self.app.world().resource::<Shown>().entity(id).unwrap()
-    }
-
-    fn spikes_of(&self, id: &str) -> usize {
-        let e = self.entity(id);
-        let recorder = self.app.world().resource::<Recorder>();
-        recorder.spikes().iter().filter(|s| s.source == e).count()
-    }
-
-    /// Where a canvas point is on screen.
-    fn screen(&self, canvas: Vec2) -> Vec2 {
-        self.app.world().resource::<CanvasView>().to_screen(canvas)
-    }
-}
+use crate::harness::Sandbox;
 
 #[test]
 fn build_wire_edit_undo_and_run_a_circuit_with_pointer_and_touch() {
@@ -474,15 +316,16 @@ fn the_unsaved_changes_prompt_does_what_it_says_and_autosave_follows_the_work() 
 #[test]
 fn a_level_is_played_by_touch_checked_solved_and_opens_the_next_chapter() {
     use spikeworks::app::levels::{
-        self, ActiveLevel, LevelAction, LevelLibrary, PendingCheck, ProgressStore, Screen,
+        self, ActiveLevel, LevelAction, LevelLibrary, PendingCheck, ProgressStore,
     };
+    use spikeworks::app::screens::Screen;
     let dir = std::env::temp_dir().join(format!("spikeworks-level-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let data = dir.clone();
     let mut s = Sandbox::with(|app| {
         levels::register_source(app);
-        app.add_plugins(bevy::asset::AssetPlugin::default())
+        app.add_plugins(AssetPlugin::default())
             .add_plugins(levels::plugin)
             .insert_resource(ProgressStore::load(&data));
     });
@@ -517,7 +360,8 @@ fn a_level_is_played_by_touch_checked_solved_and_opens_the_next_chapter() {
     s.world()
         .write_message(LevelAction::Open("01_spark".into()));
     s.frame();
-    assert_eq!(*s.app.world().resource::<Screen>(), Screen::Level);
+    s.frame();
+    assert_eq!(s.current_screen(), Screen::Level);
     assert_eq!(s.doc().neurons.len(), 1);
 
     // Place the one DC source the level gives, by touch, and wire it to N (canvas 0, 0).
@@ -532,23 +376,45 @@ fn a_level_is_played_by_touch_checked_solved_and_opens_the_next_chapter() {
     s.tap(at_dc.x, at_dc.y);
     s.tap(at_n.x, at_n.y);
     assert_eq!(s.doc().generators[0].targets, ["n"], "{}", s.hint());
-    // A second one is not in the level: taken back, with the reason.
+    // A second one is not in the level: refused before it is made, with the reason, and the
+    // simulation never sees it.
+    let sources = |s: &mut Sandbox| {
+        s.world()
+            .query::<&sim::DcSource>()
+            .iter(s.app.world())
+            .count()
+    };
+    assert_eq!(sources(&mut s), 1);
+    let revision = s.app.world().resource::<Document>().revision();
     let elsewhere = s.screen(Vec2::new(-200.0, 150.0));
     *s.world().resource_mut::<Tool>() = Tool::Place(ItemKind::Dc);
-    s.tap(elsewhere.x, elsewhere.y);
+    s.touch(1, TouchPhase::Started, elsewhere.x, elsewhere.y);
+    assert_eq!(
+        sources(&mut s),
+        1,
+        "never in the world, not even for a tick"
+    );
+    s.touch(1, TouchPhase::Ended, elsewhere.x, elsewhere.y);
     assert_eq!(s.doc().generators.len(), 1);
+    assert_eq!(sources(&mut s), 1);
+    assert_eq!(
+        s.app.world().resource::<Document>().revision(),
+        revision,
+        "no edit happened, so there is nothing to undo"
+    );
     assert!(s.hint().contains("at most 1 × dc current"), "{}", s.hint());
-    // N is locked.
-    s.world()
+    // N is locked: the edit is refused with the reason.
+    let refused = s
+        .world()
         .resource_mut::<Document>()
         .edit(EditKey::Step, |c| {
             c.set_param("n", "threshold_mV", -40.0);
             Ok(())
         })
-        .unwrap();
+        .unwrap_err();
+    assert!(refused.to_string().contains("N is locked"), "{refused}");
     s.frame();
     assert_eq!(s.doc().params("n")[0].value, -55.0);
-    assert!(s.hint().contains("N is locked"), "{}", s.hint());
     assert!(s.doc().generators.iter().any(|g| g.id == dc));
 
     s.world().write_message(LevelAction::Hint);
@@ -583,7 +449,8 @@ fn a_level_is_played_by_touch_checked_solved_and_opens_the_next_chapter() {
 
     s.world().write_message(LevelAction::Sandbox);
     s.frame();
-    assert_eq!(*s.app.world().resource::<Screen>(), Screen::Sandbox);
+    s.frame();
+    assert_eq!(s.current_screen(), Screen::Sandbox);
     assert_eq!(s.doc().neurons.len(), 1);
     assert_eq!(
         s.doc().neurons[0].id,
@@ -594,4 +461,44 @@ fn a_level_is_played_by_touch_checked_solved_and_opens_the_next_chapter() {
         s.app.world().resource::<Document>().is_dirty(),
         "still unsaved"
     );
+}
+
+#[test]
+fn a_cancelled_touch_completes_nothing() {
+    use spikeworks::app::interaction::{PaletteDrag, UiFocus};
+    let mut s = Sandbox::new();
+    // A drag from the palette onto the canvas, taken away by the system before the finger
+    // lifts, places nothing.
+    s.world().resource_mut::<PaletteDrag>().0 = Some(ItemKind::Lif);
+    s.world().resource_mut::<UiFocus>().pointer = true;
+    s.touch(1, TouchPhase::Started, 100.0, 400.0);
+    s.world().resource_mut::<UiFocus>().pointer = false;
+    s.touch(1, TouchPhase::Moved, 600.0, 400.0);
+    s.touch(1, TouchPhase::Canceled, 600.0, 400.0);
+    assert!(
+        s.doc().neurons.is_empty(),
+        "a cancelled palette drag placed an item"
+    );
+    assert_eq!(s.app.world().resource::<PaletteDrag>().0, None);
+
+    // The same drag lifted normally places the neuron (the test can fail).
+    s.world().resource_mut::<PaletteDrag>().0 = Some(ItemKind::Lif);
+    s.world().resource_mut::<UiFocus>().pointer = true;
+    s.touch(2, TouchPhase::Started, 100.0, 400.0);
+    s.world().resource_mut::<UiFocus>().pointer = false;
+    s.touch(2, TouchPhase::Moved, 600.0, 400.0);
+    s.touch(2, TouchPhase::Ended, 600.0, 400.0);
+    assert_eq!(s.doc().neurons.len(), 1);
+
+    // A cancelled tap on an item does not select it; a cancelled tap on empty canvas keeps
+    // the selection.
+    s.world().resource_mut::<Selection>().ids.clear();
+    s.touch(3, TouchPhase::Started, 600.0, 400.0);
+    s.touch(3, TouchPhase::Canceled, 600.0, 400.0);
+    assert!(s.selection().ids.is_empty(), "a cancelled tap selected");
+    let id = s.doc().neurons[0].id.clone();
+    s.world().resource_mut::<Selection>().only(&id);
+    s.touch(4, TouchPhase::Started, 900.0, 700.0);
+    s.touch(4, TouchPhase::Canceled, 900.0, 700.0);
+    assert_eq!(s.selection().ids, [id]);
 }

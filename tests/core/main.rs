@@ -1,0 +1,21 @@
+//! The headless integration tests, in one binary so that Bevy is linked once: the simulation
+//! against its oracles (closed forms, Brian2, the Hodgkin–Huxley reference), circuit and
+//! Neuronify files, the shipped examples and levels, learning, the water maze and the command
+//! line. No window, no GPU; they build with `--no-default-features` too.
+
+mod common;
+
+mod circuit_files;
+mod cli;
+mod clock;
+mod determinism;
+mod editing;
+mod examples;
+mod hh;
+mod levels;
+mod lif;
+mod maze;
+mod nfy_import;
+mod plasticity;
+mod reward_learning;
+mod synapses;
