@@ -32,7 +32,7 @@ struct Cli {
     /// Open the water-maze scene: a mouse that learns with spiking neurons.
     #[arg(long)]
     maze: bool,
-    /// Play scripted input (a RON list of steps; see the `app::script` docs), for tests.
+    /// Play scripted input (a RON list of steps; see the `app::dev::script` docs), for tests.
     #[arg(long)]
     script: Option<PathBuf>,
 }
@@ -128,7 +128,7 @@ enum Bench {
 
 #[cfg(feature = "gui")]
 fn open_sandbox(cli: Cli) -> ExitCode {
-    use spikeworks::app::{self, LaunchOptions, screenshot::ScreenshotPlan};
+    use spikeworks::app::{self, LaunchOptions, dev::screenshot::ScreenshotPlan};
     let options = LaunchOptions {
         circuit: cli.circuit,
         screenshot: cli.screenshot.map(|path| ScreenshotPlan {

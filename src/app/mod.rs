@@ -1,31 +1,29 @@
-//! The sandbox window (feature `gui`): assembles Bevy's windowed plugins, egui, lyon, the
-//! simulation and the editor, and owns the app-level system sets. Each feature is its own
-//! plugin: [`view`] (pan, zoom, fit), [`interaction`] (gestures), [`canvas`] (drawing),
-//! [`panels`] (the egui layout: [`playback`] bar, [`palette`], [`properties`]), [`meters`]
-//! (plots), [`speaker`] (clicks), [`files`] (open, save, autosave), [`shortcuts`],
-//! [`script`] (scripted input for end-to-end tests), [`screenshot`], and the guided
-//! [`levels`] with their screens ([`level_ui`]), and the [`maze_scene`]. In the browser,
-//! `web` adds storage, upload, download and the page's status object.
+//! The window (feature `gui`): assembles Bevy's windowed plugins, egui, lyon, the simulation
+//! and the editor, and declares and orders every app system set in one place. One folder or
+//! file per feature, the arrows running downward (features → shared state → platform):
+//!
+//! - [`screens`]: the title, map, level, sandbox and maze screens as Bevy states;
+//! - [`sandbox`]: the canvas — view, gestures, shortcuts, drawing, item geometry, sound;
+//! - [`panels`]: the egui layout — playback bar, palette, properties, meters dock;
+//! - [`documents`]: open, save, export, autosave and the unsaved-changes prompt;
+//! - [`levels`]: level files, progress, checks, and their screens (title, map, goal, verdict);
+//! - [`maze`]: the water-maze screen;
+//! - [`ui_state`]: what the features share (selection, tool, message line, focus);
+//! - [`platform`]: native and browser behind one interface (data folder, storage, files);
+//! - `page` (browser only): uploads and the page's status object;
+//! - [`dev`]: scripted input and screenshots for tests and demos.
 
-pub mod canvas;
-pub mod files;
-pub mod interaction;
-pub mod level_ui;
+pub mod dev;
+pub mod documents;
 pub mod levels;
-pub mod maze_scene;
-pub mod meters;
-pub mod palette;
-pub mod panels;
-pub mod playback;
-pub mod properties;
-pub mod screens;
-pub mod screenshot;
-pub mod script;
-pub mod shortcuts;
-pub mod speaker;
-pub mod view;
+pub mod maze;
 #[cfg(target_arch = "wasm32")]
-pub mod web;
+pub mod page;
+pub mod panels;
+pub mod platform;
+pub mod sandbox;
+pub mod screens;
+pub mod ui_state;
 
 use std::path::PathBuf;
 
@@ -35,11 +33,13 @@ use bevy::window::WindowResolution;
 use crate::editor::Document;
 use crate::sim::{Recorder, SimSystems};
 
-/// The app's per-frame work in `Update`, chained in this order. Every set after `Requests`
+/// The app's per-frame work in `Update`, chained in this order. Every set after `Maze`
 /// belongs to the circuit on the canvas and runs only while a screen shows it.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AppSystems {
-    /// File, level and screen requests: they may replace the document or change the screen.
+    /// Level actions and checks: they may open a level's circuit or change the screen.
+    Levels,
+    /// File requests (new, open, save, export), the autosave and uploads.
     Requests,
     /// The water maze steps its mouse (on the maze screen only).
     Maze,
@@ -74,6 +74,7 @@ fn configure_sets(app: &mut App) {
     app.configure_sets(
         Update,
         (
+            AppSystems::Levels,
             AppSystems::Requests,
             AppSystems::Maze.run_if(in_state(screens::Screen::Maze)),
             (
@@ -105,7 +106,7 @@ fn configure_sets(app: &mut App) {
 #[derive(Resource, Debug, Clone, Default)]
 pub struct LaunchOptions {
     pub circuit: Option<PathBuf>,
-    pub screenshot: Option<screenshot::ScreenshotPlan>,
+    pub screenshot: Option<dev::screenshot::ScreenshotPlan>,
     pub script: Option<PathBuf>,
     /// Open the empty sandbox rather than the title screen.
     pub sandbox: bool,
@@ -119,9 +120,7 @@ pub fn interaction_plugins(app: &mut App) {
     app.add_plugins((
         screens::plugin,
         crate::editor::plugin,
-        view::plugin,
-        interaction::plugin,
-        shortcuts::plugin,
+        sandbox::input_plugin,
     ));
     configure_sets(app);
 }
@@ -129,7 +128,7 @@ pub fn interaction_plugins(app: &mut App) {
 /// Opens the sandbox window and runs until it is closed.
 pub fn run(options: LaunchOptions) -> AppExit {
     let document = match &options.circuit {
-        Some(path) => match files::open_path(path) {
+        Some(path) => match documents::open_path(path) {
             Ok(opened) => Some((opened, path.clone())),
             Err(e) => {
                 eprintln!("spikeworks: {e}");
@@ -139,7 +138,7 @@ pub fn run(options: LaunchOptions) -> AppExit {
         None => None,
     };
     let script = match &options.script {
-        Some(path) => match script::Script::load(path) {
+        Some(path) => match dev::script::Script::load(path) {
             Ok(s) => Some(s),
             Err(e) => {
                 eprintln!("spikeworks: {e}");
@@ -170,19 +169,14 @@ pub fn run(options: LaunchOptions) -> AppExit {
         interaction_plugins,
     ))
     .add_plugins((
-        canvas::plugin,
+        sandbox::output_plugin,
         panels::plugin,
-        playback::plugin,
-        meters::plugin,
-        speaker::plugin,
-        files::plugin,
-        script::plugin,
-        screenshot::plugin,
+        documents::plugin,
         levels::plugin,
-        properties::plugin,
-        maze_scene::plugin,
+        maze::plugin,
+        dev::plugin,
         #[cfg(target_arch = "wasm32")]
-        web::plugin,
+        page::plugin,
     ))
     .configure_sets(
         bevy_egui::EguiPrimaryContextPass,
@@ -207,14 +201,14 @@ pub fn run(options: LaunchOptions) -> AppExit {
     }
     match document {
         Some((opened, path)) => {
-            let mut notice = files::ImportNotice::default();
+            let mut notice = documents::ImportNotice::default();
             notice.show(&path, opened.report);
             app.insert_resource(Document::new(opened.circuit, opened.save_path))
                 .insert_resource(notice)
-                .insert_resource(files::OpenedWorkspace(Some(opened.workspace)));
+                .insert_resource(documents::OpenedWorkspace(Some(opened.workspace)));
         }
         None => {
-            app.add_systems(Startup, files::restore_autosave);
+            app.add_systems(Startup, documents::restore_autosave);
         }
     }
     app.run()

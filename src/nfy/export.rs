@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
+use super::layout::{NOTE_MARGIN_PX, RETINA_SIZE};
 use crate::circuit::units::{from_mega, from_milli, from_nano};
 use crate::circuit::*;
 use crate::sim::{MeterKind, ReceptiveField, SynapseMode, VisualInput};
@@ -28,7 +29,6 @@ const GENERATOR_SIZE: f64 = 64.0;
 const SENSOR_SIZE: f64 = 100.0;
 const PLOT_SIZE: (f64, f64) = (320.0, 240.0);
 const NOTE_SIZE: (f64, f64) = (180.0, 120.0);
-pub(super) const RETINA_SIZE: f64 = 240.0;
 
 /// A visual input as the retina's own keys (spec §2.10); Neuronify's rectangular orientation
 /// `o` is measured so that our `θ` from vertical is `90° − o`.
@@ -307,9 +307,9 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
         });
     }
     for n in &circuit.notes {
-        let width = n.width.map_or(NOTE_SIZE.0, |w| {
-            f64::from(w + super::import::NOTE_MARGIN_PX)
-        });
+        let width = n
+            .width
+            .map_or(NOTE_SIZE.0, |w| f64::from(w + NOTE_MARGIN_PX));
         let xy = corner(n.position, width, NOTE_SIZE.1);
         let extra = json!({ "text": n.text, "width": width, "height": NOTE_SIZE.1 });
         nodes.push(Node {

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
-use super::export::RETINA_SIZE;
+use super::layout::{NOTE_MARGIN_PX, RETINA_SIZE};
 use super::{ImportReport, NfyError};
 use crate::circuit::*;
 use crate::sim::{MAX_DELAY_S, MeterKind, ReceptiveField, SynapseMode, VisualInput};
@@ -85,9 +85,6 @@ const RENAMES: [(&str, &str, bool); 7] = [
     ("meters/RasterPlot.qml", "meters/SpikeDetector.qml", false),
     ("meters/FiringRateMeter.qml", "meters/RatePlot.qml", false),
 ];
-
-/// A note card is this much wider than its text (both sides), in canvas pixels.
-pub(crate) const NOTE_MARGIN_PX: f32 = 24.0;
 
 /// What a node became, for wiring its edges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 
 pub mod export;
 pub mod import;
+mod layout;
 pub mod report;
 
 pub use export::{Exported, export_nfy};

@@ -5,6 +5,7 @@
 
 use bevy::prelude::*;
 
+use super::hh::HhGates;
 use super::params::ParamError;
 
 /// A stable string id, unique within a circuit; files and synapses refer to items by it, and
@@ -148,20 +149,6 @@ impl Default for HhParams {
 impl HhParams {
     pub fn validate(&self) -> Result<(), ParamError> {
         super::params::positive("membrane area", self.area_cm2)
-    }
-}
-
-/// Gating variables of a Hodgkin–Huxley neuron; defaults are the steady state at −65 mV.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
-pub struct HhGates {
-    pub m: f64,
-    pub n: f64,
-    pub h: f64,
-}
-
-impl Default for HhGates {
-    fn default() -> Self {
-        super::hh::steady_state(-65.0)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Hodgkin–Huxley kinetics (squid axon, DESIGN.md constants) and its integrator: classic RK4 on
 //! 10 internal substeps of 0.01 ms per simulation step. Units inside: mV, ms, µA/cm², mS/cm².
 
-use super::components::HhGates;
+use bevy::prelude::Component;
 
 pub const C_M: f64 = 1.0;
 pub const G_NA: f64 = 120.0;
@@ -10,6 +10,20 @@ pub const G_L: f64 = 0.3;
 pub const E_NA: f64 = 50.0;
 pub const E_K: f64 = -77.0;
 pub const E_L: f64 = -54.387;
+
+/// Gating variables of a Hodgkin–Huxley neuron; defaults are the steady state at −65 mV.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct HhGates {
+    pub m: f64,
+    pub n: f64,
+    pub h: f64,
+}
+
+impl Default for HhGates {
+    fn default() -> Self {
+        steady_state(-65.0)
+    }
+}
 
 /// Internal substeps per 0.1 ms simulation step; RK4 at 0.01 ms keeps spike times within
 /// 0.1 % of the high-accuracy reference, where 0.1 ms steps blow up or drift.

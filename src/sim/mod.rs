@@ -21,6 +21,7 @@ use bevy::prelude::*;
 
 pub use clock::SimClock;
 pub use components::*;
+pub use hh::HhGates;
 pub use network::Network;
 pub use params::ParamError;
 pub use place::PlaceCell;
@@ -131,7 +132,9 @@ impl Plugin for SimPlugin {
                 )
                     .chain()
                     .in_set(SimSystems::Sync),
-                (apply_inputs, follow_animal).in_set(SimSystems::Input),
+                (apply_inputs, follow_animal)
+                    .chain()
+                    .in_set(SimSystems::Input),
                 advance.in_set(SimSystems::Advance),
                 write_back.in_set(SimSystems::WriteBack),
             ),

@@ -11,7 +11,7 @@ use rand_pcg::Pcg64;
 use super::DT;
 use super::components::*;
 use super::escape::EscapeRate;
-use super::hh::{self, HhState};
+use super::hh::{self, HhGates, HhState};
 use super::plasticity::{PlasticSynapse, Rule};
 
 /// No plastic synapse at this outgoing index.
@@ -1043,6 +1043,16 @@ impl Network {
     /// Copies the dynamic state of every item that exists in both `old` and `self`.
     pub(crate) fn carry_state_from(&mut self, old: &Network) {
         let n_lif = self.n_lif;
+        // Each new channel's old one, by τ: matched once, not once per neuron.
+        let channels: Vec<(usize, usize)> = self
+            .channels
+            .iter()
+            .enumerate()
+            .filter_map(|(new, c)| {
+                let same_tau = |oc: &Channel| oc.tau_s.to_bits() == c.tau_s.to_bits();
+                old.channels.iter().position(same_tau).map(|old| (new, old))
+            })
+            .collect();
         for (i, &e) in self.source_entities.iter().enumerate() {
             let Some(&o) = old.source_index.get(&e) else {
                 continue;
@@ -1064,34 +1074,50 @@ impl Network {
             if i < self.neuron_count() && o < old.neuron_count() {
                 self.forced[i] = old.forced[o];
                 self.any_forced |= old.forced[o];
-                for c in &mut self.channels {
-                    if let Some(oc) = old
-                        .channels
-                        .iter()
-                        .find(|oc| oc.tau_s.to_bits() == c.tau_s.to_bits())
-                    {
-                        c.current[i] = oc.current[o];
-                    }
+                for &(new, before) in &channels {
+                    self.channels[new].current[i] = old.channels[before].current[o];
                 }
             }
         }
+        // The old generators, sensors and noisy neurons by entity: one map each, so carrying
+        // state over is linear in the size of the network.
         let old_entity = |source: Idx| old.source_entities[source as usize];
+        let old_regular: EntityHashMap<_> = old
+            .regular
+            .iter()
+            .map(|g| (old_entity(g.source), g))
+            .collect();
+        let old_poisson: EntityHashMap<_> = old
+            .poisson
+            .iter()
+            .map(|g| (old_entity(g.source), g))
+            .collect();
+        let old_touch: EntityHashMap<_> = old
+            .touch
+            .iter()
+            .map(|t| (old_entity(t.source), t))
+            .collect();
+        let old_escape: EntityHashMap<_> = old
+            .escape
+            .iter()
+            .map(|k| (old_entity(k.neuron), k))
+            .collect();
         for g in &mut self.regular {
             let e = self.source_entities[g.source as usize];
-            if let Some(og) = old.regular.iter().find(|og| old_entity(og.source) == e) {
+            if let Some(og) = old_regular.get(&e) {
                 g.phase = og.phase;
             }
         }
         for g in &mut self.poisson {
             let e = self.source_entities[g.source as usize];
-            if let Some(og) = old.poisson.iter().find(|og| old_entity(og.source) == e) {
+            if let Some(og) = old_poisson.get(&e) {
                 g.rng = og.rng.clone();
                 g.initial_rng = og.initial_rng.clone();
             }
         }
         for t in &mut self.touch {
             let e = self.source_entities[t.source as usize];
-            if let Some(ot) = old.touch.iter().find(|ot| old_entity(ot.source) == e) {
+            if let Some(ot) = old_touch.get(&e) {
                 t.held = ot.held;
                 t.pending_press = ot.pending_press;
                 t.phase = ot.phase;
@@ -1109,7 +1135,7 @@ impl Network {
         }
         for k in &mut self.escape {
             let e = self.source_entities[k.neuron as usize];
-            if let Some(ok) = old.escape.iter().find(|ok| old_entity(ok.neuron) == e) {
+            if let Some(ok) = old_escape.get(&e) {
                 k.rng = ok.rng.clone();
                 k.initial_rng = ok.initial_rng.clone();
             }
@@ -1137,6 +1163,73 @@ impl Network {
                 .iter()
                 .filter_map(|&j| new_index.get(&old.out_entity[j as usize]).copied())
                 .collect();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(i: u32) -> Entity {
+        Entity::from_raw_u32(i).expect("a valid index")
+    }
+
+    /// Two LIF neurons at rest and synapses from the first onto the second, one per τ (ms).
+    fn two_neurons(taus_ms: &[f64]) -> Network {
+        let mut b = NetworkBuilder::new(1);
+        let p = LifParams::default();
+        for i in 0..2 {
+            b.push_lif(entity(i), &p, p.resting_v, 0, None, None);
+        }
+        for (i, &tau_ms) in taus_ms.iter().enumerate() {
+            let k = SynapseKinetics {
+                weight_a: 1e-9,
+                tau_s: tau_ms * 1e-3,
+                mode: SynapseMode::Add,
+            };
+            let syn = Synapse {
+                pre: entity(0),
+                post: entity(1),
+            };
+            b.push_synapse(entity(10 + i as u32), syn, k, 1, 1.0);
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn synapses_with_one_time_constant_share_one_channel() {
+        let net = two_neurons(&[2.0, 5.0, 2.0, 2.0, 5.0]);
+        assert_eq!(net.synapse_count(), 5);
+        let mut taus: Vec<f64> = net.channels.iter().map(|c| c.tau_s).collect();
+        taus.sort_by(f64::total_cmp);
+        assert_eq!(taus, [2e-3, 5e-3], "one decaying current per τ");
+        for c in &net.channels {
+            assert_eq!(c.current.len(), net.neuron_count());
+            assert!((c.decay - (-DT / c.tau_s).exp()).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn a_rebuild_carries_currents_by_time_constant_and_spikes_in_flight() {
+        let mut old = two_neurons(&[2.0, 5.0]);
+        // Neuron 0 fires: its spike is in flight for a step, then arrives on both channels.
+        old.lif.v[0] = 0.0;
+        for step in 0..2 {
+            old.stimulus(step);
+            old.integrate(step);
+            old.threshold(step);
+            old.propagate(step);
+        }
+        let before = old.synaptic_current(entity(1)).unwrap();
+        assert!(before > 0.0, "the spike arrived: {before} A");
+        // The rebuilt network lists the channels in another order; each keeps its current.
+        let mut new = two_neurons(&[5.0, 2.0]);
+        new.carry_state_from(&old);
+        assert_eq!(new.synaptic_current(entity(1)), Some(before));
+        for c in &new.channels {
+            let o = old.channels.iter().find(|o| o.tau_s == c.tau_s).unwrap();
+            assert_eq!(c.current, o.current);
         }
     }
 }

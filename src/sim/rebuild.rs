@@ -2,13 +2,13 @@
 //! change, gathers every item into arrays and the synapse CSR, and carries the dynamic state
 //! (voltages, currents in flight, random streams) of items that survive over by entity.
 
-use bevy::ecs::entity::{EntityHashMap, EntityHashSet};
+use bevy::ecs::entity::{EntityHashMap, EntityHashSet, EntityIndex};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use super::DT;
 use super::components::*;
-use super::hh::HhState;
+use super::hh::{HhGates, HhState};
 use super::network::*;
 use super::plasticity::{Rule, Stdp};
 use super::reward::RewardLearning;
@@ -134,8 +134,34 @@ fn round_steps(seconds: f64) -> u64 {
     (seconds / DT).round().max(0.0) as u64
 }
 
+/// The order of the dense arrays: by stable id, so a circuit edited in the window (whose
+/// entities were made in the order of its editing, indices reused) and the same file loaded
+/// fresh build the same network and step alike. Items made in code without an id follow, in
+/// entity order.
+struct DenseOrder(EntityHashMap<String>);
+
+impl DenseOrder {
+    fn of(world: &mut World) -> Self {
+        Self(
+            world
+                .query::<(Entity, &StableId)>()
+                .iter(world)
+                .map(|(e, id)| (e, id.0.clone()))
+                .collect(),
+        )
+    }
+
+    fn key(&self, e: Entity) -> (bool, &str, EntityIndex) {
+        match self.0.get(&e) {
+            Some(id) => (false, id.as_str(), e.index()),
+            None => (true, "", e.index()),
+        }
+    }
+}
+
 /// Gathers every item of the world into a fresh [`Network`].
 fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
+    let order = DenseOrder::of(world);
     let inhibitory: EntityHashSet = world
         .query_filtered::<Entity, With<Inhibitory>>()
         .iter(world)
@@ -157,7 +183,12 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .iter(world)
         .map(|(e, p, m, r, a, bu)| (e, *p, *m, r.copied(), a.copied(), bu.copied()))
         .collect();
-    lif.sort_by_key(|(e, _, _, _, a, bu)| (a.is_some() || bu.is_some(), e.index()));
+    lif.sort_by(|x, y| {
+        let extras = |q: &(_, _, _, _, Option<Adaptation>, Option<BurstCurrent>)| {
+            q.4.is_some() || q.5.is_some()
+        };
+        (extras(x), order.key(x.0)).cmp(&(extras(y), order.key(y.0)))
+    });
     let escape: EntityHashMap<(EscapeNoise, String)> = world
         .query::<(Entity, &EscapeNoise, Option<&StableId>)>()
         .iter(world)
@@ -174,7 +205,7 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .iter(world)
         .map(|(e, p, m, g)| (e, *p, *m, *g))
         .collect();
-    hh.sort_by_key(|(e, ..)| e.index());
+    hh.sort_by(|x, y| order.key(x.0).cmp(&order.key(y.0)));
     for (e, p, m, g) in hh {
         b.push_hh(
             e,
@@ -193,7 +224,7 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .iter(world)
         .map(|(e, g)| (e, *g))
         .collect();
-    regular.sort_by_key(|(e, _)| e.index());
+    regular.sort_by(|x, y| order.key(x.0).cmp(&order.key(y.0)));
     for (e, g) in regular {
         b.push_regular(e, g.rate_hz);
     }
@@ -202,7 +233,7 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .iter(world)
         .map(|(e, g, id)| (e, *g, id.cloned()))
         .collect();
-    poisson.sort_by_key(|(e, ..)| e.index());
+    poisson.sort_by(|x, y| order.key(x.0).cmp(&order.key(y.0)));
     for (e, g, id) in poisson {
         b.push_poisson(e, g.rate_hz, &stable_or_entity(e, id.as_ref()));
     }
@@ -211,7 +242,7 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .iter(world)
         .map(|(e, t)| (e, *t))
         .collect();
-    touch.sort_by_key(|(e, _)| e.index());
+    touch.sort_by(|x, y| order.key(x.0).cmp(&order.key(y.0)));
     for (e, t) in touch {
         b.push_touch(e, t.repeat_hz, t.reward);
     }
@@ -231,7 +262,7 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .iter(world)
         .map(|(e, c)| (e, *c))
         .collect();
-    edges.sort_by_key(|(e, _)| e.index());
+    edges.sort_by(|x, y| order.key(x.0).cmp(&order.key(y.0)));
     for (e, edge) in edges {
         let s = sign(edge.source);
         if let Some(d) = dc.get(&edge.source) {
@@ -271,7 +302,7 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
             (e, *s, *k, *d, rule)
         })
         .collect();
-    synapses.sort_by_key(|(e, ..)| e.index());
+    synapses.sort_by(|x, y| order.key(x.0).cmp(&order.key(y.0)));
     for (e, syn, k, d, rule) in synapses {
         b.push_synapse(e, syn, k, round_steps(d.seconds), sign(syn.pre));
         if let Some(rule) = rule {
@@ -283,7 +314,7 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .query_filtered::<Entity, With<RecordVoltage>>()
         .iter(world)
         .collect();
-    recorded.sort_by_key(|e| e.index());
+    recorded.sort_by(|x, y| order.key(*x).cmp(&order.key(*y)));
     b.set_recorded(&recorded);
 
     let mut network = b.finish();

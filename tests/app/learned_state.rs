@@ -3,7 +3,7 @@
 //! plugin, and undoing an edit does not unlearn.
 
 use bevy::prelude::*;
-use spikeworks::app::files::{self, Autosave, FileRequest};
+use spikeworks::app::documents::{self as files, Autosave, FileRequest};
 use spikeworks::circuit::Circuit;
 use spikeworks::circuit::units::to_nano;
 use spikeworks::editor::{Document, EditKey};

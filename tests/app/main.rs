@@ -6,4 +6,5 @@
 mod harness;
 mod learned_state;
 mod sandbox;
+mod schedules;
 mod screens;

@@ -5,9 +5,10 @@
 use bevy::input::keyboard::Key;
 use bevy::input::touch::TouchPhase;
 use bevy::prelude::*;
-use spikeworks::app::files::{self, Autosave, FileRequest, FileUi, PromptAnswer};
-use spikeworks::app::interaction::{HANDLE_OFFSET, Selection, Tool};
-use spikeworks::app::view::CanvasView;
+use spikeworks::app::documents::{self as files, Autosave, FileRequest, FileUi, PromptAnswer};
+use spikeworks::app::sandbox::geometry::HANDLE_OFFSET;
+use spikeworks::app::sandbox::view::CanvasView;
+use spikeworks::app::ui_state::{Selection, Tool};
 use spikeworks::circuit::{Circuit, GeneratorKind};
 use spikeworks::editor::{Document, EditKey, ItemKind};
 use spikeworks::sim;
@@ -465,7 +466,7 @@ fn a_level_is_played_by_touch_checked_solved_and_opens_the_next_chapter() {
 
 #[test]
 fn a_cancelled_touch_completes_nothing() {
-    use spikeworks::app::interaction::{PaletteDrag, UiFocus};
+    use spikeworks::app::ui_state::{PaletteDrag, UiFocus};
     let mut s = Sandbox::new();
     // A drag from the palette onto the canvas, taken away by the system before the finger
     // lifts, places nothing.
@@ -501,4 +502,68 @@ fn a_cancelled_touch_completes_nothing() {
     s.touch(4, TouchPhase::Started, 900.0, 700.0);
     s.touch(4, TouchPhase::Canceled, 900.0, 700.0);
     assert_eq!(s.selection().ids, [id]);
+}
+
+#[test]
+fn a_circuit_edited_in_the_window_steps_exactly_like_its_file_loaded_fresh() {
+    let mut s = Sandbox::new();
+    // Editing makes and removes entities in its own order, so entity indices are reused and
+    // no longer follow the file's order.
+    let doc = s.world().resource_mut::<Document>().into_inner();
+    let add = |doc: &mut Document, kind: ItemKind, x: f32| {
+        doc.edit(EditKey::Step, |c| Ok(c.add_item(kind, Vec2::new(x, 0.0))))
+            .unwrap()
+    };
+    let gone = add(doc, ItemKind::Lif, 0.0);
+    let a = add(doc, ItemKind::Lif, 100.0);
+    let b = add(doc, ItemKind::Lif, 200.0);
+    let dc = add(doc, ItemKind::Dc, -200.0);
+    doc.edit(EditKey::Step, |c| {
+        c.remove(std::slice::from_ref(&gone));
+        Ok(())
+    })
+    .unwrap();
+    let c_ = add(doc, ItemKind::Lif, 300.0);
+    let d = add(doc, ItemKind::Lif, 400.0);
+    doc.edit(EditKey::Step, |c| {
+        for n in [&a, &b, &c_, &d] {
+            c.connect(&dc, n)?;
+        }
+        // Three synapses onto one neuron: their sum depends on the order they are added in.
+        c.connect(&a, &d)?;
+        c.connect(&b, &d)?;
+        c.connect(&c_, &d)?;
+        Ok(())
+    })
+    .unwrap();
+    s.frame();
+    let text = s.doc().to_ron_string().unwrap();
+
+    let ordered_spikes = |world: &mut World| -> Vec<(u64, String)> {
+        sim::run_steps(world, 5_000);
+        let ids: std::collections::HashMap<Entity, String> = world
+            .query::<(Entity, &sim::StableId)>()
+            .iter(world)
+            .map(|(e, id)| (e, id.0.clone()))
+            .collect();
+        world
+            .resource::<sim::Recorder>()
+            .spikes()
+            .iter()
+            .map(|sp| (sp.step, ids[&sp.source].clone()))
+            .collect()
+    };
+    let edited = ordered_spikes(s.world());
+    let mut fresh = sim::headless_app();
+    fresh.finish();
+    fresh.cleanup();
+    fresh
+        .world_mut()
+        .insert_resource(sim::Recorder::full_history());
+    Circuit::from_ron_str(&text, "saved")
+        .unwrap()
+        .spawn(fresh.world_mut());
+    let loaded = ordered_spikes(fresh.world_mut());
+    assert!(edited.len() > 20, "the circuit fires: {}", edited.len());
+    assert_eq!(edited, loaded);
 }

@@ -3,9 +3,9 @@
 //! coming back resumes the clock as it was.
 
 use bevy::prelude::*;
-use spikeworks::app::canvas::FreshSpikes;
+use spikeworks::app::sandbox::canvas::FreshSpikes;
+use spikeworks::app::sandbox::speaker::{self, Sound};
 use spikeworks::app::screens::Screen;
-use spikeworks::app::speaker::{self, Sound};
 use spikeworks::editor::{Document, EditKey, ItemKind};
 use spikeworks::sim::{Recorder, SimClock, SpikeEvent};
 

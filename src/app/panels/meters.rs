@@ -13,7 +13,7 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 use egui_plot::{Legend, Line, MarkerShape, Plot, Points};
 
-use super::interaction::Hint;
+use crate::app::ui_state::Hint;
 use crate::circuit::{Circuit, MeterItem};
 use crate::editor::{Document, Shown};
 use crate::runner::csv_field;
@@ -388,7 +388,7 @@ impl MeterDock<'_> {
             };
             let folder = self.doc.folder();
             let path: PathBuf = folder.join(format!("{}-t{:.3}s.csv", meter.id, now));
-            let message = match super::files::write_file(&path, text.as_bytes()) {
+            let message = match crate::app::platform::write_user_file(&path, text.as_bytes()) {
                 Ok(()) => format!("Exported {}", path.display()),
                 Err(e) => format!("Not exported: {e}"),
             };

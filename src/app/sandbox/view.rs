@@ -5,7 +5,7 @@
 
 use bevy::prelude::*;
 
-use super::AppSystems;
+use crate::app::AppSystems;
 use crate::editor::{Document, DocumentReplaced};
 
 /// Zoom limits: canvas pixels per screen pixel.

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use bevy::audio::{AudioPlayer, AudioSource, PlaybackSettings, Volume};
 use bevy::prelude::*;
 
-use super::AppSystems;
-use super::canvas::FreshSpikes;
+use crate::app::AppSystems;
+use crate::app::sandbox::canvas::FreshSpikes;
 use crate::editor::{Document, Shown};
 use crate::sim::MeterKind;
 

@@ -1,26 +1,33 @@
 //! The egui layout: one pass lays out the playback bar (top), the palette (left), the
 //! properties panel (right) and the hint line (bottom), so panels share the window without
 //! overlap. The free area left in the middle is the canvas; its insets go to the view, and
-//! whether the pointer or keyboard is taken by egui goes to [`UiFocus`].
+//! whether the pointer or keyboard is taken by egui goes to [`UiFocus`]. The panels are the
+//! [`playback`] bar, the [`palette`], the [`properties`] and the [`meters`] dock.
+
+pub mod meters;
+pub mod palette;
+pub mod playback;
+pub mod properties;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::UiSystems;
-use super::interaction::{Hint, UiFocus};
-use super::screens::Screen;
-use super::view::CanvasView;
-use super::{level_ui, meters, palette, playback, properties};
+use crate::app::UiSystems;
+use crate::app::levels::ui as level_ui;
+use crate::app::sandbox::view::CanvasView;
+use crate::app::screens::Screen;
+use crate::app::ui_state::{Hint, UiFocus};
 use crate::editor::Document;
 
 pub fn plugin(app: &mut App) {
-    app.add_systems(
-        EguiPrimaryContextPass,
-        (
-            layout.in_set(UiSystems::Panels),
-            read_focus.in_set(UiSystems::Focus),
-        ),
-    );
+    app.add_plugins((playback::plugin, meters::plugin, properties::plugin))
+        .add_systems(
+            EguiPrimaryContextPass,
+            (
+                layout.in_set(UiSystems::Panels),
+                read_focus.in_set(UiSystems::Focus),
+            ),
+        );
 }
 
 /// Touch-friendly sizes: 48 px buttons and sliders a finger can grab.

@@ -9,9 +9,11 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 use egui_plot::{Plot, Points, Polygon};
 
-use super::files::{Examples, FileRequest};
-use super::levels::{ActiveLevel, LevelAction, LevelLibrary, PendingCheck, Playing, ProgressStore};
-use super::screens::Screen;
+use crate::app::documents::{Examples, FileRequest};
+use crate::app::levels::{
+    ActiveLevel, LevelAction, LevelLibrary, PendingCheck, Playing, ProgressStore,
+};
+use crate::app::screens::Screen;
 use crate::editor::Shown;
 use crate::level::progress::chapters;
 use crate::level::{Expect, Level, Run, Stimulus, Trial, TrialVerdict};

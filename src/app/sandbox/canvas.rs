@@ -9,11 +9,14 @@
 use bevy::prelude::*;
 use bevy_prototype_lyon::prelude::*;
 
-use super::AppSystems;
-use super::interaction::{
-    GesturePreview, HANDLE_OFFSET, Selection, can_wire_from, note_half_size, note_text_width,
+use crate::app::AppSystems;
+use crate::app::sandbox::geometry::{
+    EdgeCurve, HANDLE_OFFSET, NEURON_RADIUS, can_wire_from, edge_curve, note_half_size,
+    note_text_width,
 };
-use super::view::to_world;
+use crate::app::sandbox::gestures::GesturePreview;
+use crate::app::sandbox::view::to_world;
+use crate::app::ui_state::Selection;
 use crate::circuit::Restyled;
 use crate::editor::Document;
 use crate::sim::{
@@ -39,8 +42,6 @@ pub mod palette {
     pub const COLD: Color = Color::srgb(0.86, 0.89, 0.93);
 }
 
-/// Radius of a neuron in canvas pixels: a 60 px target, above the 48 px touch minimum.
-pub const NEURON_RADIUS: f32 = 30.0;
 /// How long a spike flash lasts in wall-clock seconds.
 pub const FLASH_S: f64 = 0.1;
 
@@ -88,63 +89,6 @@ pub struct SpikeDot {
     pub path: EdgeCurve,
     pub sent_step: u64,
     pub delay_steps: u64,
-}
-
-/// A connection's path in canvas coordinates: a quadratic curve from rim to rim that bends to
-/// its right, so A→B and B→A do not draw over each other.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EdgeCurve {
-    pub start: Vec2,
-    pub ctrl: Vec2,
-    pub end: Vec2,
-}
-
-/// The curve of a connection between item centres `from` and `to` (canvas coordinates).
-pub fn edge_curve(from: Vec2, to: Vec2) -> EdgeCurve {
-    let dir = (to - from).normalize_or_zero();
-    let bend = dir.perp() * (from.distance(to) * 0.12).min(40.0);
-    let mid = (from + to) / 2.0 + bend;
-    let start = from + (mid - from).normalize_or_zero() * (NEURON_RADIUS + 4.0);
-    let end = to + (mid - to).normalize_or_zero() * (NEURON_RADIUS + 8.0);
-    EdgeCurve {
-        start,
-        ctrl: mid,
-        end,
-    }
-}
-
-impl EdgeCurve {
-    pub fn point(&self, t: f32) -> Vec2 {
-        let u = 1.0 - t;
-        u * u * self.start + 2.0 * u * t * self.ctrl + t * t * self.end
-    }
-
-    /// Direction of travel at the end.
-    pub fn end_direction(&self) -> Vec2 {
-        (self.end - self.ctrl).normalize_or_zero()
-    }
-
-    /// Shortest distance from `p` to the curve (sampled).
-    pub fn distance_to(&self, p: Vec2) -> f32 {
-        let samples: Vec<Vec2> = (0..=16).map(|i| self.point(i as f32 / 16.0)).collect();
-        samples
-            .windows(2)
-            .map(|w| {
-                let (a, b) = (w[0], w[1]);
-                let t = ((p - a).dot(b - a) / (b - a).length_squared().max(1e-6)).clamp(0.0, 1.0);
-                p.distance(a + (b - a) * t)
-            })
-            .fold(f32::MAX, f32::min)
-    }
-
-    /// The same curve in world coordinates (y up), for drawing.
-    fn world(&self) -> EdgeCurve {
-        EdgeCurve {
-            start: to_world(self.start),
-            ctrl: to_world(self.ctrl),
-            end: to_world(self.end),
-        }
-    }
 }
 
 /// Where a dot is at `step`: the fraction of the delay elapsed, or `None` once it arrived.

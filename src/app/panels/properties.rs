@@ -8,9 +8,9 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-use super::interaction::{Hint, Selection};
-use super::levels::ActiveLevel;
-use super::shortcuts::EditorAction;
+use crate::app::levels::ActiveLevel;
+use crate::app::sandbox::shortcuts::EditorAction;
+use crate::app::ui_state::{Hint, Selection};
 use crate::circuit::{Circuit, GeneratorKind, NeuronModel, RewardModel, StdpModel, SynapseItem};
 use crate::editor::{Document, EditError, EditKey, Role, Shown};
 use crate::sim::retina::{self, ReceptiveField, Scene, VisualInput};
@@ -112,7 +112,7 @@ impl Properties<'_, '_> {
             ui.add_space(6.0);
             let now = self.clock.time_s();
             if let Some(playing) = &mut self.level.0 {
-                super::level_ui::live_target(ui, playing, &self.recorder, &self.shown, now);
+                crate::app::levels::ui::live_target(ui, playing, &self.recorder, &self.shown, now);
             }
             ui.add_space(8.0);
             ui.label(egui::RichText::new("You may add").strong());
@@ -456,8 +456,10 @@ pub struct WeightTrace {
 const WEIGHT_TRACE_POINTS: usize = 4000;
 
 pub fn plugin(app: &mut App) {
-    app.init_resource::<WeightTrace>()
-        .add_systems(Update, sample_weight.in_set(super::AppSystems::Feedback));
+    app.init_resource::<WeightTrace>().add_systems(
+        Update,
+        sample_weight.in_set(crate::app::AppSystems::Feedback),
+    );
 }
 
 /// Samples the selected synapse's weight once a frame while it learns.

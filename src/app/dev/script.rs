@@ -19,7 +19,7 @@ use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::{CursorMoved, PrimaryWindow, WindowEvent};
 use serde::Deserialize;
 
-use super::files::FileRequest;
+use crate::app::documents::FileRequest;
 
 /// One scripted step. Coordinates are window pixels from the top left.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -115,7 +115,7 @@ fn chord_keys(chord: &str) -> Result<Vec<(KeyCode, Key)>, String> {
                 "z" => character("z", KeyCode::KeyZ),
                 d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() => character(
                     d,
-                    super::playback::DIGIT_KEYS[(d.as_bytes()[0] - b'0') as usize],
+                    crate::app::panels::playback::DIGIT_KEYS[(d.as_bytes()[0] - b'0') as usize],
                 ),
                 other => Err(format!("unknown key \"{other}\" in \"{chord}\"")),
             }

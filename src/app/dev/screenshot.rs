@@ -8,7 +8,7 @@ use bevy::diagnostic::FrameCount;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 
-use super::LaunchOptions;
+use crate::app::LaunchOptions;
 
 /// Capture the window after `after_frames` frames into `path`, then quit.
 #[derive(Debug, Clone, PartialEq)]

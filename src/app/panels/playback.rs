@@ -7,11 +7,13 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-use super::interaction::UiFocus;
-use super::levels::LevelAction;
-use super::screens::Screen;
-use super::shortcuts::EditorAction;
-use super::{AppSystems, files, speaker};
+use crate::app::AppSystems;
+use crate::app::documents as files;
+use crate::app::levels::LevelAction;
+use crate::app::sandbox::shortcuts::EditorAction;
+use crate::app::sandbox::speaker;
+use crate::app::screens::Screen;
+use crate::app::ui_state::UiFocus;
 use crate::editor::Document;
 use crate::sim::{DT, ResetDynamics, SimClock};
 

@@ -11,8 +11,12 @@ use bevy::input::mouse::{MouseScrollUnit, MouseWheel};
 use bevy::prelude::*;
 use bevy::window::CursorMoved;
 
-use super::AppSystems;
-use super::view::CanvasView;
+use crate::app::AppSystems;
+use crate::app::sandbox::geometry::{
+    HANDLE_OFFSET, can_wire_from, edge_curve, item_radius, note_half_size,
+};
+use crate::app::sandbox::view::CanvasView;
+use crate::app::ui_state::{Hint, PaletteDrag, Selection, Tool, UiFocus};
 use crate::circuit::Circuit;
 use crate::editor::{Document, EditKey, ItemKind, Role, Shown};
 use crate::sim::TouchSensorInput;
@@ -23,80 +27,6 @@ pub const TAP_SLOP_PX: f32 = 8.0;
 pub const MIN_TARGET_PX: f32 = 48.0;
 /// Holding a finger this long on an item adds it to the selection.
 pub const LONG_PRESS_S: f64 = 0.5;
-/// Where a selected item's wiring handle sits, from its centre (canvas pixels, y down).
-pub const HANDLE_OFFSET: Vec2 = Vec2::new(40.0, -40.0);
-
-/// The selected items and synapses by id, in the order they were picked.
-#[derive(Resource, Debug, Default, Clone, PartialEq)]
-pub struct Selection {
-    pub ids: Vec<String>,
-}
-
-impl Selection {
-    pub fn contains(&self, id: &str) -> bool {
-        self.ids.iter().any(|i| i == id)
-    }
-
-    pub fn only(&mut self, id: &str) {
-        self.ids = vec![id.to_owned()];
-    }
-
-    pub fn toggle(&mut self, id: &str) {
-        match self.ids.iter().position(|i| i == id) {
-            Some(i) => {
-                self.ids.remove(i);
-            }
-            None => self.ids.push(id.to_owned()),
-        }
-    }
-
-    /// The item the properties panel shows: the last one picked.
-    pub fn primary(&self) -> Option<&str> {
-        self.ids.last().map(String::as_str)
-    }
-}
-
-/// What a tap on the canvas does.
-#[derive(Resource, Debug, Clone, Default, PartialEq)]
-pub enum Tool {
-    /// Select, move, pan; press sensors.
-    #[default]
-    Select,
-    /// Place an item of this kind where the canvas is tapped.
-    Place(ItemKind),
-    /// Tap a source, then a target.
-    Connect { from: Option<String> },
-}
-
-/// A short message for the student (why a wire was refused, what to do next).
-#[derive(Resource, Debug, Clone, Default)]
-pub struct Hint {
-    pub text: String,
-    /// Wall-clock second at which it disappears.
-    pub until: f64,
-}
-
-impl Hint {
-    pub fn show(&mut self, text: impl Into<String>, now: f64) {
-        self.text = text.into();
-        self.until = now + 4.0;
-    }
-
-    pub fn visible(&self, now: f64) -> Option<&str> {
-        (now < self.until && !self.text.is_empty()).then_some(self.text.as_str())
-    }
-}
-
-/// Whether panels take the pointer or the keyboard this frame (set by the egui layer).
-#[derive(Resource, Debug, Clone, Copy, Default)]
-pub struct UiFocus {
-    pub pointer: bool,
-    pub keyboard: bool,
-}
-
-/// An item kind being dragged from the palette; it is placed where it is dropped.
-#[derive(Resource, Debug, Clone, Copy, Default)]
-pub struct PaletteDrag(pub Option<ItemKind>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PointerId {
@@ -254,48 +184,6 @@ pub enum Hit {
     Synapse(String),
 }
 
-/// The average advance of a character of note text (canvas pixels, 15 px monospace).
-const NOTE_CHAR_PX: f32 = 9.0;
-
-/// The width a note's text wraps at: its own, else its longest line, up to 520 canvas pixels.
-pub fn note_text_width(text: &str, width: Option<f32>) -> f32 {
-    if let Some(w) = width {
-        return w.clamp(60.0, 2000.0);
-    }
-    let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0) as f32;
-    (widest * NOTE_CHAR_PX).clamp(60.0, 520.0)
-}
-
-/// Half-size of a note's box, from its text (canvas pixels).
-pub fn note_half_size(text: &str, width: Option<f32>) -> Vec2 {
-    let width = note_text_width(text, width);
-    // Long lines wrap at the card's width.
-    let lines: f32 = text
-        .lines()
-        .map(|l| {
-            (l.chars().count() as f32 * NOTE_CHAR_PX / width)
-                .ceil()
-                .max(1.0)
-        })
-        .sum::<f32>()
-        .max(1.0);
-    Vec2::new(width / 2.0 + 12.0, lines * 10.0 + 12.0)
-}
-
-/// The reach of an item around its centre (canvas pixels).
-fn item_radius(role: Role) -> f32 {
-    match role {
-        Role::Neuron => 38.0,
-        Role::Sensor => 40.0,
-        _ => 34.0,
-    }
-}
-
-/// Whether a role can start a wire.
-pub fn can_wire_from(role: Role) -> bool {
-    !matches!(role, Role::Note | Role::Synapse)
-}
-
 /// The topmost thing under `at` (canvas): the handle of a single selected item, then items,
 /// then synapses. Targets are at least [`MIN_TARGET_PX`] on screen.
 pub fn hit_test(
@@ -337,7 +225,7 @@ pub fn hit_test(
         .iter()
         .filter_map(|s| {
             let (a, b) = (circuit.position(&s.from)?, circuit.position(&s.to)?);
-            let d = super::canvas::edge_curve(a, b).distance_to(at);
+            let d = edge_curve(a, b).distance_to(at);
             (d <= reach).then_some((d, &s.id))
         })
         .min_by(|x, y| x.0.total_cmp(&y.0))
@@ -599,14 +487,7 @@ fn release(
             sensor,
             ..
         } => {
-            if let Some(sensor) = sensor {
-                sensors.write(TouchSensorInput {
-                    sensor,
-                    pressed: false,
-                });
-            }
-            if moved {
-                canvas.doc.end_gesture();
+            if end_item_press(canvas, sensors, sensor, moved) {
                 return;
             }
             match canvas.tool.clone() {
@@ -693,15 +574,7 @@ fn cancel(
     };
     match grab {
         Grab::Item { sensor, moved, .. } => {
-            if let Some(sensor) = sensor {
-                sensors.write(TouchSensorInput {
-                    sensor,
-                    pressed: false,
-                });
-            }
-            if moved {
-                canvas.doc.end_gesture();
-            }
+            end_item_press(canvas, sensors, sensor, moved);
         }
         Grab::Wire { .. } => canvas.preview.wire = None,
         Grab::Empty { band: true, .. } => canvas.preview.band = None,
@@ -710,6 +583,26 @@ fn cancel(
         }
         Grab::Empty { .. } | Grab::Done => {}
     }
+}
+
+/// A press on an item ends, lifted or cancelled: a held sensor is let go, and a drag becomes
+/// one undo step. Returns whether the item was dragged.
+fn end_item_press(
+    canvas: &mut Canvas,
+    sensors: &mut MessageWriter<TouchSensorInput>,
+    sensor: Option<Entity>,
+    moved: bool,
+) -> bool {
+    if let Some(sensor) = sensor {
+        sensors.write(TouchSensorInput {
+            sensor,
+            pressed: false,
+        });
+    }
+    if moved {
+        canvas.doc.end_gesture();
+    }
+    moved
 }
 
 /// One finger of a pinch lifted or taken away: the other rests until it is lifted.

@@ -3,9 +3,9 @@
 //! that would lose work (New, Open, closing the window), and the autosave that brings back
 //! unsaved work after a crash. Ctrl+N, Ctrl+O, Ctrl+S and Ctrl+Shift+S.
 //!
-//! In the browser ([`super::web`]) there is no filesystem: Open offers the examples and an
-//! upload from the device, Save and Save As download the file, and the autosave lives in
-//! `localStorage`.
+//! In the browser ([`crate::app::platform`]) there is no filesystem: Open offers the examples
+//! and an upload from the device, Save and Save As download the file, and the autosave lives
+//! in `localStorage`.
 
 use std::path::{Path, PathBuf};
 
@@ -14,13 +14,11 @@ use bevy::prelude::*;
 use bevy::window::WindowCloseRequested;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::AppSystems;
-use super::UiSystems;
-use super::interaction::{Hint, UiFocus};
-use super::view::CanvasView;
+use crate::app::platform::{TextStore, data_dir, write_user_file};
+use crate::app::sandbox::view::CanvasView;
+use crate::app::ui_state::{Hint, UiFocus};
+use crate::app::{AppSystems, UiSystems};
 use crate::circuit::Circuit;
-#[cfg(not(target_arch = "wasm32"))]
-use crate::circuit::write_atomic;
 use crate::editor::Document;
 use crate::nfy::{ImportReport, Workspace};
 use crate::sim::SimClock;
@@ -93,10 +91,15 @@ impl FileUi {
 /// Where the autosave lives and what it last wrote.
 #[derive(Resource, Debug)]
 pub struct Autosave {
-    pub dir: PathBuf,
+    store: TextStore,
     written: Option<(u64, u64)>,
     last_write_s: f64,
 }
+
+/// Set while the editor holds work that is not the sandbox's (a level's circuit): the
+/// sandbox's autosave stays as it was.
+#[derive(Resource, Debug, Default)]
+pub struct AutosaveHeld(pub bool);
 
 /// Seconds between autosaves while there are unsaved changes.
 pub const AUTOSAVE_EVERY_S: f64 = 2.0;
@@ -104,79 +107,28 @@ pub const AUTOSAVE_EVERY_S: f64 = 2.0;
 impl Autosave {
     pub fn in_dir(dir: PathBuf) -> Self {
         Self {
-            dir,
+            store: TextStore::in_dir(dir),
             written: None,
             last_write_s: f64::NEG_INFINITY,
         }
     }
 
-    pub fn circuit_path(&self) -> PathBuf {
-        self.dir.join(AUTOSAVE_CIRCUIT)
-    }
-
     fn clear(&mut self) {
         for name in [AUTOSAVE_CIRCUIT, AUTOSAVE_ORIGIN] {
-            self.remove(name);
+            self.store.remove(name);
         }
         self.written = None;
     }
 
     /// Where the autosave lives, for messages.
     fn place(&self) -> String {
-        #[cfg(target_arch = "wasm32")]
-        return super::web::KEPT_WHERE.to_owned();
-        #[cfg(not(target_arch = "wasm32"))]
-        self.dir.display().to_string()
-    }
-
-    #[cfg(not(target_arch = "wasm32"))]
-    fn write(&self, name: &str, text: &str) -> Result<(), String> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| e.to_string())?;
-        write_atomic(&self.dir.join(name), text.as_bytes()).map_err(|e| e.to_string())
-    }
-
-    #[cfg(not(target_arch = "wasm32"))]
-    fn read(&self, name: &str) -> Option<String> {
-        std::fs::read_to_string(self.dir.join(name)).ok()
-    }
-
-    #[cfg(not(target_arch = "wasm32"))]
-    fn remove(&self, name: &str) {
-        let _ = std::fs::remove_file(self.dir.join(name));
-    }
-
-    #[cfg(target_arch = "wasm32")]
-    fn write(&self, name: &str, text: &str) -> Result<(), String> {
-        super::web::keep(name, text)
-    }
-
-    #[cfg(target_arch = "wasm32")]
-    fn read(&self, name: &str) -> Option<String> {
-        super::web::read_kept(name).ok().flatten()
-    }
-
-    #[cfg(target_arch = "wasm32")]
-    fn remove(&self, name: &str) {
-        super::web::forget(name);
+        self.store.place()
     }
 }
 
 /// The autosave's circuit, and the file it was opened from (empty for none).
 const AUTOSAVE_CIRCUIT: &str = "autosave.circuit.ron";
 const AUTOSAVE_ORIGIN: &str = "autosave.origin";
-
-/// The folder for autosaves: `$SPIKEWORKS_DATA_DIR`, else `$XDG_DATA_HOME/spikeworks`, else
-/// `~/.local/share/spikeworks`.
-pub fn data_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SPIKEWORKS_DATA_DIR") {
-        return PathBuf::from(dir);
-    }
-    if let Some(dir) = std::env::var_os("XDG_DATA_HOME") {
-        return PathBuf::from(dir).join("spikeworks");
-    }
-    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
-    home.join(".local/share/spikeworks")
-}
 
 /// The bundled examples folder: next to the working directory, or the source tree's.
 pub fn examples_dir() -> PathBuf {
@@ -310,18 +262,6 @@ impl ImportNotice {
     }
 }
 
-/// Writes a file the user saved or exported: atomically on the desktop, as a download in the
-/// browser (which then keeps it where the user's downloads go).
-pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    #[cfg(target_arch = "wasm32")]
-    return super::web::download(
-        &path.file_name().unwrap_or_default().to_string_lossy(),
-        bytes,
-    );
-    #[cfg(not(target_arch = "wasm32"))]
-    write_atomic(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
-}
-
 /// Circuit files in a folder, sorted, with their names.
 #[cfg(not(target_arch = "wasm32"))]
 fn circuit_files(folder: &Path) -> Vec<PathBuf> {
@@ -351,6 +291,7 @@ pub fn plugin(app: &mut App) {
     app.add_message::<FileRequest>()
         .add_message::<PromptAnswer>()
         .init_resource::<FileUi>()
+        .init_resource::<AutosaveHeld>()
         .init_resource::<ImportNotice>()
         .init_resource::<OpenedWorkspace>()
         .insert_resource(Examples::load())
@@ -491,7 +432,7 @@ impl Files<'_> {
     /// Writes a Neuronify copy; the document keeps its own file and unsaved state.
     fn export_nfy(&mut self, path: &Path) {
         let exported = crate::nfy::export_nfy(self.doc.circuit());
-        match write_file(path, exported.json.as_bytes()) {
+        match write_user_file(path, exported.json.as_bytes()) {
             Ok(()) if exported.notes.is_empty() => {
                 self.say(format!("Exported {} for Neuronify", path.display()));
             }
@@ -515,7 +456,7 @@ impl Files<'_> {
             .circuit()
             .to_ron_string()
             .map_err(|e| e.to_string())
-            .and_then(|text| write_file(&path, text.as_bytes()));
+            .and_then(|text| write_user_file(&path, text.as_bytes()));
         match written {
             Ok(()) => {
                 self.doc.mark_saved(path.clone());
@@ -598,10 +539,9 @@ fn autosave(
     mut autosave: ResMut<Autosave>,
     time: Res<Time<Real>>,
     mut hint: ResMut<Hint>,
-    level: Option<Res<super::levels::ActiveLevel>>,
+    held: Res<AutosaveHeld>,
 ) {
-    // A level's work is not sandbox work: the sandbox's autosave stays as it was.
-    if level.is_some_and(|l| l.0.is_some()) {
+    if held.0 {
         return;
     }
     let now = time.elapsed_secs_f64();
@@ -620,8 +560,8 @@ fn autosave(
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        autosave.write(AUTOSAVE_ORIGIN, &origin)?;
-        autosave.write(AUTOSAVE_CIRCUIT, &text)
+        autosave.store.write(AUTOSAVE_ORIGIN, &origin)?;
+        autosave.store.write(AUTOSAVE_CIRCUIT, &text)
     };
     match write() {
         Ok(()) => autosave.written = Some(version),
@@ -634,19 +574,19 @@ pub fn restore_autosave(
     mut doc: ResMut<Document>,
     autosave: Res<Autosave>,
     mut hint: ResMut<Hint>,
-    mut screen: ResMut<NextState<super::screens::Screen>>,
+    mut screen: ResMut<NextState<crate::app::screens::Screen>>,
 ) {
-    let Some(text) = autosave.read(AUTOSAVE_CIRCUIT) else {
+    let Some(text) = autosave.store.read(AUTOSAVE_CIRCUIT) else {
         return;
     };
     let file = format!("{} ({})", AUTOSAVE_CIRCUIT, autosave.place());
     match Circuit::from_ron_str(&text, &file) {
         Ok(circuit) => {
-            let origin = autosave.read(AUTOSAVE_ORIGIN).unwrap_or_default();
+            let origin = autosave.store.read(AUTOSAVE_ORIGIN).unwrap_or_default();
             let origin = (!origin.trim().is_empty()).then(|| PathBuf::from(origin.trim()));
             doc.replace(circuit, origin);
             doc.mark_dirty();
-            screen.set(super::screens::Screen::Sandbox);
+            screen.set(crate::app::screens::Screen::Sandbox);
             hint.show("Restored the unsaved work of your last session", 0.0);
             hint.until = f64::INFINITY;
         }
@@ -764,7 +704,7 @@ impl FileMenu<'_> {
 fn dialogs(
     mut contexts: EguiContexts,
     mut files: Files,
-    #[cfg(target_arch = "wasm32")] uploads: Res<super::web::Uploads>,
+    #[cfg(target_arch = "wasm32")] uploads: Res<crate::app::platform::web::Uploads>,
     #[cfg(target_arch = "wasm32")] examples: Res<Examples>,
     mut requests: MessageWriter<FileRequest>,
     mut answers: MessageWriter<PromptAnswer>,
@@ -932,7 +872,7 @@ fn folder_browser(ui: &mut egui::Ui, dialog: &mut Dialog, done: &mut Option<Path
 #[cfg(target_arch = "wasm32")]
 fn browser_choices(
     ui: &mut egui::Ui,
-    uploads: &super::web::Uploads,
+    uploads: &crate::app::platform::web::Uploads,
     examples: &Examples,
     done: &mut Option<PathBuf>,
 ) -> Option<Result<(), String>> {
@@ -941,7 +881,7 @@ fn browser_choices(
         .button(egui::RichText::new("📤 Upload a file from this device…").size(16.0))
         .clicked()
     {
-        upload = Some(super::web::choose_file(uploads));
+        upload = Some(crate::app::platform::web::choose_file(uploads));
     }
     ui.weak("A Spikeworks circuit (.circuit.ron) or a Neuronify file (.nfy).");
     ui.separator();

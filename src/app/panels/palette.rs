@@ -6,8 +6,8 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-use super::interaction::{Hint, PaletteDrag, Tool};
-use super::levels::ActiveLevel;
+use crate::app::levels::ActiveLevel;
+use crate::app::ui_state::{Hint, PaletteDrag, Tool};
 use crate::editor::{Document, ItemKind};
 
 const GROUPS: [(&str, &[ItemKind]); 5] = [

@@ -3,7 +3,10 @@
 //! and saved, and [`LevelAction`]s open a level in the editor, check it, reveal hints and
 //! move between the title, the level map, a level and the sandbox. While a level is open, its
 //! rules are the document's: an edit that breaks one (a locked item changed, one part too
-//! many) is refused before it is applied, with the reason. The screens themselves are drawn by [`super::level_ui`].
+//! many) is refused before it is applied, with the reason. The screens themselves are drawn
+//! by [`ui`].
+
+pub mod ui;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,8 +19,9 @@ use bevy::asset::{AssetLoader, AssetPath, LoadContext, LoadedFolder, UntypedAsse
 use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, block_on, futures_lite::future};
 
-use super::interaction::{Hint, Selection};
-use super::screens::Screen;
+use crate::app::documents::AutosaveHeld;
+use crate::app::screens::Screen;
+use crate::app::ui_state::{Hint, Selection};
 use crate::circuit::Circuit;
 use crate::editor::{Document, EditRules};
 use crate::level::check::{broken_rules, check_with_progress, runs};
@@ -160,7 +164,7 @@ impl ProgressStore {
     /// and reported, as on the desktop.
     #[cfg(target_arch = "wasm32")]
     pub fn load(_: &Path) -> Self {
-        use super::web;
+        use crate::app::platform::web;
         let path = PathBuf::from("progress.ron");
         let name = path.display().to_string();
         let (progress, notice) = match web::read_kept(&name) {
@@ -194,7 +198,7 @@ impl ProgressStore {
     #[cfg(target_arch = "wasm32")]
     fn save(&self, hint: &mut Hint, now: f64) {
         let name = self.path.display().to_string();
-        if let Err(e) = super::web::keep(&name, &self.progress.to_ron_text()) {
+        if let Err(e) = crate::app::platform::web::keep(&name, &self.progress.to_ron_text()) {
             hint.show(format!("Progress not saved: {e}"), now);
         }
     }
@@ -266,9 +270,10 @@ pub fn plugin(app: &mut App) {
         .add_message::<LevelAction>()
         .init_resource::<LevelLibrary>()
         .init_resource::<ActiveLevel>()
+        .init_resource::<AutosaveHeld>()
         .init_resource::<PendingCheck>()
         .init_resource::<SandboxStash>()
-        .insert_resource(ProgressStore::load(&super::files::data_dir()))
+        .insert_resource(ProgressStore::load(&crate::app::platform::data_dir()))
         .add_systems(Startup, load_levels)
         .add_systems(
             Update,
@@ -280,9 +285,10 @@ pub fn plugin(app: &mut App) {
                 handle_actions,
                 finish_check,
                 leave_replaced_level,
+                hold_the_sandbox_autosave,
             )
                 .chain()
-                .in_set(super::AppSystems::Requests),
+                .in_set(crate::app::AppSystems::Levels),
         );
 }
 
@@ -589,6 +595,15 @@ fn leave_replaced_level(
         if *screen.get() == Screen::Level {
             next_screen.set(Screen::Sandbox);
         }
+    }
+}
+
+/// A level's work is not sandbox work: while one is open, the sandbox's autosave stays as
+/// it was.
+fn hold_the_sandbox_autosave(active: Res<ActiveLevel>, mut held: ResMut<AutosaveHeld>) {
+    let playing = active.0.is_some();
+    if held.0 != playing {
+        held.0 = playing;
     }
 }
 

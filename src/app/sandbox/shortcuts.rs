@@ -4,9 +4,9 @@
 
 use bevy::prelude::*;
 
-use super::AppSystems;
-use super::interaction::{Hint, Selection, Tool, UiFocus};
-use super::view::{CanvasView, FitRequested};
+use crate::app::AppSystems;
+use crate::app::sandbox::view::{CanvasView, FitRequested};
+use crate::app::ui_state::{Hint, Selection, Tool, UiFocus};
 use crate::circuit::Circuit;
 use crate::editor::{Document, EditKey};
 

@@ -11,9 +11,9 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Line, Plot, Points};
 
-use super::levels::LevelAction;
-use super::screens::Screen;
-use super::{AppSystems, UiSystems};
+use crate::app::levels::LevelAction;
+use crate::app::screens::Screen;
+use crate::app::{AppSystems, UiSystems};
 use crate::editor::Document;
 use crate::maze::{MazeParams, Mouse, Session};
 
@@ -140,7 +140,7 @@ impl MazeScene {
         };
         let path = folder.join(format!("maze-seed{}.csv", self.seed));
         self.notice = Some(
-            match super::files::write_file(&path, session.to_csv().as_bytes()) {
+            match crate::app::platform::write_user_file(&path, session.to_csv().as_bytes()) {
                 Ok(()) => format!("Saved {}", path.display()),
                 Err(e) => format!("Not saved: {e}"),
             },
@@ -454,7 +454,7 @@ fn draw_ring(painter: &egui::Painter, rect: egui::Rect, scene: &MazeScene) {
         painter.circle(
             at,
             6.0 + 4.0 * level,
-            super::meters::activity_colour(level),
+            crate::app::panels::meters::activity_colour(level),
             egui::Stroke::new(1.0, egui::Color32::from_gray(120)),
         );
     }
