@@ -197,7 +197,7 @@ fn unsaved_work_survives_a_killed_process() {
 /// A classroom-sized network: 200 LIF neurons on a grid, 4 random synapses each, driven by
 /// 20 Poisson generators (10 targets each).
 fn two_hundred_neurons() -> spikeworks::circuit::Circuit {
-    use spikeworks::editor::ItemKind;
+    use spikeworks::circuit::ItemKind;
     let mut c = spikeworks::circuit::Circuit::empty("200 neurons");
     let mut rng = 12345u64;
     let mut next = |n: usize| {

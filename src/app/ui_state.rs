@@ -4,7 +4,7 @@
 
 use bevy::prelude::*;
 
-use crate::editor::ItemKind;
+use crate::circuit::ItemKind;
 
 /// The selected items and synapses by id, in the order they were picked.
 #[derive(Resource, Debug, Default, Clone, PartialEq)]

@@ -1,11 +1,12 @@
-//! The saved circuit: the versioned RON format ([`schema`]), loading with validation
-//! ([`load`]), a world kept in line with a circuit as it is spawned or edited ([`sync`]),
-//! saving a world back ([`save`]), the conversions between file units and SI ([`units`]), and
-//! atomic file writes.
+//! The saved circuit: the versioned RON format ([`schema`]), the item taxonomy ([`kind`]),
+//! loading with validation ([`load`]), a world kept in line with a circuit as it is spawned
+//! or edited ([`sync`]), saving a world back ([`save`]), the conversions between file units
+//! and SI ([`units`]), and atomic file writes.
 //! Everything here builds without the `gui` feature and takes files as text, so the browser
 //! build can hand it uploaded bytes.
 
 pub mod error;
+pub mod kind;
 pub mod load;
 pub mod save;
 pub mod schema;
@@ -13,6 +14,7 @@ pub mod sync;
 pub mod units;
 
 pub use error::{CircuitError, Location};
+pub use kind::{ItemKind, Role};
 pub use load::SpawnedCircuit;
 pub use schema::*;
 pub use sync::Restyled;

@@ -287,7 +287,7 @@ pub(crate) fn absorb_weights(circuit: &mut Circuit, weights_na: &HashMap<String,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::editor::ItemKind;
+    use crate::circuit::ItemKind;
 
     #[test]
     fn each_step_undoes_and_redoes_and_a_gesture_is_one_step() {

@@ -8,7 +8,7 @@ pub mod edits;
 pub mod params;
 
 pub use document::{Document, EditError, EditKey, EditRules};
-pub use edits::{ItemKind, Role, Wire};
+pub use edits::Wire;
 pub use params::Param;
 
 use bevy::prelude::*;

@@ -397,7 +397,7 @@ impl Circuit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::editor::ItemKind;
+    use crate::circuit::ItemKind;
     use bevy::math::Vec2;
 
     #[test]

@@ -10,7 +10,7 @@ use rand_pcg::Pcg64;
 
 use super::schema::*;
 use crate::circuit::Circuit;
-use crate::editor::{ItemKind, Role};
+use crate::circuit::{ItemKind, Role};
 use crate::sim::{self, DT, Recorder, SimSeed, TouchSensorInput};
 
 /// Spike times in ms of every item of a run, by id.

@@ -7,9 +7,9 @@ use std::path::Path;
 use thiserror::Error;
 
 use super::schema::*;
+use crate::circuit::Role;
 use crate::circuit::load::parse_ron;
 use crate::circuit::{CircuitError, Location};
-use crate::editor::Role;
 
 /// Longest trial a level may run, so a check stays quick.
 pub const MAX_TRIAL_MS: f64 = 20_000.0;

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::circuit::Circuit;
-use crate::editor::ItemKind;
+use crate::circuit::ItemKind;
 
 /// The level format version this build reads and writes.
 pub const LEVEL_VERSION: u32 = 1;

@@ -14,7 +14,8 @@ use spikeworks::app::sandbox::view::CanvasView;
 use spikeworks::app::screens::Screen;
 use spikeworks::app::ui_state::{Hint, Selection, Tool};
 use spikeworks::circuit::Circuit;
-use spikeworks::editor::{Document, ItemKind, Shown};
+use spikeworks::circuit::ItemKind;
+use spikeworks::editor::{Document, Shown};
 use spikeworks::sim::{Recorder, SimClock};
 
 pub struct Sandbox {

@@ -9,8 +9,9 @@ use spikeworks::app::documents::{self as files, Autosave, FileRequest, FileUi, P
 use spikeworks::app::sandbox::geometry::HANDLE_OFFSET;
 use spikeworks::app::sandbox::view::CanvasView;
 use spikeworks::app::ui_state::{Selection, Tool};
+use spikeworks::circuit::ItemKind;
 use spikeworks::circuit::{Circuit, GeneratorKind};
-use spikeworks::editor::{Document, EditKey, ItemKind};
+use spikeworks::editor::{Document, EditKey};
 use spikeworks::sim;
 
 use crate::harness::Sandbox;

@@ -6,7 +6,8 @@ use bevy::prelude::*;
 use spikeworks::app::sandbox::canvas::FreshSpikes;
 use spikeworks::app::sandbox::speaker::{self, Sound};
 use spikeworks::app::screens::Screen;
-use spikeworks::editor::{Document, EditKey, ItemKind};
+use spikeworks::circuit::ItemKind;
+use spikeworks::editor::{Document, EditKey};
 use spikeworks::sim::{Recorder, SimClock, SpikeEvent};
 
 use crate::harness::Sandbox;

@@ -8,7 +8,8 @@ use bevy_egui::egui;
 
 use crate::app::levels::ActiveLevel;
 use crate::app::ui_state::{Hint, PaletteDrag, Tool};
-use crate::editor::{Document, ItemKind};
+use crate::circuit::ItemKind;
+use crate::editor::Document;
 
 const GROUPS: [(&str, &[ItemKind]); 5] = [
     (

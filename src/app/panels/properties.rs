@@ -11,8 +11,9 @@ use bevy_egui::egui;
 use crate::app::levels::ActiveLevel;
 use crate::app::sandbox::shortcuts::EditorAction;
 use crate::app::ui_state::{Hint, Selection};
+use crate::circuit::Role;
 use crate::circuit::{Circuit, GeneratorKind, NeuronModel, RewardModel, StdpModel, SynapseItem};
-use crate::editor::{Document, EditError, EditKey, Role, Shown};
+use crate::editor::{Document, EditError, EditKey, Shown};
 use crate::sim::retina::{self, ReceptiveField, Scene, VisualInput};
 use crate::sim::{
     AnimalPosition, Learns, Membrane, Network, PlaceCell, Recorder, RewardEvent, SimClock,

@@ -5,7 +5,7 @@
 use bevy::prelude::*;
 
 use crate::app::sandbox::view::to_world;
-use crate::editor::Role;
+use crate::circuit::Role;
 
 /// Radius of a neuron in canvas pixels: a 60 px target, above the 48 px touch minimum.
 pub const NEURON_RADIUS: f32 = 30.0;

@@ -18,7 +18,8 @@ use crate::app::sandbox::geometry::{
 use crate::app::sandbox::view::CanvasView;
 use crate::app::ui_state::{Hint, PaletteDrag, Selection, Tool, UiFocus};
 use crate::circuit::Circuit;
-use crate::editor::{Document, EditKey, ItemKind, Role, Shown};
+use crate::circuit::{ItemKind, Role};
+use crate::editor::{Document, EditKey, Shown};
 use crate::sim::TouchSensorInput;
 
 /// Movement below this many screen pixels is still a tap.
