@@ -1,0 +1,323 @@
+//! Building the dense network: items are pushed one by one (neurons before sources before
+//! edges), synapses are merged into channels by time constant and sorted into the CSR.
+
+use super::*;
+
+/// Collects items one by one (neurons before sources before edges) into a [`Network`].
+pub(crate) struct NetworkBuilder {
+    net: Network,
+    seed: u64,
+    /// Synapses in arrival order, with their source index, before sorting into the CSR.
+    pending: Vec<(Idx, Outgoing, Entity)>,
+    /// Learning rules of plastic synapses with their EPSP τ, by synapse entity.
+    pending_plastic: EntityHashMap<(Rule, f64)>,
+}
+
+impl NetworkBuilder {
+    pub fn new(seed: u64) -> Self {
+        Self {
+            net: Network::empty(),
+            seed,
+            pending: Vec::new(),
+            pending_plastic: EntityHashMap::default(),
+        }
+    }
+
+    fn push_source(&mut self, e: Entity) -> Idx {
+        let i = self.net.source_entities.len() as Idx;
+        self.net.source_entities.push(e);
+        self.net.source_index.insert(e, i);
+        i
+    }
+
+    pub fn push_lif(
+        &mut self,
+        e: Entity,
+        p: &LifParams,
+        v: f64,
+        refractory_steps: u64,
+        adaptation: Option<Adaptation>,
+        burst: Option<BurstCurrent>,
+    ) {
+        assert!(
+            self.net.hh.state.is_empty(),
+            "LIF neurons come before HH neurons"
+        );
+        self.push_source(e);
+        let l = &mut self.net.lif;
+        l.v.push(v);
+        l.resting.push(p.resting_v);
+        l.resistance.push(p.resistance_ohm);
+        l.capacitance.push(p.capacitance_f);
+        l.threshold.push(p.threshold_v);
+        l.reset.push(p.reset_v);
+        l.decay.push((-DT / p.tau_s()).exp());
+        l.refractory_steps.push(refractory_steps);
+        l.active_from.push(0);
+        let a = adaptation.unwrap_or(Adaptation {
+            increment_s: 0.0,
+            tau_s: f64::INFINITY,
+            conductance_s: 0.0,
+        });
+        l.adapt_increment.push(a.increment_s);
+        l.adapt_decay.push((-DT / a.tau_s).exp());
+        l.adapt_g.push(a.conductance_s);
+        let bu = burst.unwrap_or(BurstCurrent {
+            peak_a: 0.0,
+            ramp_a_per_s: 0.0,
+            current_a: 0.0,
+        });
+        l.burst_peak.push(bu.peak_a);
+        l.burst_drop.push(bu.ramp_a_per_s * DT);
+        l.burst_i.push(bu.current_a);
+        self.net.n_lif += 1;
+        if adaptation.is_none() && burst.is_none() {
+            assert_eq!(
+                self.net.n_plain + 1,
+                self.net.n_lif,
+                "plain LIF neurons come first"
+            );
+            self.net.n_plain += 1;
+        }
+    }
+
+    /// Makes the LIF neuron just pushed fire by escape noise around its threshold.
+    pub fn set_escape(&mut self, e: Entity, width_v: f64, max_rate_hz: f64, stable_id: &str) {
+        let Some(i) = self.neuron(e).filter(|&i| (i as usize) < self.net.n_lif) else {
+            warn!("{e} has escape noise but is no integrate-and-fire neuron");
+            return;
+        };
+        let threshold = &mut self.net.lif.threshold[i as usize];
+        let rate = EscapeRate {
+            threshold_v: *threshold,
+            width_v,
+            max_rate_hz,
+        };
+        *threshold = f64::INFINITY;
+        let rng = generator_rng(self.seed, &format!("{stable_id}/escape"));
+        self.net.escape.push(EscapeNeuron {
+            neuron: i,
+            rate,
+            rate_hz: 0.0,
+            initial_rng: rng.clone(),
+            rng,
+        });
+    }
+
+    pub fn push_hh(&mut self, e: Entity, area_cm2: f64, state: HhState) {
+        self.push_source(e);
+        self.net.hh.state.push(state);
+        // A → µA, divided by the area in cm².
+        self.net.hh.density_per_amp.push(1e6 / area_cm2);
+    }
+
+    pub fn push_regular(&mut self, e: Entity, rate_hz: f64) {
+        let source = self.push_source(e);
+        self.net.regular.push(RegularGenerator {
+            source,
+            per_step: rate_hz * DT,
+            phase: 0.0,
+        });
+    }
+
+    pub fn push_poisson(&mut self, e: Entity, rate_hz: f64, stable_id: &str) {
+        let source = self.push_source(e);
+        let rng = generator_rng(self.seed, stable_id);
+        self.net.poisson.push(PoissonGenerator {
+            source,
+            probability: rate_hz * DT,
+            initial_rng: rng.clone(),
+            rng,
+        });
+    }
+
+    pub fn push_touch(&mut self, e: Entity, repeat_hz: f64, reward: Option<f64>) {
+        let source = self.push_source(e);
+        self.net.touch.push(TouchState {
+            source,
+            reward,
+            per_step: repeat_hz * DT,
+            held: false,
+            pending_press: false,
+            phase: 0.0,
+        });
+    }
+
+    fn neuron(&self, e: Entity) -> Option<Idx> {
+        let &i = self.net.source_index.get(&e)?;
+        ((i as usize) < self.net.neuron_count()).then_some(i)
+    }
+
+    pub fn push_dc(&mut self, edge: Entity, target: Entity, current: f64) {
+        match self.neuron(target) {
+            Some(target) => self.net.dc.push(DcInput { target, current }),
+            None => warn!("current edge {edge} ends at {target}, which is no neuron"),
+        }
+    }
+
+    pub fn push_ac(
+        &mut self,
+        edge: Entity,
+        target: Entity,
+        amplitude: f64,
+        frequency_hz: f64,
+        phase: f64,
+    ) {
+        match self.neuron(target) {
+            Some(target) => self.net.ac.push(AcInput {
+                target,
+                amplitude,
+                omega: std::f64::consts::TAU * frequency_hz,
+                phase,
+            }),
+            None => warn!("current edge {edge} ends at {target}, which is no neuron"),
+        }
+    }
+
+    pub fn push_synapse(
+        &mut self,
+        e: Entity,
+        syn: Synapse,
+        k: SynapseKinetics,
+        delay_steps: u64,
+        sign: f64,
+    ) {
+        let Some(&pre) = self.net.source_index.get(&syn.pre) else {
+            warn!(
+                "synapse {e} starts at {}, which is no spike source",
+                syn.pre
+            );
+            return;
+        };
+        let Some(post) = self.neuron(syn.post) else {
+            warn!("synapse {e} ends at {}, which is no neuron", syn.post);
+            return;
+        };
+        let weight = sign * k.weight_a;
+        let decay = (-DT / k.tau_s).exp();
+        let effect = match k.mode {
+            SynapseMode::Add => {
+                let channel = match self
+                    .net
+                    .channels
+                    .iter()
+                    .position(|c| c.tau_s.to_bits() == k.tau_s.to_bits())
+                {
+                    Some(c) => c,
+                    None => {
+                        self.net.channels.push(Channel {
+                            tau_s: k.tau_s,
+                            decay,
+                            current: Vec::new(),
+                        });
+                        self.net.channels.len() - 1
+                    }
+                };
+                let Ok(channel) = u16::try_from(channel) else {
+                    self.net.channels.pop();
+                    warn!(
+                        "synapse {e} is left out: a network holds at most {} distinct synaptic \
+                         time constants",
+                        u16::MAX as usize + 1
+                    );
+                    return;
+                };
+                Effect::Add { channel, weight }
+            }
+            SynapseMode::Saturate => {
+                self.net.saturating.push(SaturatingSynapse {
+                    post,
+                    weight,
+                    decay,
+                    current: 0.0,
+                    entity: e,
+                });
+                Effect::Saturate {
+                    slot: self.net.saturating.len() as u32 - 1,
+                }
+            }
+            SynapseMode::ImmediateFire => Effect::Fire,
+        };
+        let delay_steps = delay_steps.min((RING_SLOTS - 1) as u64) as u32;
+        self.pending.push((
+            pre,
+            Outgoing {
+                post,
+                delay_steps,
+                effect,
+            },
+            e,
+        ));
+    }
+
+    /// Makes a pushed synapse learn with `rule`; `epsp_tau_s` is its own time constant.
+    pub fn set_plastic(&mut self, synapse: Entity, rule: Rule, epsp_tau_s: f64) {
+        self.pending_plastic.insert(synapse, (rule, epsp_tau_s));
+    }
+
+    pub fn set_recorded(&mut self, entities: &[Entity]) {
+        for &e in entities {
+            match self.neuron(e) {
+                Some(i) => self.net.recorded.push((e, i)),
+                None => warn!("{e} is marked for voltage recording but is no neuron"),
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Network {
+        let n = self.net.neuron_count();
+        let sources = self.net.source_entities.len();
+        for c in &mut self.net.channels {
+            c.current = vec![0.0; n];
+        }
+        self.net.forced = vec![false; n];
+        if !self.net.escape.is_empty() {
+            self.net.escape_of = vec![NOT_ESCAPE; n];
+            for (k, e) in self.net.escape.iter().enumerate() {
+                self.net.escape_of[e.neuron as usize] = k as u32;
+            }
+        }
+        self.net.input = vec![0.0; n];
+        // Stable sort keeps the synapses of one source in entity order.
+        self.pending.sort_by_key(|(pre, ..)| *pre);
+        let mut start = vec![0u32; sources + 1];
+        for (pre, ..) in &self.pending {
+            start[*pre as usize + 1] += 1;
+        }
+        for s in 0..sources {
+            start[s + 1] += start[s];
+        }
+        self.net.out_start = start;
+        self.net.out = self.pending.iter().map(|p| p.1).collect();
+        self.net.out_entity = self.pending.iter().map(|p| p.2).collect();
+        if !self.pending_plastic.is_empty() {
+            let net = &mut self.net;
+            net.plastic_of = vec![NOT_PLASTIC; net.out.len()];
+            for (j, (_, o, e)) in self.pending.iter().enumerate() {
+                let Some(&(rule, epsp_tau_s)) = self.pending_plastic.get(e) else {
+                    continue;
+                };
+                let w = match o.effect {
+                    Effect::Add { weight, .. } => weight.abs(),
+                    Effect::Saturate { slot } => net.saturating[slot as usize].weight.abs(),
+                    // A spike that forces firing has no weight to learn.
+                    Effect::Fire => continue,
+                };
+                net.plastic_of[j] = net.plastic.len() as u32;
+                net.plastic.push(PlasticSynapse::new(
+                    *e, j as u32, o.post, w, rule, epsp_tau_s,
+                ));
+            }
+            net.any_reward = net
+                .plastic
+                .iter()
+                .any(|p| matches!(p.rule, Rule::Reward(_)));
+            net.fired_now = vec![false; n];
+            net.plastic_in = vec![Vec::new(); n];
+            for (k, p) in net.plastic.iter().enumerate() {
+                net.plastic_in[p.post as usize].push(k as u32);
+            }
+        }
+        self.net
+    }
+}

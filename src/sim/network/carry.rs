@@ -1,0 +1,133 @@
+//! Carrying the dynamic state of items that still exist over a rebuild: voltages, refractory
+//! clocks, channel currents, generator phases and random streams, sensor state, learning
+//! traces and spikes in flight. Linear in the size of the network.
+
+use super::*;
+
+impl Network {
+    /// Copies the dynamic state of every item that exists in both `old` and `self`.
+    pub(crate) fn carry_state_from(&mut self, old: &Network) {
+        let n_lif = self.n_lif;
+        // Each new channel's old one, by τ: matched once, not once per neuron.
+        let channels: Vec<(usize, usize)> = self
+            .channels
+            .iter()
+            .enumerate()
+            .filter_map(|(new, c)| {
+                let same_tau = |oc: &Channel| oc.tau_s.to_bits() == c.tau_s.to_bits();
+                old.channels.iter().position(same_tau).map(|old| (new, old))
+            })
+            .collect();
+        for (i, &e) in self.source_entities.iter().enumerate() {
+            let Some(&o) = old.source_index.get(&e) else {
+                continue;
+            };
+            let o = o as usize;
+            match (i < n_lif, o < old.n_lif) {
+                (true, true) => {
+                    let (l, ol) = (&mut self.lif, &old.lif);
+                    l.v[i] = ol.v[o];
+                    l.active_from[i] = ol.active_from[o];
+                    l.adapt_g[i] = ol.adapt_g[o];
+                    l.burst_i[i] = ol.burst_i[o];
+                }
+                (false, false) if i < self.neuron_count() && o < old.neuron_count() => {
+                    self.hh.state[i - n_lif] = old.hh.state[o - old.n_lif];
+                }
+                _ => {}
+            }
+            if i < self.neuron_count() && o < old.neuron_count() {
+                self.forced[i] = old.forced[o];
+                self.any_forced |= old.forced[o];
+                for &(new, before) in &channels {
+                    self.channels[new].current[i] = old.channels[before].current[o];
+                }
+            }
+        }
+        // The old generators, sensors and noisy neurons by entity: one map each, so carrying
+        // state over is linear in the size of the network.
+        let old_entity = |source: Idx| old.source_entities[source as usize];
+        let old_regular: EntityHashMap<_> = old
+            .regular
+            .iter()
+            .map(|g| (old_entity(g.source), g))
+            .collect();
+        let old_poisson: EntityHashMap<_> = old
+            .poisson
+            .iter()
+            .map(|g| (old_entity(g.source), g))
+            .collect();
+        let old_touch: EntityHashMap<_> = old
+            .touch
+            .iter()
+            .map(|t| (old_entity(t.source), t))
+            .collect();
+        let old_escape: EntityHashMap<_> = old
+            .escape
+            .iter()
+            .map(|k| (old_entity(k.neuron), k))
+            .collect();
+        for g in &mut self.regular {
+            let e = self.source_entities[g.source as usize];
+            if let Some(og) = old_regular.get(&e) {
+                g.phase = og.phase;
+            }
+        }
+        for g in &mut self.poisson {
+            let e = self.source_entities[g.source as usize];
+            if let Some(og) = old_poisson.get(&e) {
+                g.rng = og.rng.clone();
+                g.initial_rng = og.initial_rng.clone();
+            }
+        }
+        for t in &mut self.touch {
+            let e = self.source_entities[t.source as usize];
+            if let Some(ot) = old_touch.get(&e) {
+                t.held = ot.held;
+                t.pending_press = ot.pending_press;
+                t.phase = ot.phase;
+            }
+        }
+        let saturating: EntityHashMap<f64> = old
+            .saturating
+            .iter()
+            .map(|s| (s.entity, s.current))
+            .collect();
+        for s in &mut self.saturating {
+            if let Some(&c) = saturating.get(&s.entity) {
+                s.current = c;
+            }
+        }
+        for k in &mut self.escape {
+            let e = self.source_entities[k.neuron as usize];
+            if let Some(ok) = old_escape.get(&e) {
+                k.rng = ok.rng.clone();
+                k.initial_rng = ok.initial_rng.clone();
+            }
+        }
+        // Learning synapses keep their traces (their weights come back from the components).
+        let traces: EntityHashMap<(f64, f64, f64)> = old
+            .plastic
+            .iter()
+            .map(|p| (p.entity, (p.x, p.y, p.eligibility)))
+            .collect();
+        for p in &mut self.plastic {
+            if let Some(&(x, y, e)) = traces.get(&p.entity) {
+                (p.x, p.y, p.eligibility) = (x, y, e);
+            }
+        }
+        // Spikes in flight keep their slot (slots are absolute step numbers modulo the ring).
+        let new_index: EntityHashMap<u32> = self
+            .out_entity
+            .iter()
+            .enumerate()
+            .map(|(j, &e)| (e, j as u32))
+            .collect();
+        for (slot, due) in old.ring.iter().enumerate() {
+            self.ring[slot] = due
+                .iter()
+                .filter_map(|&j| new_index.get(&old.out_entity[j as usize]).copied())
+                .collect();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Unit tests of the dense layer: channels merged by time constant, and state carried over
+//! a rebuild.
+
+use super::*;
+
+fn entity(i: u32) -> Entity {
+    Entity::from_raw_u32(i).expect("a valid index")
+}
+
+/// Two LIF neurons at rest and synapses from the first onto the second, one per τ (ms).
+fn two_neurons(taus_ms: &[f64]) -> Network {
+    let mut b = NetworkBuilder::new(1);
+    let p = LifParams::default();
+    for i in 0..2 {
+        b.push_lif(entity(i), &p, p.resting_v, 0, None, None);
+    }
+    for (i, &tau_ms) in taus_ms.iter().enumerate() {
+        let k = SynapseKinetics {
+            weight_a: 1e-9,
+            tau_s: tau_ms * 1e-3,
+            mode: SynapseMode::Add,
+        };
+        let syn = Synapse {
+            pre: entity(0),
+            post: entity(1),
+        };
+        b.push_synapse(entity(10 + i as u32), syn, k, 1, 1.0);
+    }
+    b.finish()
+}
+
+#[test]
+fn synapses_with_one_time_constant_share_one_channel() {
+    let net = two_neurons(&[2.0, 5.0, 2.0, 2.0, 5.0]);
+    assert_eq!(net.synapse_count(), 5);
+    let mut taus: Vec<f64> = net.channels.iter().map(|c| c.tau_s).collect();
+    taus.sort_by(f64::total_cmp);
+    assert_eq!(taus, [2e-3, 5e-3], "one decaying current per τ");
+    for c in &net.channels {
+        assert_eq!(c.current.len(), net.neuron_count());
+        assert!((c.decay - (-DT / c.tau_s).exp()).abs() < 1e-15);
+    }
+}
+
+#[test]
+fn a_rebuild_carries_currents_by_time_constant_and_spikes_in_flight() {
+    let mut old = two_neurons(&[2.0, 5.0]);
+    // Neuron 0 fires: its spike is in flight for a step, then arrives on both channels.
+    old.lif.v[0] = 0.0;
+    for step in 0..2 {
+        old.stimulus(step);
+        old.integrate(step);
+        old.threshold(step);
+        old.propagate(step);
+    }
+    let before = old.synaptic_current(entity(1)).unwrap();
+    assert!(before > 0.0, "the spike arrived: {before} A");
+    // The rebuilt network lists the channels in another order; each keeps its current.
+    let mut new = two_neurons(&[5.0, 2.0]);
+    new.carry_state_from(&old);
+    assert_eq!(new.synaptic_current(entity(1)), Some(before));
+    for c in &new.channels {
+        let o = old.channels.iter().find(|o| o.tau_s == c.tau_s).unwrap();
+        assert_eq!(c.current, o.current);
+    }
+}
