@@ -11,7 +11,12 @@ pub(crate) struct NetworkBuilder {
     pending: Vec<(Idx, Outgoing, Entity)>,
     /// Learning rules of plastic synapses with their EPSP τ, by synapse entity.
     pending_plastic: EntityHashMap<(Rule, f64)>,
+    /// Most distinct synaptic time constants: a channel index must fit a `u16`.
+    pub(super) max_channels: usize,
 }
+
+/// Most distinct synaptic time constants one network holds.
+pub(crate) const MAX_CHANNELS: usize = u16::MAX as usize + 1;
 
 impl NetworkBuilder {
     pub fn new(seed: u64) -> Self {
@@ -20,6 +25,7 @@ impl NetworkBuilder {
             seed,
             pending: Vec::new(),
             pending_plastic: EntityHashMap::default(),
+            max_channels: MAX_CHANNELS,
         }
     }
 
@@ -174,6 +180,28 @@ impl NetworkBuilder {
         }
     }
 
+    /// The channel of the synapses with time constant `tau_s`, made if it is new; `None`
+    /// when the network already holds `max_channels` of them (a channel index is a `u16`).
+    fn channel_for(&mut self, tau_s: f64, decay: f64) -> Option<u16> {
+        let channels = &mut self.net.channels;
+        let index = match channels
+            .iter()
+            .position(|c| c.tau_s.to_bits() == tau_s.to_bits())
+        {
+            Some(c) => c,
+            None if channels.len() < self.max_channels => {
+                channels.push(Channel {
+                    tau_s,
+                    decay,
+                    current: Vec::new(),
+                });
+                channels.len() - 1
+            }
+            None => return None,
+        };
+        u16::try_from(index).ok()
+    }
+
     pub fn push_synapse(
         &mut self,
         e: Entity,
@@ -197,28 +225,11 @@ impl NetworkBuilder {
         let decay = (-DT / k.tau_s).exp();
         let effect = match k.mode {
             SynapseMode::Add => {
-                let channel = match self
-                    .net
-                    .channels
-                    .iter()
-                    .position(|c| c.tau_s.to_bits() == k.tau_s.to_bits())
-                {
-                    Some(c) => c,
-                    None => {
-                        self.net.channels.push(Channel {
-                            tau_s: k.tau_s,
-                            decay,
-                            current: Vec::new(),
-                        });
-                        self.net.channels.len() - 1
-                    }
-                };
-                let Ok(channel) = u16::try_from(channel) else {
-                    self.net.channels.pop();
+                let Some(channel) = self.channel_for(k.tau_s, decay) else {
                     warn!(
                         "synapse {e} is left out: a network holds at most {} distinct synaptic \
                          time constants",
-                        u16::MAX as usize + 1
+                        self.max_channels
                     );
                     return;
                 };

@@ -1,5 +1,5 @@
-//! Unit tests of the dense layer: channels merged by time constant, and state carried over
-//! a rebuild.
+//! Unit tests of the dense layer: channels merged by time constant, the channel limit, and
+//! state carried over a rebuild.
 
 use super::*;
 
@@ -40,6 +40,37 @@ fn synapses_with_one_time_constant_share_one_channel() {
         assert_eq!(c.current.len(), net.neuron_count());
         assert!((c.decay - (-DT / c.tau_s).exp()).abs() < 1e-15);
     }
+}
+
+#[test]
+fn a_time_constant_past_the_channel_limit_leaves_its_synapse_out() {
+    // The limit is 65 536 distinct τ; the same refusal at a limit of two.
+    let mut b = NetworkBuilder::new(1);
+    b.max_channels = 2;
+    let p = LifParams::default();
+    for i in 0..2 {
+        b.push_lif(entity(i), &p, p.resting_v, 0, None, None);
+    }
+    for (i, tau_ms) in [2.0, 5.0, 7.0, 2.0].into_iter().enumerate() {
+        let k = SynapseKinetics {
+            weight_a: 1e-9,
+            tau_s: tau_ms * 1e-3,
+            mode: SynapseMode::Add,
+        };
+        let syn = Synapse {
+            pre: entity(0),
+            post: entity(1),
+        };
+        b.push_synapse(entity(10 + i as u32), syn, k, 1, 1.0);
+    }
+    let net = b.finish();
+    assert_eq!(net.channels.len(), 2);
+    assert_eq!(
+        net.synapse_count(),
+        3,
+        "the 7 ms synapse is left out, the others stay"
+    );
+    assert_eq!(builder::MAX_CHANNELS, usize::from(u16::MAX) + 1);
 }
 
 #[test]
