@@ -10,6 +10,7 @@ use bevy::prelude::*;
 
 use super::error::{CircuitError, Location};
 use super::schema::*;
+use super::units::to_milli;
 use crate::sim::params::{in_range, non_negative, positive};
 use crate::sim::{MAX_DELAY_S, MAX_RATE_HZ, ParamError};
 
@@ -266,7 +267,7 @@ impl Circuit {
             let check = || -> Result<(), ParamError> {
                 in_range("weight_nA", s.weight_na, 0.0, 1e3)?;
                 positive("tau_ms", s.tau_ms)?;
-                in_range("delay_ms", s.delay_ms, 0.0, MAX_DELAY_S * 1e3)?;
+                in_range("delay_ms", s.delay_ms, 0.0, to_milli(MAX_DELAY_S))?;
                 if let Some(m) = &s.stdp {
                     m.validate()?;
                 }

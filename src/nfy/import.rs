@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::layout::{NOTE_MARGIN_PX, RETINA_SIZE};
 use super::{ImportReport, NfyError};
+use crate::circuit::units::{to_mega, to_milli, to_nano};
 use crate::circuit::*;
 use crate::sim::{MAX_DELAY_S, MeterKind, ReceptiveField, SynapseMode, VisualInput};
 
@@ -344,12 +345,12 @@ fn import_node(
     match type_name {
         "neurons/LeakyNeuron.qml" | "neurons/AdaptationNeuron.qml" | "neurons/BurstNeuron.qml" => {
             let mut model = LifModel::default();
-            let mv = |key: &str, default: f64| number(engine, key).map_or(default, |v| v * 1e3);
+            let mv = |key: &str, default: f64| number(engine, key).map_or(default, to_milli);
             model.threshold_mv = mv("threshold", model.threshold_mv);
             model.reset_mv = mv("initialPotential", model.reset_mv);
             model.resting_mv = mv("restingPotential", model.resting_mv);
             model.capacitance_nf =
-                number(engine, "capacitance").map_or(model.capacitance_nf, |c| c * 1e9);
+                number(engine, "capacitance").map_or(model.capacitance_nf, to_nano);
             let mut known_engine = vec![
                 "threshold",
                 "initialPotential",
@@ -364,9 +365,9 @@ fn import_node(
             let what = match type_name {
                 "neurons/LeakyNeuron.qml" => {
                     model.resistance_mohm =
-                        number(engine, "resistance").map_or(model.resistance_mohm, |r| r * 1e-6);
+                        number(engine, "resistance").map_or(model.resistance_mohm, to_mega);
                     model.refractory_ms =
-                        number(engine, "refractoryPeriod").map_or(model.refractory_ms, |r| r * 1e3);
+                        number(engine, "refractoryPeriod").map_or(model.refractory_ms, to_milli);
                     known_engine.extend(["resistance", "refractoryPeriod"]);
                     "leaky integrate-and-fire neuron"
                 }
@@ -374,8 +375,8 @@ fn import_node(
                     // Neuronify's adaptive neuron has no refractory period.
                     model.refractory_ms = 0.0;
                     model.adaptation = Some(AdaptationModel {
-                        increment_ns: number(engine, "adaptation").map_or(10.0, |g| g * 1e9),
-                        tau_ms: number(engine, "timeConstant").map_or(500.0, |t| t * 1e3),
+                        increment_ns: number(engine, "adaptation").map_or(10.0, to_nano),
+                        tau_ms: number(engine, "timeConstant").map_or(500.0, to_milli),
                     });
                     known_engine.extend(["adaptation", "timeConstant"]);
                     "adaptive neuron"
@@ -424,7 +425,7 @@ fn import_node(
             let (kind, what, role) = match type_name {
                 "generators/CurrentClamp.qml" => (
                     GeneratorKind::Dc {
-                        current_na: number(engine, "currentOutput").unwrap_or(2e-9) * 1e9,
+                        current_na: to_nano(number(engine, "currentOutput").unwrap_or(2e-9)),
                     },
                     "DC current source",
                     Kind::CurrentGenerator,
@@ -434,7 +435,7 @@ fn import_node(
                     let time = number(engine, "time").unwrap_or(0.0);
                     (
                         GeneratorKind::Ac {
-                            amplitude_na: number(engine, "amplitude").unwrap_or(300e-12) * 1e9,
+                            amplitude_na: to_nano(number(engine, "amplitude").unwrap_or(300e-12)),
                             frequency_hz,
                             // The saved phase accumulator, as a phase.
                             phase_deg: (360.0 * frequency_hz * time).rem_euclid(360.0),
@@ -788,9 +789,9 @@ fn import_edge(
                         "{what}: alpha-function synapse imported as exponential"
                     ));
                 }
-                let mut delay_ms = number(engine, "delay").map_or(5.0, |d| d * 1e3);
-                if !(0.0..=MAX_DELAY_S * 1e3).contains(&delay_ms) {
-                    let clamped = delay_ms.clamp(0.0, MAX_DELAY_S * 1e3);
+                let mut delay_ms = number(engine, "delay").map_or(5.0, to_milli);
+                if !(0.0..=to_milli(MAX_DELAY_S)).contains(&delay_ms) {
+                    let clamped = delay_ms.clamp(0.0, to_milli(MAX_DELAY_S));
                     report.approximated(format!(
                         "{what}: delay {delay_ms} ms clamped to {clamped} ms"
                     ));
@@ -802,9 +803,9 @@ fn import_edge(
                     from: a_id,
                     to: b_id,
                     weight_na: number(engine, "maximumCurrent")
-                        .map_or(3.0, |i| i * 1e9)
+                        .map_or(3.0, to_nano)
                         .max(0.0),
-                    tau_ms: number(engine, "tau").map_or(2.0, |t| t * 1e3).max(1e-3),
+                    tau_ms: number(engine, "tau").map_or(2.0, to_milli).max(1e-3),
                     delay_ms,
                     // Neuronify's current synapse resets to full on each spike.
                     mode: SynapseMode::Saturate,
