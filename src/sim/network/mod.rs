@@ -353,39 +353,9 @@ impl Network {
 
     /// Integrate phase: advance every membrane from t to t+dt with inputs held constant.
     pub(crate) fn integrate(&mut self, step: u64) {
-        let l = &mut self.lif;
-        // Equal-length slices let the compiler drop bounds checks; the select is branch-free.
-        let n = self.n_plain;
-        let (v, input) = (&mut l.v[..n], &self.input[..n]);
-        let (rest, r, decay, active) = (
-            &l.resting[..n],
-            &l.resistance[..n],
-            &l.decay[..n],
-            &l.active_from[..n],
-        );
-        for i in 0..n {
-            let v_inf = rest[i] + r[i] * input[i];
-            let next = v_inf + (v[i] - v_inf) * decay[i];
-            v[i] = if step >= active[i] { next } else { v[i] };
-        }
-        for i in self.n_plain..self.n_lif {
-            let g_leak = 1.0 / l.resistance[i];
-            let g = g_leak + l.adapt_g[i];
-            let drive = self.input[i] + l.burst_i[i];
-            if step >= l.active_from[i] {
-                let v_inf = l.resting[i] + drive / g;
-                l.v[i] = v_inf + (l.v[i] - v_inf) * (-DT * g / l.capacitance[i]).exp();
-            }
-            l.adapt_g[i] *= l.adapt_decay[i];
-            l.burst_i[i] = (l.burst_i[i] - l.burst_drop[i]).max(0.0);
-        }
-        self.hh_before.clear();
-        self.hh_before.extend(self.hh.state.iter().map(|s| s.v));
-        for (k, s) in self.hh.state.iter_mut().enumerate() {
-            let i = self.n_lif + k;
-            let density = self.input[i] * self.hh.density_per_amp[k];
-            hh::advance(s, density, DT * 1e3);
-        }
+        let (lif_input, hh_input) = self.input.split_at(self.n_lif);
+        self.lif.integrate(lif_input, self.n_plain, step);
+        self.hh.integrate(hh_input, &mut self.hh_before);
     }
 
     /// Threshold/reset phase: LIF fires on `V > V_th`, HH on an upward crossing of 0 mV.
