@@ -9,7 +9,13 @@ fn entity(i: u32) -> Entity {
 
 /// Two LIF neurons at rest and synapses from the first onto the second, one per τ (ms).
 fn two_neurons(taus_ms: &[f64]) -> Network {
+    two_neurons_with_channel_limit(taus_ms, builder::MAX_CHANNELS)
+}
+
+/// As [`two_neurons`], with a builder that holds at most `max_channels` distinct τ.
+fn two_neurons_with_channel_limit(taus_ms: &[f64], max_channels: usize) -> Network {
     let mut b = NetworkBuilder::new(1);
+    b.max_channels = max_channels;
     let p = LifParams::default();
     for i in 0..2 {
         b.push_lif(entity(i), &p, p.resting_v, 0, None, None);
@@ -45,25 +51,7 @@ fn synapses_with_one_time_constant_share_one_channel() {
 #[test]
 fn a_time_constant_past_the_channel_limit_leaves_its_synapse_out() {
     // The limit is 65 536 distinct τ; the same refusal at a limit of two.
-    let mut b = NetworkBuilder::new(1);
-    b.max_channels = 2;
-    let p = LifParams::default();
-    for i in 0..2 {
-        b.push_lif(entity(i), &p, p.resting_v, 0, None, None);
-    }
-    for (i, tau_ms) in [2.0, 5.0, 7.0, 2.0].into_iter().enumerate() {
-        let k = SynapseKinetics {
-            weight_a: 1e-9,
-            tau_s: tau_ms * 1e-3,
-            mode: SynapseMode::Add,
-        };
-        let syn = Synapse {
-            pre: entity(0),
-            post: entity(1),
-        };
-        b.push_synapse(entity(10 + i as u32), syn, k, 1, 1.0);
-    }
-    let net = b.finish();
+    let net = two_neurons_with_channel_limit(&[2.0, 5.0, 7.0, 2.0], 2);
     assert_eq!(net.channels.len(), 2);
     assert_eq!(
         net.synapse_count(),
