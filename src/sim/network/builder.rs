@@ -21,7 +21,7 @@ pub(crate) const MAX_CHANNELS: usize = u16::MAX as usize + 1;
 impl NetworkBuilder {
     pub fn new(seed: u64) -> Self {
         Self {
-            net: Network::empty(),
+            net: Network::default(),
             seed,
             pending: Vec::new(),
             pending_plastic: EntityHashMap::default(),
@@ -101,7 +101,7 @@ impl NetworkBuilder {
         };
         *threshold = f64::INFINITY;
         let rng = generator_rng(self.seed, &format!("{stable_id}/escape"));
-        self.net.escape.push(EscapeNeuron {
+        self.net.escape.neurons.push(EscapeNeuron {
             neuron: i,
             rate,
             rate_hz: 0.0,
@@ -119,7 +119,7 @@ impl NetworkBuilder {
 
     pub fn push_regular(&mut self, e: Entity, rate_hz: f64) {
         let source = self.push_source(e);
-        self.net.regular.push(RegularGenerator {
+        self.net.sources.regular.push(RegularGenerator {
             source,
             per_step: rate_hz * DT,
             phase: 0.0,
@@ -129,7 +129,7 @@ impl NetworkBuilder {
     pub fn push_poisson(&mut self, e: Entity, rate_hz: f64, stable_id: &str) {
         let source = self.push_source(e);
         let rng = generator_rng(self.seed, stable_id);
-        self.net.poisson.push(PoissonGenerator {
+        self.net.sources.poisson.push(PoissonGenerator {
             source,
             probability: rate_hz * DT,
             initial_rng: rng.clone(),
@@ -139,7 +139,7 @@ impl NetworkBuilder {
 
     pub fn push_touch(&mut self, e: Entity, repeat_hz: f64, reward: Option<f64>) {
         let source = self.push_source(e);
-        self.net.touch.push(TouchState {
+        self.net.sources.touch.push(TouchState {
             source,
             reward,
             per_step: repeat_hz * DT,
@@ -156,7 +156,7 @@ impl NetworkBuilder {
 
     pub fn push_dc(&mut self, edge: Entity, target: Entity, current: f64) {
         match self.neuron(target) {
-            Some(target) => self.net.dc.push(DcInput { target, current }),
+            Some(target) => self.net.sources.dc.push(DcInput { target, current }),
             None => warn!("current edge {edge} ends at {target}, which is no neuron"),
         }
     }
@@ -170,7 +170,7 @@ impl NetworkBuilder {
         phase: f64,
     ) {
         match self.neuron(target) {
-            Some(target) => self.net.ac.push(AcInput {
+            Some(target) => self.net.sources.ac.push(AcInput {
                 target,
                 amplitude,
                 omega: std::f64::consts::TAU * frequency_hz,
@@ -183,7 +183,7 @@ impl NetworkBuilder {
     /// The channel of the synapses with time constant `tau_s`, made if it is new; `None`
     /// when the network already holds `max_channels` of them (a channel index is a `u16`).
     fn channel_for(&mut self, tau_s: f64, decay: f64) -> Option<u16> {
-        let channels = &mut self.net.channels;
+        let channels = &mut self.net.synapses.channels;
         let index = match channels
             .iter()
             .position(|c| c.tau_s.to_bits() == tau_s.to_bits())
@@ -236,7 +236,8 @@ impl NetworkBuilder {
                 Effect::Add { channel, weight }
             }
             SynapseMode::Saturate => {
-                self.net.saturating.push(SaturatingSynapse {
+                let saturating = &mut self.net.synapses.saturating;
+                saturating.push(SaturatingSynapse {
                     post,
                     weight,
                     decay,
@@ -244,7 +245,7 @@ impl NetworkBuilder {
                     entity: e,
                 });
                 Effect::Saturate {
-                    slot: self.net.saturating.len() as u32 - 1,
+                    slot: saturating.len() as u32 - 1,
                 }
             }
             SynapseMode::ImmediateFire => Effect::Fire,
@@ -278,17 +279,13 @@ impl NetworkBuilder {
     pub fn finish(mut self) -> Network {
         let n = self.net.neuron_count();
         let sources = self.net.source_entities.len();
-        for c in &mut self.net.channels {
+        self.net.escape.index(n);
+        self.net.input = vec![0.0; n];
+        let synapses = &mut self.net.synapses;
+        for c in &mut synapses.channels {
             c.current = vec![0.0; n];
         }
-        self.net.forced = vec![false; n];
-        if !self.net.escape.is_empty() {
-            self.net.escape_of = vec![NOT_ESCAPE; n];
-            for (k, e) in self.net.escape.iter().enumerate() {
-                self.net.escape_of[e.neuron as usize] = k as u32;
-            }
-        }
-        self.net.input = vec![0.0; n];
+        synapses.forced = vec![false; n];
         // Stable sort keeps the synapses of one source in entity order.
         self.pending.sort_by_key(|(pre, ..)| *pre);
         let mut start = vec![0u32; sources + 1];
@@ -298,37 +295,10 @@ impl NetworkBuilder {
         for s in 0..sources {
             start[s + 1] += start[s];
         }
-        self.net.out_start = start;
-        self.net.out = self.pending.iter().map(|p| p.1).collect();
-        self.net.out_entity = self.pending.iter().map(|p| p.2).collect();
-        if !self.pending_plastic.is_empty() {
-            let net = &mut self.net;
-            net.plastic_of = vec![NOT_PLASTIC; net.out.len()];
-            for (j, (_, o, e)) in self.pending.iter().enumerate() {
-                let Some(&(rule, epsp_tau_s)) = self.pending_plastic.get(e) else {
-                    continue;
-                };
-                let w = match o.effect {
-                    Effect::Add { weight, .. } => weight.abs(),
-                    Effect::Saturate { slot } => net.saturating[slot as usize].weight.abs(),
-                    // A spike that forces firing has no weight to learn.
-                    Effect::Fire => continue,
-                };
-                net.plastic_of[j] = net.plastic.len() as u32;
-                net.plastic.push(PlasticSynapse::new(
-                    *e, j as u32, o.post, w, rule, epsp_tau_s,
-                ));
-            }
-            net.any_reward = net
-                .plastic
-                .iter()
-                .any(|p| matches!(p.rule, Rule::Reward(_)));
-            net.fired_now = vec![false; n];
-            net.plastic_in = vec![Vec::new(); n];
-            for (k, p) in net.plastic.iter().enumerate() {
-                net.plastic_in[p.post as usize].push(k as u32);
-            }
-        }
+        synapses.out_start = start;
+        synapses.out = self.pending.iter().map(|p| p.1).collect();
+        synapses.out_entity = self.pending.iter().map(|p| p.2).collect();
+        self.net.learning = LearningBlock::new(&self.net.synapses, &self.pending_plastic, n);
         self.net
     }
 }

@@ -10,12 +10,17 @@ impl Network {
         let n_lif = self.n_lif;
         // Each new channel's old one, by τ: matched once, not once per neuron.
         let channels: Vec<(usize, usize)> = self
+            .synapses
             .channels
             .iter()
             .enumerate()
             .filter_map(|(new, c)| {
                 let same_tau = |oc: &Channel| oc.tau_s.to_bits() == c.tau_s.to_bits();
-                old.channels.iter().position(same_tau).map(|old| (new, old))
+                old.synapses
+                    .channels
+                    .iter()
+                    .position(same_tau)
+                    .map(|old| (new, old))
             })
             .collect();
         for (i, &e) in self.source_entities.iter().enumerate() {
@@ -37,10 +42,11 @@ impl Network {
                 _ => {}
             }
             if i < self.neuron_count() && o < old.neuron_count() {
-                self.forced[i] = old.forced[o];
-                self.any_forced |= old.forced[o];
+                let (syn, old_syn) = (&mut self.synapses, &old.synapses);
+                syn.forced[i] = old_syn.forced[o];
+                syn.any_forced |= old_syn.forced[o];
                 for &(new, before) in &channels {
-                    self.channels[new].current[i] = old.channels[before].current[o];
+                    syn.channels[new].current[i] = old_syn.channels[before].current[o];
                 }
             }
         }
@@ -48,39 +54,43 @@ impl Network {
         // state over is linear in the size of the network.
         let old_entity = |source: Idx| old.source_entities[source as usize];
         let old_regular: EntityHashMap<_> = old
+            .sources
             .regular
             .iter()
             .map(|g| (old_entity(g.source), g))
             .collect();
         let old_poisson: EntityHashMap<_> = old
+            .sources
             .poisson
             .iter()
             .map(|g| (old_entity(g.source), g))
             .collect();
         let old_touch: EntityHashMap<_> = old
+            .sources
             .touch
             .iter()
             .map(|t| (old_entity(t.source), t))
             .collect();
         let old_escape: EntityHashMap<_> = old
             .escape
+            .neurons
             .iter()
             .map(|k| (old_entity(k.neuron), k))
             .collect();
-        for g in &mut self.regular {
+        for g in &mut self.sources.regular {
             let e = self.source_entities[g.source as usize];
             if let Some(og) = old_regular.get(&e) {
                 g.phase = og.phase;
             }
         }
-        for g in &mut self.poisson {
+        for g in &mut self.sources.poisson {
             let e = self.source_entities[g.source as usize];
             if let Some(og) = old_poisson.get(&e) {
                 g.rng = og.rng.clone();
                 g.initial_rng = og.initial_rng.clone();
             }
         }
-        for t in &mut self.touch {
+        for t in &mut self.sources.touch {
             let e = self.source_entities[t.source as usize];
             if let Some(ot) = old_touch.get(&e) {
                 t.held = ot.held;
@@ -89,16 +99,17 @@ impl Network {
             }
         }
         let saturating: EntityHashMap<f64> = old
+            .synapses
             .saturating
             .iter()
             .map(|s| (s.entity, s.current))
             .collect();
-        for s in &mut self.saturating {
+        for s in &mut self.synapses.saturating {
             if let Some(&c) = saturating.get(&s.entity) {
                 s.current = c;
             }
         }
-        for k in &mut self.escape {
+        for k in &mut self.escape.neurons {
             let e = self.source_entities[k.neuron as usize];
             if let Some(ok) = old_escape.get(&e) {
                 k.rng = ok.rng.clone();
@@ -107,26 +118,28 @@ impl Network {
         }
         // Learning synapses keep their traces (their weights come back from the components).
         let traces: EntityHashMap<(f64, f64, f64)> = old
+            .learning
             .plastic
             .iter()
             .map(|p| (p.entity, (p.x, p.y, p.eligibility)))
             .collect();
-        for p in &mut self.plastic {
+        for p in &mut self.learning.plastic {
             if let Some(&(x, y, e)) = traces.get(&p.entity) {
                 (p.x, p.y, p.eligibility) = (x, y, e);
             }
         }
         // Spikes in flight keep their slot (slots are absolute step numbers modulo the ring).
         let new_index: EntityHashMap<u32> = self
+            .synapses
             .out_entity
             .iter()
             .enumerate()
             .map(|(j, &e)| (e, j as u32))
             .collect();
-        for (slot, due) in old.ring.iter().enumerate() {
-            self.ring[slot] = due
+        for (slot, due) in old.synapses.ring.iter().enumerate() {
+            self.synapses.ring[slot] = due
                 .iter()
-                .filter_map(|&j| new_index.get(&old.out_entity[j as usize]).copied())
+                .filter_map(|&j| new_index.get(&old.synapses.out_entity[j as usize]).copied())
                 .collect();
         }
     }

@@ -1,7 +1,13 @@
 //! The dense simulation cache: structure-of-arrays copies of every neuron, source and synapse,
-//! a CSR of outgoing synapses and a delay ring buffer. It is rebuilt from the entities whenever
-//! their topology or parameters change (carrying the dynamic state over by entity), stepped by
-//! the `SimStep` phase systems, and written back to the components after every tick.
+//! rebuilt from the entities whenever their topology or parameters change (carrying the
+//! dynamic state over by entity), stepped by the `SimStep` phase systems, and written back to
+//! the components after every tick.
+//!
+//! `Network` holds one block per kind of part, each with its own step functions —
+//! [`neurons`] (integrate-and-fire, Hodgkin–Huxley, escape noise), [`sources`] (generators,
+//! sensors, injected currents), [`synapses`] (channels, saturating synapses, the CSR and the
+//! delay ring), [`learning`] — and the phases below call them in order. [`builder`] makes a
+//! network, [`carry`] carries state over a rebuild.
 
 use bevy::ecs::entity::EntityHashMap;
 use bevy::prelude::*;
@@ -14,16 +20,12 @@ use super::escape::EscapeRate;
 use super::hh::{self, HhGates, HhState};
 use super::plasticity::{PlasticSynapse, Rule};
 
-/// No plastic synapse at this outgoing index.
-const NOT_PLASTIC: u32 = u32::MAX;
-/// This neuron fires deterministically.
-const NOT_ESCAPE: u32 = u32::MAX;
-
 /// Index of a neuron in the dense arrays. Neurons also occupy source indices `0..n_neurons`.
 type Idx = u32;
 
 mod builder;
 mod carry;
+mod learning;
 mod neurons;
 mod sources;
 mod synapses;
@@ -31,6 +33,7 @@ mod synapses;
 mod tests;
 
 pub(crate) use builder::NetworkBuilder;
+use learning::*;
 use neurons::*;
 use sources::*;
 use synapses::*;
@@ -48,7 +51,7 @@ pub struct NeuronState {
 pub(crate) const RING_SLOTS: usize = (MAX_DELAY_S / DT) as usize + 2;
 
 /// The dense, steppable form of the circuit.
-#[derive(Resource, Debug, Clone)]
+#[derive(Resource, Debug, Clone, Default)]
 pub struct Network {
     /// Entity of each spike source; neurons first (LIF family, then HH), then spike
     /// generators, then touch sensors.
@@ -59,22 +62,12 @@ pub struct Network {
     n_plain: usize,
     lif: LifBlock,
     hh: HhBlock,
-    channels: Vec<Channel>,
-    saturating: Vec<SaturatingSynapse>,
-    forced: Vec<bool>,
-    /// Whether any entry of `forced` is set, so the common step skips scanning it.
-    any_forced: bool,
+    escape: EscapeBlock,
+    sources: SourceBlock,
+    synapses: SynapseBlock,
+    learning: LearningBlock,
     /// Scratch: LIF neurons that fire in the present step.
     firing: Vec<Idx>,
-    regular: Vec<RegularGenerator>,
-    poisson: Vec<PoissonGenerator>,
-    touch: Vec<TouchState>,
-    dc: Vec<DcInput>,
-    ac: Vec<AcInput>,
-    out_start: Vec<u32>,
-    out: Vec<Outgoing>,
-    out_entity: Vec<Entity>,
-    ring: Vec<Vec<u32>>,
     /// Scratch: total input current per neuron in the present step.
     input: Vec<f64>,
     /// Source indices that spiked in the present step.
@@ -83,24 +76,6 @@ pub struct Network {
     recorded: Vec<(Entity, Idx)>,
     /// HH voltages (mV) at the start of the present step, for crossing detection.
     hh_before: Vec<f64>,
-    /// Learning synapses, and for each outgoing index its slot there (empty when none).
-    plastic: Vec<PlasticSynapse>,
-    plastic_of: Vec<u32>,
-    /// For each neuron, the slots of the plastic synapses that end at it.
-    plastic_in: Vec<Vec<u32>>,
-    /// Whether any plastic synapse learns from reward (its eligibility needs every step).
-    any_reward: bool,
-    /// Scratch: which neurons fired in the present step, for the reward rule.
-    fired_now: Vec<bool>,
-    escape: Vec<EscapeNeuron>,
-    /// For each neuron its slot in `escape`, or `NOT_ESCAPE` (empty when there are none).
-    escape_of: Vec<u32>,
-}
-
-impl Default for Network {
-    fn default() -> Self {
-        Self::empty()
-    }
 }
 
 /// 64-bit FNV-1a: a fixed, platform-independent hash for deriving random streams from ids.
@@ -118,48 +93,12 @@ pub fn generator_rng(seed: u64, stable_id: &str) -> Pcg64 {
 }
 
 impl Network {
-    fn empty() -> Self {
-        Self {
-            source_entities: Vec::new(),
-            source_index: EntityHashMap::default(),
-            n_lif: 0,
-            n_plain: 0,
-            lif: LifBlock::default(),
-            hh: HhBlock::default(),
-            channels: Vec::new(),
-            saturating: Vec::new(),
-            forced: Vec::new(),
-            any_forced: false,
-            firing: Vec::new(),
-            regular: Vec::new(),
-            poisson: Vec::new(),
-            touch: Vec::new(),
-            dc: Vec::new(),
-            ac: Vec::new(),
-            out_start: vec![0],
-            out: Vec::new(),
-            out_entity: Vec::new(),
-            ring: vec![Vec::new(); RING_SLOTS],
-            input: Vec::new(),
-            spiked: Vec::new(),
-            recorded: Vec::new(),
-            hh_before: Vec::new(),
-            plastic: Vec::new(),
-            plastic_of: Vec::new(),
-            plastic_in: Vec::new(),
-            any_reward: false,
-            fired_now: Vec::new(),
-            escape: Vec::new(),
-            escape_of: Vec::new(),
-        }
-    }
-
     pub fn neuron_count(&self) -> usize {
         self.n_lif + self.hh.state.len()
     }
 
     pub fn synapse_count(&self) -> usize {
-        self.out.len()
+        self.synapses.out.len()
     }
 
     /// Entities that spiked in the present step.
@@ -219,12 +158,12 @@ impl Network {
     /// Total synaptic current (A) flowing into a neuron from its additive channels.
     pub fn synaptic_current(&self, entity: Entity) -> Option<f64> {
         let i = *self.source_index.get(&entity)? as usize;
-        (i < self.neuron_count()).then(|| self.channels.iter().map(|c| c.current[i]).sum())
+        (i < self.neuron_count()).then(|| self.synapses.channel_current(i))
     }
 
     /// How many touch sensors are held down now.
     pub fn touch_sensors_held(&self) -> usize {
-        self.touch.iter().filter(|t| t.held).count()
+        self.sources.held()
     }
 
     /// Presses or releases a touch sensor; a press fires it at the next step, and gives its
@@ -233,16 +172,10 @@ impl Network {
         let Some(&s) = self.source_index.get(&sensor) else {
             return false;
         };
-        let Some(t) = self.touch.iter_mut().find(|t| t.source == s) else {
+        let Some(reward) = self.sources.touch(s, pressed) else {
             return false;
         };
-        let press = pressed && !t.held;
-        if press {
-            t.pending_press = true;
-            t.phase = 0.0;
-        }
-        t.held = pressed;
-        if let (true, Some(reward)) = (press, t.reward) {
+        if let Some(reward) = reward {
             self.reward(reward);
         }
         true
@@ -250,12 +183,7 @@ impl Network {
 
     /// A reward event: every reward-learning synapse changes by `α·(R − b)·e`.
     pub fn reward(&mut self, reward: f64) {
-        for k in 0..self.plastic.len() {
-            if matches!(self.plastic[k].rule, Rule::Reward(_)) {
-                self.plastic[k].reward(reward);
-                self.apply_weight(k);
-            }
-        }
+        self.learning.reward(reward, &mut self.synapses);
     }
 
     /// Sets the rate of a Poisson source without a rebuild (place cells follow the animal).
@@ -263,18 +191,13 @@ impl Network {
         let Some(&s) = self.source_index.get(&source) else {
             return false;
         };
-        match self.poisson.iter_mut().find(|g| g.source == s) {
-            Some(g) => {
-                g.probability = rate_hz * DT;
-                true
-            }
-            None => false,
-        }
+        self.sources.set_poisson_rate(s, rate_hz)
     }
 
     /// Eligibility of each reward-learning synapse (1/mV), by entity.
     pub fn eligibilities(&self) -> impl Iterator<Item = (Entity, f64)> + '_ {
-        self.plastic
+        self.learning
+            .plastic
             .iter()
             .filter(|p| matches!(p.rule, Rule::Reward(_)))
             .map(|p| (p.entity, p.eligibility))
@@ -282,72 +205,18 @@ impl Network {
 
     // ---- phases -------------------------------------------------------------------------
 
-    /// Stimulus phase: generators and sensors decide their spikes; current sources inject.
+    /// Stimulus phase: generators and sensors decide their spikes; synaptic and injected
+    /// currents make up each neuron's input.
     pub(crate) fn stimulus(&mut self, step: u64) {
         self.spiked.clear();
-        for g in &mut self.regular {
-            g.phase += g.per_step;
-            // Tolerance absorbs the rounding of repeated additions of rate·dt.
-            if g.phase >= 1.0 - 1e-9 {
-                g.phase -= 1.0;
-                self.spiked.push(g.source);
-            }
-        }
-        for g in &mut self.poisson {
-            if g.rng.random::<f64>() < g.probability {
-                self.spiked.push(g.source);
-            }
-        }
-        for t in &mut self.touch {
-            if t.pending_press {
-                t.pending_press = false;
-                self.spiked.push(t.source);
-            } else if t.held && t.per_step > 0.0 {
-                t.phase += t.per_step;
-                if t.phase >= 1.0 - 1e-9 {
-                    t.phase -= 1.0;
-                    self.spiked.push(t.source);
-                }
-            }
-        }
-        // The first channel initialises the input, saving a separate clearing pass.
-        match self.channels.split_first_mut() {
-            Some((first, rest)) => {
-                let decay = first.decay;
-                for (i, cur) in self.input.iter_mut().zip(first.current.iter_mut()) {
-                    *i = *cur;
-                    *cur *= decay;
-                }
-                for c in rest {
-                    let decay = c.decay;
-                    for (i, cur) in self.input.iter_mut().zip(c.current.iter_mut()) {
-                        *i += *cur;
-                        *cur *= decay;
-                    }
-                }
-            }
-            None => self.input.fill(0.0),
-        }
-        for d in &self.dc {
-            self.input[d.target as usize] += d.current;
-        }
-        let t = step as f64 * DT;
-        for a in &self.ac {
-            self.input[a.target as usize] += a.amplitude * (a.omega * t + a.phase).sin();
-        }
-        for s in &mut self.saturating {
-            self.input[s.post as usize] += s.current;
-            s.current *= s.decay;
-        }
-        if self.any_forced {
-            // An HH membrane cannot be reset by decree: an immediate-fire edge gives it a
-            // one-step kick that starts a real action potential.
-            for (k, per_amp) in self.hh.density_per_amp.iter().enumerate() {
-                let i = self.n_lif + k;
-                if self.forced[i] {
-                    self.input[i] += hh::KICK_UA_PER_CM2 / per_amp;
-                }
-            }
+        self.sources.fire(&mut self.spiked);
+        self.synapses.channel_currents_into(&mut self.input);
+        self.sources.inject(&mut self.input, step);
+        self.synapses.add_saturating_currents(&mut self.input);
+        if self.synapses.any_forced {
+            let n_lif = self.n_lif;
+            self.hh
+                .kick(&self.synapses.forced[n_lif..], &mut self.input[n_lif..]);
         }
     }
 
@@ -358,227 +227,52 @@ impl Network {
         self.hh.integrate(hh_input, &mut self.hh_before);
     }
 
-    /// Threshold/reset phase: LIF fires on `V > V_th`, HH on an upward crossing of 0 mV.
+    /// Threshold/reset phase: LIF fires on `V > V_th` (or by escape noise, or forced by an
+    /// immediate-fire synapse), HH on an upward crossing of 0 mV.
     pub(crate) fn threshold(&mut self, step: u64) {
-        let n = self.n_lif;
-        // Compare in blocks of 8 without branches; only blocks with a crossing are scanned.
-        const BLOCK: usize = 8;
-        let (v, th) = (&self.lif.v[..n], &self.lif.threshold[..n]);
-        for (b, (vb, tb)) in v.chunks(BLOCK).zip(th.chunks(BLOCK)).enumerate() {
-            if vb.iter().zip(tb).fold(false, |any, (v, t)| any | (v > t)) {
-                let crossed = vb.iter().zip(tb).enumerate().filter(|(_, (v, t))| v > t);
-                self.firing
-                    .extend(crossed.map(|(k, _)| (b * BLOCK + k) as Idx));
-            }
-        }
-        for k in &mut self.escape {
-            let i = k.neuron as usize;
-            k.rate_hz = if step >= self.lif.active_from[i] {
-                k.rate.rate_hz(self.lif.v[i])
-            } else {
-                0.0
-            };
-            if k.rng.random::<f64>() < EscapeRate::fire_probability(k.rate_hz, DT) {
-                self.firing.push(k.neuron);
-            }
-        }
-        if self.any_forced {
-            self.firing
-                .extend((0..n as Idx).filter(|&i| self.forced[i as usize]));
+        self.lif.crossings(&mut self.firing);
+        self.escape.draw(&self.lif, step, &mut self.firing);
+        if self.synapses.any_forced {
+            let forced = &self.synapses.forced[..self.n_lif];
+            let forced = forced.iter().enumerate().filter(|(_, f)| **f);
+            self.firing.extend(forced.map(|(i, _)| i as Idx));
             // A neuron that crossed and was also forced fires once.
             self.firing.sort_unstable();
             self.firing.dedup();
         }
-        let l = &mut self.lif;
-        for &i in &self.firing {
-            let i = i as usize;
-            l.v[i] = l.reset[i];
-            l.active_from[i] = step + l.refractory_steps[i];
-            l.adapt_g[i] += l.adapt_increment[i];
-            if l.burst_i[i] < 1e-12 {
-                l.burst_i[i] = l.burst_peak[i];
-            }
-            self.spiked.push(i as Idx);
-        }
+        self.lif.fire(&self.firing, step, &mut self.spiked);
         self.firing.clear();
-        for (k, s) in self.hh.state.iter().enumerate() {
-            let i = self.n_lif + k;
-            if self.hh_before[k] < 0.0 && s.v >= 0.0 {
-                self.spiked.push(i as Idx);
-            }
-        }
-        if self.any_forced {
-            self.forced.fill(false);
-            self.any_forced = false;
-        }
+        self.hh
+            .crossings(&self.hh_before, self.n_lif as Idx, &mut self.spiked);
+        self.synapses.clear_forced();
     }
 
-    /// Propagate phase: push this step's spikes into the delay ring, then deliver what is due.
+    /// Propagate phase: learning from this step's spikes, then the spikes go into the delay
+    /// ring and what is due is delivered.
     pub(crate) fn propagate(&mut self, step: u64) {
-        let now = (step % RING_SLOTS as u64) as usize;
-        if !self.plastic.is_empty() {
-            self.learn_from_post_spikes();
-        }
-        let spiked = std::mem::take(&mut self.spiked);
-        for &s in &spiked {
-            let (a, b) = (
-                self.out_start[s as usize] as usize,
-                self.out_start[s as usize + 1] as usize,
-            );
-            for j in a..b {
-                match self.out[j].delay_steps as usize {
-                    // Undelayed spikes act at once instead of passing through the ring.
-                    0 => self.deliver(j as u32),
-                    d => self.ring[(now + d) % RING_SLOTS].push(j as u32),
-                }
-            }
-        }
-        self.spiked = spiked;
-        let mut due = std::mem::take(&mut self.ring[now]);
-        for &j in &due {
-            self.deliver(j);
-        }
-        due.clear();
-        self.ring[now] = due;
-    }
-
-    /// First half of a step of learning: traces decay, reward-learning synapses gain
-    /// eligibility from this step's postsynaptic factor, and STDP synapses onto neurons that
-    /// fired now are potentiated by their presynaptic traces.
-    fn learn_from_post_spikes(&mut self) {
         let n = self.neuron_count() as Idx;
-        if self.any_reward {
-            for &s in self.spiked.iter().filter(|&&s| s < n) {
-                self.fired_now[s as usize] = true;
-            }
-        }
-        let (escape, escape_of, fired) = (&self.escape, &self.escape_of, &self.fired_now);
-        for p in &mut self.plastic {
-            let factor = match p.rule {
-                Rule::Pairs(_) => 0.0,
-                Rule::Reward(rule) => {
-                    let post = p.post as usize;
-                    let noise = escape_of.get(post).filter(|&&k| k != NOT_ESCAPE).map(|&k| {
-                        let e = &escape[k as usize];
-                        // g'/g per mV: the rule counts eligibility in 1/mV.
-                        (e.rate_hz, 1e-3 * e.rate.log_slope_per_v(e.rate_hz))
-                    });
-                    rule.postsynaptic_factor(noise, fired[post], DT)
-                }
-            };
-            p.decay(factor);
-        }
-        if self.any_reward {
-            self.fired_now.fill(false);
-        }
-        let (spiked, incoming) = (
-            std::mem::take(&mut self.spiked),
-            std::mem::take(&mut self.plastic_in),
-        );
-        for &s in spiked.iter().filter(|&&s| s < n) {
-            for &k in &incoming[s as usize] {
-                self.plastic[k as usize].on_post_spike();
-                self.apply_weight(k as usize);
-            }
-        }
-        (self.spiked, self.plastic_in) = (spiked, incoming);
-    }
-
-    /// Writes a plastic synapse's weight, with its source's sign, into what delivers it.
-    fn apply_weight(&mut self, k: usize) {
-        let p = &self.plastic[k];
-        let j = p.out as usize;
-        match &mut self.out[j].effect {
-            Effect::Add { weight, .. } => *weight = weight.signum() * p.w,
-            Effect::Saturate { slot } => {
-                let s = &mut self.saturating[*slot as usize];
-                s.weight = s.weight.signum() * p.w;
-            }
-            Effect::Fire => {}
-        }
+        self.learning
+            .learn_from_post_spikes(&self.spiked, n, &self.escape, &mut self.synapses);
+        self.synapses.send(&self.spiked, step, &mut self.learning);
     }
 
     /// Current signed weights (A) of the learning synapses, by entity.
     pub fn plastic_weights(&self) -> impl Iterator<Item = (Entity, f64)> + '_ {
-        self.plastic.iter().map(|p| {
-            let signed = match self.out[p.out as usize].effect {
-                Effect::Add { weight, .. } => weight,
-                Effect::Saturate { slot } => self.saturating[slot as usize].weight,
-                Effect::Fire => p.w,
-            };
+        self.learning.plastic.iter().map(|p| {
+            let signed = self.synapses.weight(p.out).unwrap_or(p.w);
             (p.entity, signed)
         })
     }
 
-    fn deliver(&mut self, j: u32) {
-        let o = self.out[j as usize];
-        // The spike is sent with the weight it found; the change applies to later spikes.
-        if let Some(&k) = self.plastic_of.get(j as usize)
-            && k != NOT_PLASTIC
-        {
-            self.plastic[k as usize].on_pre_arrival();
-            self.apply_weight(k as usize);
-        }
-        match o.effect {
-            Effect::Add { channel, weight } => {
-                self.channels[channel as usize].current[o.post as usize] += weight;
-            }
-            Effect::Saturate { slot } => {
-                let s = &mut self.saturating[slot as usize];
-                s.current = s.weight;
-            }
-            Effect::Fire => {
-                self.forced[o.post as usize] = true;
-                self.any_forced = true;
-            }
-        }
-    }
-
     /// Returns every dynamic variable to its start: LIF at reset, HH at rest, no currents in
-    /// flight, generators restarted with fresh streams.
+    /// flight, generators restarted with fresh streams. What was learned stays learned.
     pub fn reset_dynamics(&mut self) {
-        let l = &mut self.lif;
-        l.v.clone_from(&l.reset);
-        l.active_from.fill(0);
-        l.adapt_g.fill(0.0);
-        l.burst_i.fill(0.0);
-        for s in &mut self.hh.state {
-            let g = hh::steady_state(-65.0);
-            *s = HhState {
-                v: -65.0,
-                m: g.m,
-                n: g.n,
-                h: g.h,
-            };
-        }
-        for c in &mut self.channels {
-            c.current.fill(0.0);
-        }
-        for s in &mut self.saturating {
-            s.current = 0.0;
-        }
-        self.forced.fill(false);
-        self.any_forced = false;
-        self.ring.iter_mut().for_each(Vec::clear);
+        self.lif.reset();
+        self.hh.reset();
+        self.escape.reset();
+        self.sources.reset();
+        self.synapses.reset();
+        self.learning.reset();
         self.spiked.clear();
-        for g in &mut self.regular {
-            g.phase = 0.0;
-        }
-        for g in &mut self.poisson {
-            g.rng = g.initial_rng.clone();
-        }
-        for t in &mut self.touch {
-            t.pending_press = false;
-            t.held = false;
-            t.phase = 0.0;
-        }
-        for k in &mut self.escape {
-            k.rng = k.initial_rng.clone();
-            k.rate_hz = 0.0;
-        }
-        // What was learned stays learned; only the recent spike history goes.
-        for p in &mut self.plastic {
-            p.clear_traces();
-        }
     }
 }

@@ -1,6 +1,7 @@
 //! The neuron blocks of the dense network, structure of arrays: the integrate-and-fire family
 //! (with adaptation and burst currents), Hodgkin–Huxley neurons, and the escape-noise neurons
-//! that fire from their own random stream.
+//! that fire from their own random stream. Each block integrates its membranes, finds the
+//! neurons that fire, and resets them.
 
 use super::*;
 
@@ -47,7 +48,99 @@ pub(super) struct EscapeNeuron {
     pub(super) initial_rng: Pcg64,
 }
 
+/// The integrate-and-fire neurons with escape noise.
+#[derive(Debug, Clone, Default)]
+pub(super) struct EscapeBlock {
+    pub(super) neurons: Vec<EscapeNeuron>,
+    /// For each neuron its slot in `neurons`, or `NOT_ESCAPE` (empty when there are none).
+    of: Vec<u32>,
+}
+
+/// This neuron fires deterministically.
+const NOT_ESCAPE: u32 = u32::MAX;
+
+impl EscapeBlock {
+    /// Indexes the escape neurons of a network of `n` neurons.
+    pub(super) fn index(&mut self, n: usize) {
+        if !self.neurons.is_empty() {
+            self.of = vec![NOT_ESCAPE; n];
+            for (k, e) in self.neurons.iter().enumerate() {
+                self.of[e.neuron as usize] = k as u32;
+            }
+        }
+    }
+
+    /// Each noisy neuron draws whether it fires in this step, from its rate at its present
+    /// voltage (none while refractory); those that fire are appended to `firing`.
+    pub(super) fn draw(&mut self, lif: &LifBlock, step: u64, firing: &mut Vec<Idx>) {
+        for k in &mut self.neurons {
+            let i = k.neuron as usize;
+            k.rate_hz = if step >= lif.active_from[i] {
+                k.rate.rate_hz(lif.v[i])
+            } else {
+                0.0
+            };
+            if k.rng.random::<f64>() < EscapeRate::fire_probability(k.rate_hz, DT) {
+                firing.push(k.neuron);
+            }
+        }
+    }
+
+    /// For a noisy neuron, its rate g (Hz) in the present step and g'/g per mV (the reward
+    /// rule counts eligibility in 1/mV); `None` for any other neuron.
+    pub(super) fn noise_of(&self, neuron: usize) -> Option<(f64, f64)> {
+        let &k = self.of.get(neuron).filter(|&&k| k != NOT_ESCAPE)?;
+        let e = &self.neurons[k as usize];
+        Some((e.rate_hz, 1e-3 * e.rate.log_slope_per_v(e.rate_hz)))
+    }
+
+    /// Every stream back to its first draw.
+    pub(super) fn reset(&mut self) {
+        for k in &mut self.neurons {
+            k.rng = k.initial_rng.clone();
+            k.rate_hz = 0.0;
+        }
+    }
+}
+
 impl LifBlock {
+    /// Appends to `firing` every neuron whose voltage is above its threshold.
+    pub(super) fn crossings(&self, firing: &mut Vec<Idx>) {
+        // Compare in blocks of 8 without branches; only blocks with a crossing are scanned.
+        const BLOCK: usize = 8;
+        let n = self.v.len();
+        let (v, th) = (&self.v[..n], &self.threshold[..n]);
+        for (b, (vb, tb)) in v.chunks(BLOCK).zip(th.chunks(BLOCK)).enumerate() {
+            if vb.iter().zip(tb).fold(false, |any, (v, t)| any | (v > t)) {
+                let crossed = vb.iter().zip(tb).enumerate().filter(|(_, (v, t))| v > t);
+                firing.extend(crossed.map(|(k, _)| (b * BLOCK + k) as Idx));
+            }
+        }
+    }
+
+    /// Fires the neurons in `firing` at step `step`: reset, refractory, adaptation and burst
+    /// current; each is appended to `spiked`.
+    pub(super) fn fire(&mut self, firing: &[Idx], step: u64, spiked: &mut Vec<Idx>) {
+        for &i in firing {
+            let i = i as usize;
+            self.v[i] = self.reset[i];
+            self.active_from[i] = step + self.refractory_steps[i];
+            self.adapt_g[i] += self.adapt_increment[i];
+            if self.burst_i[i] < 1e-12 {
+                self.burst_i[i] = self.burst_peak[i];
+            }
+            spiked.push(i as Idx);
+        }
+    }
+
+    /// Every neuron at its reset voltage, integrating, without adaptation or burst current.
+    pub(super) fn reset(&mut self) {
+        self.v.clone_from(&self.reset);
+        self.active_from.fill(0);
+        self.adapt_g.fill(0.0);
+        self.burst_i.fill(0.0);
+    }
+
     /// Advances every integrate-and-fire neuron one step with its input current (A) held
     /// constant: the exact exponential propagator; the first `n_plain` have no adaptation or
     /// burst current, so their loop has no branches.
@@ -82,6 +175,38 @@ impl LifBlock {
 }
 
 impl HhBlock {
+    /// Appends to `spiked` every neuron whose voltage crossed 0 mV upwards in this step
+    /// (`v_before` from [`HhBlock::integrate`]); the first HH neuron has index `first`.
+    pub(super) fn crossings(&self, v_before: &[f64], first: Idx, spiked: &mut Vec<Idx>) {
+        for (k, (s, &before)) in self.state.iter().zip(v_before).enumerate() {
+            if before < 0.0 && s.v >= 0.0 {
+                spiked.push(first + k as Idx);
+            }
+        }
+    }
+
+    /// An HH membrane cannot be reset by decree: each neuron an immediate-fire synapse
+    /// reached (`forced`) gets a one-step kick on its `input` that starts a real action
+    /// potential.
+    pub(super) fn kick(&self, forced: &[bool], input: &mut [f64]) {
+        for ((per_amp, &forced), input) in self.density_per_amp.iter().zip(forced).zip(input) {
+            if forced {
+                *input += hh::KICK_UA_PER_CM2 / per_amp;
+            }
+        }
+    }
+
+    /// Every neuron at rest.
+    pub(super) fn reset(&mut self) {
+        let g = hh::steady_state(-65.0);
+        self.state.fill(HhState {
+            v: -65.0,
+            m: g.m,
+            n: g.n,
+            h: g.h,
+        });
+    }
+
     /// Advances every Hodgkin–Huxley neuron one step (on its internal substeps) with its input
     /// current (A) held constant, keeping the voltages before the step in `v_before` (mV) for
     /// the threshold's crossing test.

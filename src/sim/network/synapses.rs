@@ -1,6 +1,6 @@
-//! The synapse block of the dense network: the outgoing list (CSR) entries and how a spike
-//! acts on its target, one decaying current per time constant and target ("channels"), and
-//! the synapses that keep a current of their own.
+//! The synapse block of the dense network: the outgoing lists (CSR) and how a spike acts on
+//! its target, one decaying current per time constant and target ("channels"), the synapses
+//! that keep a current of their own, and the delay ring that holds spikes in flight.
 
 use super::*;
 
@@ -39,4 +39,161 @@ pub(super) struct SaturatingSynapse {
     pub(super) decay: f64,
     pub(super) current: f64,
     pub(super) entity: Entity,
+}
+
+/// Every synapse of the network, with its currents and the spikes in flight.
+#[derive(Debug, Clone)]
+pub(super) struct SynapseBlock {
+    /// Outgoing synapses of source `s` are `out[out_start[s]..out_start[s + 1]]`.
+    pub(super) out_start: Vec<u32>,
+    pub(super) out: Vec<Outgoing>,
+    pub(super) out_entity: Vec<Entity>,
+    pub(super) channels: Vec<Channel>,
+    pub(super) saturating: Vec<SaturatingSynapse>,
+    /// Neurons an immediate-fire synapse reached, to fire at the next threshold test.
+    pub(super) forced: Vec<bool>,
+    /// Whether any entry of `forced` is set, so the common step skips scanning it.
+    pub(super) any_forced: bool,
+    /// Outgoing indices due at each step, modulo the ring's length.
+    pub(super) ring: Vec<Vec<u32>>,
+}
+
+impl Default for SynapseBlock {
+    fn default() -> Self {
+        Self {
+            out_start: vec![0],
+            out: Vec::new(),
+            out_entity: Vec::new(),
+            channels: Vec::new(),
+            saturating: Vec::new(),
+            forced: Vec::new(),
+            any_forced: false,
+            ring: vec![Vec::new(); RING_SLOTS],
+        }
+    }
+}
+
+impl SynapseBlock {
+    /// Writes this step's current (A) of every neuron's additive channels into `input`, then
+    /// lets those currents decay by one step.
+    pub(super) fn channel_currents_into(&mut self, input: &mut [f64]) {
+        // The first channel initialises the input, saving a separate clearing pass.
+        match self.channels.split_first_mut() {
+            Some((first, rest)) => {
+                let decay = first.decay;
+                for (i, cur) in input.iter_mut().zip(first.current.iter_mut()) {
+                    *i = *cur;
+                    *cur *= decay;
+                }
+                for c in rest {
+                    let decay = c.decay;
+                    for (i, cur) in input.iter_mut().zip(c.current.iter_mut()) {
+                        *i += *cur;
+                        *cur *= decay;
+                    }
+                }
+            }
+            None => input.fill(0.0),
+        }
+    }
+
+    /// Adds this step's current (A) of every saturating synapse to `input`, then lets it
+    /// decay by one step.
+    pub(super) fn add_saturating_currents(&mut self, input: &mut [f64]) {
+        for s in &mut self.saturating {
+            input[s.post as usize] += s.current;
+            s.current *= s.decay;
+        }
+    }
+
+    /// Sends the spikes of the sources in `spiked` at step `step`: undelayed ones act at
+    /// once, the others wait in the ring; then delivers what is due now. A learning synapse
+    /// learns from each arrival before the next spike uses its weight.
+    pub(super) fn send(&mut self, spiked: &[Idx], step: u64, learning: &mut LearningBlock) {
+        let now = (step % RING_SLOTS as u64) as usize;
+        for &s in spiked {
+            let (a, b) = (
+                self.out_start[s as usize] as usize,
+                self.out_start[s as usize + 1] as usize,
+            );
+            for j in a..b {
+                match self.out[j].delay_steps as usize {
+                    0 => self.deliver(j as u32, learning),
+                    d => self.ring[(now + d) % RING_SLOTS].push(j as u32),
+                }
+            }
+        }
+        let mut due = std::mem::take(&mut self.ring[now]);
+        for &j in &due {
+            self.deliver(j, learning);
+        }
+        due.clear();
+        self.ring[now] = due;
+    }
+
+    fn deliver(&mut self, j: u32, learning: &mut LearningBlock) {
+        let o = self.out[j as usize];
+        // The spike is sent with the weight it found; the change applies to later spikes.
+        learning.on_pre_arrival(j, self);
+        match o.effect {
+            Effect::Add { channel, weight } => {
+                self.channels[channel as usize].current[o.post as usize] += weight;
+            }
+            Effect::Saturate { slot } => {
+                let s = &mut self.saturating[slot as usize];
+                s.current = s.weight;
+            }
+            Effect::Fire => {
+                self.forced[o.post as usize] = true;
+                self.any_forced = true;
+            }
+        }
+    }
+
+    /// The signed weight (A) of outgoing synapse `j`; `None` for one that forces firing.
+    pub(super) fn weight(&self, j: u32) -> Option<f64> {
+        match self.out[j as usize].effect {
+            Effect::Add { weight, .. } => Some(weight),
+            Effect::Saturate { slot } => Some(self.saturating[slot as usize].weight),
+            Effect::Fire => None,
+        }
+    }
+
+    /// Sets the size of outgoing synapse `j`'s weight to `magnitude` (A), keeping its sign.
+    pub(super) fn set_magnitude(&mut self, j: u32, magnitude: f64) {
+        match &mut self.out[j as usize].effect {
+            Effect::Add { weight, .. } => *weight = weight.signum() * magnitude,
+            Effect::Saturate { slot } => {
+                let s = &mut self.saturating[*slot as usize];
+                s.weight = s.weight.signum() * magnitude;
+            }
+            Effect::Fire => {}
+        }
+    }
+
+    /// Total current (A) of neuron `i` in the additive channels.
+    pub(super) fn channel_current(&self, i: usize) -> f64 {
+        self.channels.iter().map(|c| c.current[i]).sum()
+    }
+
+    /// Forgets the forced firings once the threshold test has used them.
+    pub(super) fn clear_forced(&mut self) {
+        if self.any_forced {
+            self.forced.fill(false);
+            self.any_forced = false;
+        }
+    }
+
+    /// No current anywhere and nothing in flight.
+    pub(super) fn reset(&mut self) {
+        for c in &mut self.channels {
+            c.current.fill(0.0);
+        }
+        for s in &mut self.saturating {
+            s.current = 0.0;
+        }
+        self.forced.fill(false);
+        self.any_forced = false;
+        self.ring.iter_mut().for_each(Vec::clear);
+    }
 }

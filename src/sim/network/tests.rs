@@ -1,5 +1,5 @@
-//! Unit tests of the dense layer: channels merged by time constant, the channel limit, and
-//! state carried over a rebuild.
+//! Unit tests of the dense layer: channels merged by time constant, the channel limit, state
+//! carried over a rebuild, and the synapse and source blocks stepped on their own.
 
 use super::*;
 
@@ -39,10 +39,10 @@ fn two_neurons_with_channel_limit(taus_ms: &[f64], max_channels: usize) -> Netwo
 fn synapses_with_one_time_constant_share_one_channel() {
     let net = two_neurons(&[2.0, 5.0, 2.0, 2.0, 5.0]);
     assert_eq!(net.synapse_count(), 5);
-    let mut taus: Vec<f64> = net.channels.iter().map(|c| c.tau_s).collect();
+    let mut taus: Vec<f64> = net.synapses.channels.iter().map(|c| c.tau_s).collect();
     taus.sort_by(f64::total_cmp);
     assert_eq!(taus, [2e-3, 5e-3], "one decaying current per τ");
-    for c in &net.channels {
+    for c in &net.synapses.channels {
         assert_eq!(c.current.len(), net.neuron_count());
         assert!((c.decay - (-DT / c.tau_s).exp()).abs() < 1e-15);
     }
@@ -52,7 +52,7 @@ fn synapses_with_one_time_constant_share_one_channel() {
 fn a_time_constant_past_the_channel_limit_leaves_its_synapse_out() {
     // The limit is 65 536 distinct τ; the same refusal at a limit of two.
     let net = two_neurons_with_channel_limit(&[2.0, 5.0, 7.0, 2.0], 2);
-    assert_eq!(net.channels.len(), 2);
+    assert_eq!(net.synapses.channels.len(), 2);
     assert_eq!(
         net.synapse_count(),
         3,
@@ -78,8 +78,86 @@ fn a_rebuild_carries_currents_by_time_constant_and_spikes_in_flight() {
     let mut new = two_neurons(&[5.0, 2.0]);
     new.carry_state_from(&old);
     assert_eq!(new.synaptic_current(entity(1)), Some(before));
-    for c in &new.channels {
-        let o = old.channels.iter().find(|o| o.tau_s == c.tau_s).unwrap();
+    for c in &new.synapses.channels {
+        let o = old
+            .synapses
+            .channels
+            .iter()
+            .find(|o| o.tau_s == c.tau_s)
+            .unwrap();
         assert_eq!(c.current, o.current);
     }
+}
+
+#[test]
+fn the_synapse_block_delivers_a_spike_after_its_delay_and_not_before() {
+    // One neuron, one 3-step synapse onto itself; the block is stepped on its own.
+    let mut b = NetworkBuilder::new(1);
+    let p = LifParams::default();
+    b.push_lif(entity(0), &p, p.resting_v, 0, None, None);
+    let k = SynapseKinetics {
+        weight_a: 2e-9,
+        tau_s: 5e-3,
+        mode: SynapseMode::Add,
+    };
+    let syn = Synapse {
+        pre: entity(0),
+        post: entity(0),
+    };
+    b.push_synapse(entity(1), syn, k, 3, 1.0);
+    let mut net = b.finish();
+    let mut learning = LearningBlock::default();
+    let synapses = &mut net.synapses;
+    synapses.send(&[0], 10, &mut learning);
+    for step in 11..13 {
+        synapses.send(&[], step, &mut learning);
+        assert_eq!(synapses.channel_current(0), 0.0, "in flight at step {step}");
+    }
+    synapses.send(&[], 13, &mut learning);
+    assert_eq!(
+        synapses.channel_current(0),
+        2e-9,
+        "arrives three steps later"
+    );
+    let mut input = [0.0];
+    synapses.channel_currents_into(&mut input);
+    assert_eq!(input, [2e-9]);
+    let decayed = synapses.channel_current(0);
+    assert!((decayed - 2e-9 * (-DT / 5e-3).exp()).abs() < 1e-24);
+}
+
+#[test]
+fn the_source_block_fires_a_regular_generator_once_per_period_and_a_press_at_once() {
+    let mut sources = SourceBlock::default();
+    sources.regular.push(RegularGenerator {
+        source: 0,
+        per_step: 250.0 * DT,
+        phase: 0.0,
+    });
+    sources.touch.push(TouchState {
+        source: 1,
+        reward: Some(1.0),
+        per_step: 0.0,
+        held: false,
+        pending_press: false,
+        phase: 0.0,
+    });
+    let steps_per_period = (1.0 / (250.0 * DT)).round() as usize;
+    let mut spiked = Vec::new();
+    for _ in 0..3 * steps_per_period {
+        sources.fire(&mut spiked);
+    }
+    assert_eq!(spiked, [0, 0, 0], "250 Hz: one spike per 4 ms");
+    assert_eq!(sources.touch(1, true), Some(Some(1.0)), "a press pays");
+    assert_eq!(
+        sources.touch(1, true),
+        Some(None),
+        "holding is no new press"
+    );
+    assert_eq!(sources.touch(0, true), None, "a generator is no sensor");
+    spiked.clear();
+    sources.fire(&mut spiked);
+    sources.fire(&mut spiked);
+    assert_eq!(spiked, [1], "the press fires once, at the next step");
+    assert_eq!(sources.held(), 1);
 }
