@@ -35,6 +35,24 @@ struct Cli {
     /// Play scripted input (a RON list of steps; see the `app::dev::script` docs), for tests.
     #[arg(long)]
     script: Option<PathBuf>,
+    /// The window's size in logical pixels, e.g. 390x844 for a phone in portrait.
+    #[arg(long, default_value = "1280x800", value_parser = parse_window_size)]
+    window: (u32, u32),
+}
+
+/// `WIDTHxHEIGHT` in pixels, each between 200 and 8000.
+fn parse_window_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text
+        .split_once(['x', '×'])
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT, e.g. 390x844, got {text:?}"))?;
+    let side = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (200..=8000).contains(n))
+            .ok_or_else(|| format!("a window side is 200 to 8000 px, got {s:?} in {text:?}"))
+    };
+    Ok((side(w)?, side(h)?))
 }
 
 #[derive(Subcommand)]
@@ -138,6 +156,7 @@ fn open_sandbox(cli: Cli) -> ExitCode {
         script: cli.script,
         sandbox: cli.sandbox,
         maze: cli.maze,
+        window: cli.window,
     };
     match app::run(options) {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,

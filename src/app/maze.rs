@@ -4,6 +4,7 @@
 //! with the heading it reads, a raster of the place cells, and the escape latency per trial
 //! with block means. The controls set the speed, fast-forward whole trials (with progress),
 //! pick the seed, start a new naive mouse, and set τ_c (0 = pure policy gradient) and α.
+//! On a portrait screen everything stacks in one scrolling column, the pool on top.
 
 use std::collections::VecDeque;
 
@@ -13,6 +14,7 @@ use egui_plot::{Line, Plot, Points};
 
 use crate::app::levels::LevelAction;
 use crate::app::screens::Screen;
+use crate::app::ui_state;
 use crate::app::{AppSystems, UiSystems};
 use crate::editor::Document;
 use crate::maze::{MazeParams, Mouse, Session};
@@ -196,26 +198,60 @@ fn show(
             .layer_id(egui::LayerId::background())
             .max_rect(ctx.viewport_rect()),
     );
+    let screen = ctx.viewport_rect();
+    let portrait = screen.height() > screen.width();
     egui::Panel::top("maze-title").show(&mut root, |ui| {
-        ui.horizontal(|ui| {
-            if ui.button("◀ Title").clicked() {
+        let mut title = |ui: &mut egui::Ui| {
+            let back = ui.button("◀ Title");
+            ui_state::expose_button(ui.ctx(), "maze/Title", back.rect);
+            if back.clicked() {
                 actions.write(LevelAction::ShowTitle);
             }
             ui.heading("Water maze");
-            ui.label("A mouse learns where the hidden platform is, with spiking neurons and a reward (Vasilaki et al. 2009).");
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let export = ui
-                    .button("⬇ CSV")
-                    .on_hover_text("Save the latency of every finished trial as a CSV file");
-                if export.clicked() {
-                    scene.export(&doc.folder());
-                }
-                if let Some(notice) = &scene.notice {
-                    ui.weak(notice);
-                }
+            ui.add(egui::Label::new("A mouse learns where the hidden platform is, with spiking neurons and a reward (Vasilaki et al. 2009).").wrap());
+        };
+        let mut export = |ui: &mut egui::Ui| {
+            let export = ui
+                .button("⬇ CSV")
+                .on_hover_text("Save the latency of every finished trial as a CSV file");
+            ui_state::expose_button(ui.ctx(), "maze/CSV", export.rect);
+            if export.clicked() {
+                scene.export(&doc.folder());
+            }
+            if let Some(notice) = &scene.notice {
+                ui.weak(notice);
+            }
+        };
+        if portrait {
+            ui.horizontal_wrapped(|ui| {
+                title(ui);
+                export(ui);
+            });
+        } else {
+            ui.horizontal(|ui| {
+                title(ui);
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), export);
+            });
+        }
+    });
+    if portrait {
+        // One column: the pool on top, then the mouse's brain, the latencies and the controls.
+        egui::CentralPanel::default_margins().show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                let width = ui.available_width();
+                let (pool_rect, _) = ui
+                    .allocate_exact_size(egui::vec2(width, width.min(520.0)), egui::Sense::hover());
+                draw_pool(&ui.painter_at(pool_rect), pool_rect, &scene);
+                let (ring_rect, _) =
+                    ui.allocate_exact_size(egui::vec2(width, 220.0), egui::Sense::hover());
+                draw_ring(&ui.painter_at(ring_rect), ring_rect, &scene);
+                ui.allocate_ui(egui::vec2(width, 220.0), |ui| place_raster(ui, &scene));
+                ui.allocate_ui(egui::vec2(width, 250.0), |ui| latency_plot(ui, &scene));
+                controls(ui, &mut scene);
             });
         });
-    });
+        return Ok(());
+    }
     egui::Panel::left("maze-controls")
         .exact_size(300.0)
         .show(&mut root, |ui| {

@@ -103,7 +103,7 @@ fn configure_sets(app: &mut App) {
 }
 
 /// What to open, and what to do without a person at the controls (tests, visual checks).
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Resource, Debug, Clone)]
 pub struct LaunchOptions {
     pub circuit: Option<PathBuf>,
     pub screenshot: Option<dev::screenshot::ScreenshotPlan>,
@@ -112,6 +112,8 @@ pub struct LaunchOptions {
     pub sandbox: bool,
     /// Open the water-maze scene rather than the title screen.
     pub maze: bool,
+    /// The desktop window's size in logical pixels (the browser's canvas fills its page).
+    pub window: (u32, u32),
 }
 
 /// The plugins that make the sandbox work without a window: editor, gestures and the
@@ -123,6 +125,19 @@ pub fn interaction_plugins(app: &mut App) {
         sandbox::input_plugin,
     ));
     configure_sets(app);
+}
+
+impl Default for LaunchOptions {
+    fn default() -> Self {
+        Self {
+            circuit: None,
+            screenshot: None,
+            script: None,
+            sandbox: false,
+            maze: false,
+            window: (1280, 800),
+        }
+    }
 }
 
 /// Opens the sandbox window and runs until it is closed.
@@ -152,7 +167,7 @@ pub fn run(options: LaunchOptions) -> AppExit {
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
             title: "Spikeworks".into(),
-            resolution: WindowResolution::new(1280, 800),
+            resolution: WindowResolution::new(options.window.0, options.window.1),
             // In the browser: the page's canvas, filling the window as it resizes and turns.
             canvas: cfg!(target_arch = "wasm32").then(|| "#spikeworks".into()),
             fit_canvas_to_parent: true,

@@ -12,6 +12,7 @@ use crate::app::documents::FileRequest;
 use crate::app::platform::web::Uploads;
 use crate::app::sandbox::view::CanvasView;
 use crate::app::screens::Screen;
+use crate::app::ui_state::ScreenRects;
 use crate::editor::Document;
 use crate::sim::{Network, Recorder, SimClock};
 
@@ -54,12 +55,30 @@ struct Observed<'w> {
     screen: Res<'w, State<Screen>>,
     network: Option<Res<'w, Network>>,
     view: Res<'w, CanvasView>,
+    rects: Res<'w, ScreenRects>,
+}
+
+/// `[x, y, width, height]` as a JavaScript array.
+fn js_rect([x, y, w, h]: [f32; 4]) -> JsValue {
+    js_sys::Array::of4(&x.into(), &y.into(), &w.into(), &h.into()).into()
+}
+
+/// Named rectangles as a JavaScript object.
+fn js_rects(named: &[(String, [f32; 4])]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (name, rect) in named {
+        let _ = js_sys::Reflect::set(&object, &name.into(), &js_rect(*rect));
+    }
+    object.into()
 }
 
 /// Writes `window.__spikeworks`: ready, frames, first_frame_ms, screen, the circuit's size
 /// (neurons, generators, sensors, synapses, and wires: synapses plus generator outputs),
 /// spikes so far, simulated time, whether it is paused, touch messages received, touch
-/// sensors held, and the view's zoom and centre.
+/// sensors held, the view's zoom and centre, the document's revision (it grows with every
+/// edit), and where things are in CSS pixels: `canvas_rect` (the canvas not covered by any
+/// panel), `panels` (open panels and drawers by name) and `buttons` (named controls: the
+/// title screen's, the top bar's as `top/…`, the palette's as `palette/…`, …).
 fn report_status(
     mut first: ResMut<FirstFrame>,
     mut touches: MessageReader<TouchInput>,
@@ -101,5 +120,13 @@ fn report_status(
     set("view_scale", app.view.scale.into());
     set("view_x", app.view.centre.x.into());
     set("view_y", app.view.centre.y.into());
+    set("revision", (app.doc.revision() as f64).into());
+    let canvas = app
+        .rects
+        .canvas
+        .map(|r| [r.min.x, r.min.y, r.width(), r.height()]);
+    set("canvas_rect", canvas.map_or(JsValue::NULL, js_rect));
+    set("panels", js_rects(&app.rects.panels));
+    set("buttons", js_rects(&app.rects.buttons));
     let _ = js_sys::Reflect::set(&window, &"__spikeworks".into(), &status);
 }

@@ -6,6 +6,9 @@
 //! ```ron
 //! [Wait(30), Click(640, 400), Key("ctrl+z"), Screenshot("after.png"), Quit]
 //! ```
+//!
+//! Taps can name what they tap (`TapOn("palette/Neuron")`, `TapCanvas(0.5, 0.4)`), so one
+//! script works at every window size.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -20,6 +23,7 @@ use bevy::window::{CursorMoved, PrimaryWindow, WindowEvent};
 use serde::Deserialize;
 
 use crate::app::documents::FileRequest;
+use crate::app::ui_state::ScreenRects;
 
 /// One scripted step. Coordinates are window pixels from the top left.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -38,6 +42,14 @@ pub enum Step {
     Drag((f32, f32), (f32, f32), u32),
     /// A finger: id, phase ("Started", "Moved", "Ended"), position.
     Touch(u64, String, f32, f32),
+    /// A finger taps the middle of a named control (see [`ScreenRects`]), e.g. "palette/Neuron"
+    /// or "top/play"; a missing name ends the script with an error.
+    TapOn(String),
+    /// A finger taps the free canvas at this fraction of its width and height.
+    TapCanvas(f32, f32),
+    /// Write where things are on screen (canvas, panels, named controls) to this file, one
+    /// `kind name x y width height` per line.
+    WriteRects(String),
     /// Press and release a chord such as "ctrl+z" or "delete".
     Key(String),
     /// Save a screenshot of the window to this PNG and wait until it is written.
@@ -162,6 +174,18 @@ impl Inputs<'_> {
     }
 }
 
+/// Queues a finger's tap at a window point: down one frame, up the next, then two frames for
+/// egui to act on it.
+fn tap(script: &mut Script, x: f32, y: f32) {
+    for step in [
+        Step::Wait(2),
+        Step::Touch(0, "Ended".into(), x, y),
+        Step::Touch(0, "Started".into(), x, y),
+    ] {
+        script.steps.push_front(step);
+    }
+}
+
 #[allow(
     clippy::too_many_arguments,
     reason = "a Bevy system names each resource it touches"
@@ -176,6 +200,7 @@ fn run_script(
     mut files: MessageWriter<FileRequest>,
     mut exit: MessageWriter<AppExit>,
     mut mouse_at: Local<Vec2>,
+    rects: Res<ScreenRects>,
 ) {
     let (Some(mut script), Ok(window)) = (script, window.single()) else {
         return;
@@ -278,6 +303,44 @@ fn run_script(
                 force: None,
                 id,
             });
+        }
+        Step::TapOn(name) => match rects.button(&name) {
+            Some([x, y, w, h]) => tap(&mut script, x + w / 2.0, y + h / 2.0),
+            None => {
+                error!("script: no control named {name:?} on screen; stopping");
+                script.steps.clear();
+                exit.write(AppExit::error());
+            }
+        },
+        Step::TapCanvas(fx, fy) => match rects.canvas {
+            Some(c) => tap(
+                &mut script,
+                c.min.x + fx * c.width(),
+                c.min.y + fy * c.height(),
+            ),
+            None => {
+                error!("script: no canvas on screen; stopping");
+                script.steps.clear();
+                exit.write(AppExit::error());
+            }
+        },
+        Step::WriteRects(path) => {
+            let line = |kind: &str, name: &str, [x, y, w, h]: [f32; 4]| {
+                format!("{kind} {name:?} {x:.1} {y:.1} {w:.1} {h:.1}\n")
+            };
+            let mut text = String::new();
+            if let Some(c) = rects.canvas {
+                text += &line("canvas", "", [c.min.x, c.min.y, c.width(), c.height()]);
+            }
+            for (name, r) in &rects.panels {
+                text += &line("panel", name, *r);
+            }
+            for (name, r) in &rects.buttons {
+                text += &line("button", name, *r);
+            }
+            if let Err(e) = std::fs::write(&path, text) {
+                error!("script: {path}: {e}");
+            }
         }
         Step::Key(chord) => {
             let keys = chord_keys(&chord).unwrap_or_default();

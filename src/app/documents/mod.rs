@@ -16,7 +16,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::app::platform::{TextStore, data_dir, write_user_file};
 use crate::app::sandbox::view::CanvasView;
-use crate::app::ui_state::{Hint, UiFocus};
+use crate::app::ui_state::{self, Hint, UiFocus};
 use crate::app::{AppSystems, UiSystems};
 use crate::circuit::Circuit;
 use crate::editor::Document;
@@ -657,8 +657,12 @@ impl Examples {
 }
 
 impl FileMenu<'_> {
-    pub fn show(&mut self, ui: &mut egui::Ui) {
-        ui.menu_button("File", |ui| {
+    /// The File and Examples menus of the top bar; on a narrow screen (`compact`) the
+    /// examples are a submenu of File.
+    pub fn show(&mut self, ui: &mut egui::Ui, compact: bool) {
+        // On a phone the list is as wide as the screen allows.
+        let width = (ui.ctx().viewport_rect().width() - 32.0).min(420.0);
+        let file = ui.menu_button("File", |ui| {
             let mut item = |ui: &mut egui::Ui, text: &str, keys: &str, request: FileRequest| {
                 if ui
                     .add(egui::Button::new(text).shortcut_text(keys))
@@ -672,31 +676,37 @@ impl FileMenu<'_> {
             item(ui, "Open…", "Ctrl+O", FileRequest::ChooseOpen);
             item(ui, "Save", "Ctrl+S", FileRequest::Save);
             item(ui, "Save As…", "Ctrl+Shift+S", FileRequest::ChooseSaveAs);
-        });
-        ui.menu_button("Examples", |ui| {
-            if self.examples.0.is_empty() {
-                ui.weak("No examples found");
+            if compact {
+                ui.menu_button("Examples", |ui| self.examples_list(ui, width));
             }
-            egui::ScrollArea::vertical()
-                .max_height(560.0)
-                .show(ui, |ui| {
-                    ui.set_width(420.0);
-                    for example in &self.examples.0 {
-                        let open = ui.add(
-                            egui::Button::new(egui::RichText::new(&example.name).strong())
-                                .frame(false),
-                        );
-                        ui.add(
-                            egui::Label::new(egui::RichText::new(&example.summary).weak()).wrap(),
-                        );
-                        ui.add_space(4.0);
-                        if open.clicked() {
-                            self.requests.write(FileRequest::Open(example.path.clone()));
-                            ui.close();
-                        }
-                    }
-                });
         });
+        ui_state::expose_button(ui.ctx(), "top/file", file.response.rect);
+        if !compact {
+            let examples = ui.menu_button("Examples", |ui| self.examples_list(ui, width));
+            ui_state::expose_button(ui.ctx(), "top/examples", examples.response.rect);
+        }
+    }
+
+    fn examples_list(&mut self, ui: &mut egui::Ui, width: f32) {
+        if self.examples.0.is_empty() {
+            ui.weak("No examples found");
+        }
+        egui::ScrollArea::vertical()
+            .max_height(560.0)
+            .show(ui, |ui| {
+                ui.set_width(width);
+                for example in &self.examples.0 {
+                    let open = ui.add(
+                        egui::Button::new(egui::RichText::new(&example.name).strong()).frame(false),
+                    );
+                    ui.add(egui::Label::new(egui::RichText::new(&example.summary).weak()).wrap());
+                    ui.add_space(4.0);
+                    if open.clicked() {
+                        self.requests.write(FileRequest::Open(example.path.clone()));
+                        ui.close();
+                    }
+                }
+            });
     }
 }
 
@@ -762,8 +772,11 @@ fn dialogs(
             }
             ui.horizontal(|ui| {
                 ui.label("File:");
-                let field =
-                    ui.add(egui::TextEdit::singleline(&mut dialog.path).desired_width(340.0));
+                let field = ui.add(
+                    egui::TextEdit::singleline(&mut dialog.path)
+                        .desired_width((ui.ctx().viewport_rect().width() - 80.0).min(340.0))
+                        .min_size(egui::vec2(0.0, ui.spacing().interact_size.y)),
+                );
                 if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     done = Some(with_extension(&dialog.path));
                 }

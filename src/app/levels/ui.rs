@@ -13,7 +13,9 @@ use crate::app::documents::{Examples, FileRequest};
 use crate::app::levels::{
     ActiveLevel, LevelAction, LevelLibrary, PendingCheck, Playing, ProgressStore,
 };
+use crate::app::panels::fit::Fit;
 use crate::app::screens::Screen;
+use crate::app::ui_state;
 use crate::editor::Shown;
 use crate::level::progress::chapters;
 use crate::level::{Expect, Level, Run, Stimulus, Trial, TrialVerdict};
@@ -46,10 +48,10 @@ impl LevelUi<'_> {
     }
 
     /// The whole window for the title and the map; false when the editor screens show.
-    pub fn full_screen(&mut self, root: &mut egui::Ui) -> bool {
+    pub fn full_screen(&mut self, root: &mut egui::Ui, fit: Fit) -> bool {
         match *self.screen.get() {
             Screen::Title => self.title(root),
-            Screen::Map => self.map(root),
+            Screen::Map => self.map(root, fit.drawers()),
             // Drawn by its own plugin; the editor stays hidden.
             Screen::Maze => {}
             Screen::Level | Screen::Sandbox => return false,
@@ -67,23 +69,28 @@ impl LevelUi<'_> {
                         .size(20.0),
                 );
                 ui.add_space(36.0);
-                let big = |text: &str| {
-                    egui::Button::new(egui::RichText::new(text).size(22.0))
-                        .min_size(egui::vec2(300.0, 64.0))
+                // As wide as a phone in portrait allows.
+                let width = (ui.available_width() - 16.0).min(300.0);
+                let big = |ui: &mut egui::Ui, name: &str, text: &str| {
+                    let button = egui::Button::new(egui::RichText::new(text).size(22.0))
+                        .min_size(egui::vec2(width, 64.0));
+                    let response = ui.add(button);
+                    ui_state::expose_button(ui.ctx(), format!("title/{name}"), response.rect);
+                    response
                 };
-                if ui.add(big("▶  Play levels")).clicked() {
+                if big(ui, "Play levels", "▶  Play levels").clicked() {
                     self.actions.write(LevelAction::ShowMap);
                 }
                 ui.add_space(10.0);
-                if ui.add(big("✏  Sandbox")).clicked() {
+                if big(ui, "Sandbox", "✏  Sandbox").clicked() {
                     self.actions.write(LevelAction::Sandbox);
                 }
                 ui.add_space(10.0);
-                if ui.add(big("〰  Water maze: a mouse learns")).clicked() {
+                if big(ui, "Water maze", "〰  Water maze: a mouse learns").clicked() {
                     self.actions.write(LevelAction::Maze);
                 }
                 ui.add_space(10.0);
-                let examples = ui.add(big("📚  Examples"));
+                let examples = big(ui, "Examples", "📚  Examples");
                 egui::Popup::menu(&examples).show(|ui| {
                     egui::ScrollArea::vertical()
                         .max_height(420.0)
@@ -104,13 +111,24 @@ impl LevelUi<'_> {
         });
     }
 
-    fn map(&mut self, root: &mut egui::Ui) {
+    /// The level map; on a narrow screen (`compact`) its header wraps and the cards share
+    /// the width.
+    fn map(&mut self, root: &mut egui::Ui, compact: bool) {
         let levels = &self.library.levels;
         let progress = &self.store.progress;
         let unlocked = progress.unlocked(levels);
         egui::CentralPanel::default_margins().show(root, |ui| {
-            ui.horizontal(|ui| {
-                if ui.button("◀ Title").clicked() {
+            let header = |ui: &mut egui::Ui, add: &mut dyn FnMut(&mut egui::Ui)| {
+                if compact {
+                    ui.horizontal_wrapped(|ui| add(ui));
+                } else {
+                    ui.horizontal(|ui| add(ui));
+                }
+            };
+            header(ui, &mut |ui| {
+                let back = ui.button("◀ Title");
+                ui_state::expose_button(ui.ctx(), "map/Title", back.rect);
+                if back.clicked() {
                     self.actions.write(LevelAction::ShowTitle);
                 }
                 ui.heading("Levels");
@@ -123,7 +141,15 @@ impl LevelUi<'_> {
                         .color(GOLD)
                         .size(18.0),
                 );
-                ui.weak("A chapter opens when you have solved half of the one before.");
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(
+                            "A chapter opens when you have solved half of the one before.",
+                        )
+                        .weak(),
+                    )
+                    .wrap(),
+                );
             });
             if let Some(notice) = &self.store.notice {
                 ui.colored_label(FAIL, notice);
@@ -135,6 +161,13 @@ impl LevelUi<'_> {
                 ui.spinner();
                 ui.label("Loading levels…");
             }
+            // Two cards side by side on a phone, as many as fit on a wider screen.
+            let spacing = ui.spacing().item_spacing.x;
+            let card_width = if compact {
+                ((ui.available_width() - 16.0 - spacing) / 2.0).min(160.0)
+            } else {
+                160.0
+            };
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for (k, members) in chapters(levels).iter().enumerate() {
                     ui.add_space(10.0);
@@ -162,10 +195,23 @@ impl LevelUi<'_> {
                                 ui.visuals().widgets.inactive.weak_bg_fill
                             };
                             let card = egui::Button::new(egui::RichText::new(text).size(16.0))
-                                .min_size(egui::vec2(160.0, 96.0))
+                                .min_size(egui::vec2(card_width, 96.0))
                                 .fill(fill);
-                            let response = ui
-                                .add_enabled(unlocked[i], card)
+                            let response = if compact {
+                                // A fixed width, the title wrapping inside it.
+                                ui.add_enabled_ui(unlocked[i], |ui| {
+                                    ui.add_sized([card_width, 96.0], card.wrap())
+                                })
+                                .inner
+                            } else {
+                                ui.add_enabled(unlocked[i], card)
+                            };
+                            ui_state::expose_button(
+                                ui.ctx(),
+                                format!("map/{}", i + 1),
+                                response.rect,
+                            );
+                            let response = response
                                 .on_hover_text(&level.goal)
                                 .on_disabled_hover_text("Solve more of the chapter before");
                             if response.clicked() {
@@ -178,30 +224,40 @@ impl LevelUi<'_> {
         });
     }
 
-    /// The goal bar above the canvas inside a level; returns its rect.
-    pub fn goal_bar(&mut self, root: &mut egui::Ui) -> Option<egui::Rect> {
+    /// The goal bar above the canvas inside a level; returns its rect. On a narrow screen
+    /// (`compact`) its rows wrap.
+    pub fn goal_bar(&mut self, root: &mut egui::Ui, compact: bool) -> Option<egui::Rect> {
         let playing = self.active.0.as_ref()?;
         let index = self.library.index_of(&playing.name).map_or(0, |i| i + 1);
         let seen = usize::from(self.store.progress.of(&playing.name).hints_seen);
         let hints = &playing.level.hints;
+        let row = |ui: &mut egui::Ui, add: &mut dyn FnMut(&mut egui::Ui)| {
+            if compact {
+                ui.horizontal_wrapped(|ui| add(ui));
+            } else {
+                ui.horizontal(|ui| add(ui));
+            }
+        };
         let response = egui::Panel::top("goal").show(root, |ui| {
-            ui.horizontal(|ui| {
+            row(ui, &mut |ui| {
                 ui.label(
                     egui::RichText::new(format!("{index} · {}", playing.level.title))
                         .size(18.0)
                         .strong(),
                 );
-                ui.label(egui::RichText::new(&playing.level.goal).size(18.0));
+                ui.add(
+                    egui::Label::new(egui::RichText::new(&playing.level.goal).size(18.0)).wrap(),
+                );
             });
-            ui.horizontal(|ui| {
+            row(ui, &mut |ui| {
                 let check = egui::Button::new(egui::RichText::new("✔ Check").strong())
                     .fill(egui::Color32::from_rgb(214, 238, 226));
                 let running = self.pending.progress();
-                if ui
+                let check = ui
                     .add_enabled(running.is_none(), check)
-                    .on_hover_text("Run every trial of the level on your circuit")
-                    .clicked()
-                {
+                    .on_hover_text("Run every trial of the level on your circuit");
+                ui_state::expose_button(ui.ctx(), "goal/Check", check.rect);
+                if check.clicked() {
                     self.actions.write(LevelAction::Check);
                 }
                 if let Some((done, total)) = running {
@@ -244,8 +300,9 @@ impl LevelUi<'_> {
         Some(response.response.rect)
     }
 
-    /// The verdict of the last check, floating over the canvas.
-    pub fn verdict_window(&mut self, ctx: &egui::Context) {
+    /// The verdict of the last check, floating over the canvas: beside the docked side
+    /// panel on a wide screen, across the top of the canvas on a narrow one.
+    pub fn verdict_window(&mut self, ctx: &egui::Context, fit: Fit) {
         let now = self.time.elapsed_secs_f64();
         let next = self.active.0.as_ref().and_then(|p| {
             let i = self.library.index_of(&p.name)?;
@@ -260,15 +317,23 @@ impl LevelUi<'_> {
         let mut open = true;
         let mut shown = playing.shown_run;
         let mut action = None;
-        egui::Window::new(if verdict.passed() {
+        let (anchor, offset, width) = match fit {
+            Fit::Docked => (egui::Align2::RIGHT_TOP, egui::vec2(-310.0, 130.0), 430.0),
+            Fit::Drawers { .. } => {
+                let width = (ctx.viewport_rect().width() - 40.0).min(430.0);
+                (egui::Align2::CENTER_TOP, egui::vec2(0.0, 120.0), width)
+            }
+        };
+        let window = egui::Window::new(if verdict.passed() {
             "Solved!"
         } else {
             "Not yet"
         })
         .id(egui::Id::new("verdict"))
         .open(&mut open)
-        .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-310.0, 130.0))
-        .default_width(430.0)
+        .anchor(anchor, offset)
+        .default_width(width)
+        .max_width(width)
         .resizable(false)
         .collapsible(false)
         .show(ctx, |ui| {
@@ -344,6 +409,14 @@ impl LevelUi<'_> {
                 trial_plot(ui, trial, &playing.level);
             }
         });
+        if let Some(window) = window {
+            let name = if verdict.passed() {
+                "verdict: solved"
+            } else {
+                "verdict: not yet"
+            };
+            ui_state::expose_panel(ctx, name, window.response.rect);
+        }
         playing.shown_run = shown;
         if !open {
             playing.verdict = None;

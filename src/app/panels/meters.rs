@@ -13,6 +13,7 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 use egui_plot::{Legend, Line, MarkerShape, Plot, Points};
 
+use super::fit::Fit;
 use crate::app::ui_state::Hint;
 use crate::circuit::{Circuit, MeterItem};
 use crate::editor::{Document, Shown};
@@ -222,8 +223,18 @@ impl MeterDock<'_> {
             .any(|m| m.kind != MeterKind::Loudspeaker)
     }
 
-    /// The plotted meters side by side.
-    pub fn show(&mut self, ui: &mut egui::Ui) {
+    /// How many meters draw a plot.
+    pub fn plot_count(&self) -> usize {
+        self.doc
+            .circuit()
+            .meters
+            .iter()
+            .filter(|m| m.kind != MeterKind::Loudspeaker)
+            .count()
+    }
+
+    /// The plotted meters side by side, or one above the other on a narrow portrait screen.
+    pub fn show(&mut self, ui: &mut egui::Ui, fit: Fit) {
         let meters: Vec<MeterItem> = self
             .doc
             .circuit()
@@ -232,6 +243,18 @@ impl MeterDock<'_> {
             .filter(|m| m.kind != MeterKind::Loudspeaker)
             .cloned()
             .collect();
+        if fit == (Fit::Drawers { portrait: true }) && meters.len() > 1 {
+            // Each plot gets the width of the screen and a height a finger can read.
+            let height = (ui.available_height() / 2.0).max(160.0);
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for meter in &meters {
+                    ui.allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
+                        self.meter(ui, meter);
+                    });
+                }
+            });
+            return;
+        }
         ui.columns(meters.len().max(1), |columns| {
             for (ui, meter) in columns.iter_mut().zip(&meters) {
                 self.meter(ui, meter);

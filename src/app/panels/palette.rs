@@ -7,7 +7,7 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use crate::app::levels::ActiveLevel;
-use crate::app::ui_state::{Hint, PaletteDrag, Tool};
+use crate::app::ui_state::{self, Hint, PaletteDrag, Tool};
 use crate::circuit::ItemKind;
 use crate::editor::Document;
 
@@ -225,6 +225,7 @@ impl Palette<'_> {
                     egui::Button::selectable(wiring, "🔗 Connect"),
                 )
                 .on_hover_text("Tap a source, then a target, to wire them (Esc to stop)");
+            ui_state::expose_button(ui.ctx(), "palette/Connect", wire.rect);
             if wire.clicked() {
                 *self.tool = if wiring {
                     Tool::Select
@@ -267,6 +268,11 @@ impl Palette<'_> {
                                 .sense(egui::Sense::click_and_drag()),
                         )
                         .on_hover_text(kind.description());
+                    ui_state::expose_button(
+                        ui.ctx(),
+                        format!("palette/{}", kind.name()),
+                        button.rect,
+                    );
                     paint_icon(
                         ui.painter(),
                         button.rect.left_center() + egui::vec2(18.0, 0.0),
@@ -279,8 +285,13 @@ impl Palette<'_> {
                             Tool::Place(kind)
                         };
                         if !chosen {
+                            // What the item is, without a hover a finger cannot do.
                             self.hint.show(
-                                format!("Tap the canvas to place a {}", kind.name().to_lowercase()),
+                                format!(
+                                    "Tap the canvas to place a {}. {}",
+                                    kind.name().to_lowercase(),
+                                    kind.description()
+                                ),
                                 now,
                             );
                         }

@@ -13,7 +13,7 @@ use crate::app::levels::LevelAction;
 use crate::app::sandbox::shortcuts::EditorAction;
 use crate::app::sandbox::speaker;
 use crate::app::screens::Screen;
-use crate::app::ui_state::UiFocus;
+use crate::app::ui_state::{self, UiFocus};
 use crate::editor::Document;
 use crate::sim::{DT, ResetDynamics, SimClock};
 
@@ -106,100 +106,205 @@ pub struct TopBar<'w> {
     levels: MessageWriter<'w, LevelAction>,
 }
 
+/// A button at least 48 × 48 px, however short its text.
+fn finger_button(text: &str) -> egui::Button<'_> {
+    egui::Button::new(text).min_size(egui::vec2(48.0, 48.0))
+}
+
+/// A top-bar control that reports its place to [`ScreenRects`](crate::app::ui_state::ScreenRects).
+fn exposed(ui: &egui::Ui, name: &str, response: egui::Response) -> egui::Response {
+    ui_state::expose_button(ui.ctx(), format!("top/{name}"), response.rect);
+    response
+}
+
 impl TopBar<'_> {
-    pub fn show(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            if ui
-                .button("🏠")
-                .on_hover_text("Back to the title screen")
-                .clicked()
-            {
-                self.levels.write(LevelAction::ShowTitle);
-            }
-            // A level brings its own circuit; files belong to the sandbox.
-            if *self.screen.get() != Screen::Level {
-                self.files.show(ui);
-            }
-            ui.separator();
-            let undo = ui
-                .add_enabled(self.doc.can_undo(), egui::Button::new("⟲ Undo"))
-                .on_hover_text("Undo the last edit (Ctrl+Z)");
-            if undo.clicked() {
-                self.actions.write(EditorAction::Undo);
-            }
-            let redo = ui
-                .add_enabled(self.doc.can_redo(), egui::Button::new("⟳ Redo"))
-                .on_hover_text("Redo (Ctrl+Y)");
-            if redo.clicked() {
-                self.actions.write(EditorAction::Redo);
-            }
-            if ui
-                .button("⛶ Fit")
-                .on_hover_text("Show the whole circuit (F)")
-                .clicked()
-            {
-                self.actions.write(EditorAction::Fit);
-            }
-            ui.separator();
-            self.playback(ui);
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let (sound, hint) = if self.sound.muted {
-                    ("🔇", "Sound is off: loudspeakers are silent")
-                } else {
-                    (
-                        "🔊",
-                        "Sound is on: loudspeakers click for every spike they hear",
-                    )
-                };
-                if ui.button(sound).on_hover_text(hint).clicked() {
-                    self.sound.muted = !self.sound.muted;
-                }
+    /// The bar in one row on a wide screen. On a narrow one (`compact`) the speeds fold into
+    /// a list and step, reset and fit into a menu, and below 680 px the bar takes two rows
+    /// (editing, then playback), so every control stays on screen down to 360 px.
+    pub fn show(&mut self, ui: &mut egui::Ui, compact: bool) {
+        if !compact {
+            ui.horizontal(|ui| {
+                self.editing(ui, false);
+                ui.separator();
+                self.play_pause(ui);
+                self.step_and_reset(ui);
+                ui.separator();
+                self.speed_presets(ui);
+                ui.separator();
+                self.time_readout(ui);
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    self.sound_switch(ui);
+                });
             });
-        });
+            return;
+        }
+        let playback = |bar: &mut Self, ui: &mut egui::Ui| {
+            bar.play_pause(ui);
+            bar.speed_list(ui);
+            bar.time_readout(ui);
+        };
+        if ui.available_width() >= 680.0 {
+            ui.horizontal(|ui| {
+                self.editing(ui, true);
+                self.more_menu(ui);
+                self.sound_switch(ui);
+                ui.separator();
+                playback(self, ui);
+            });
+        } else {
+            ui.horizontal(|ui| {
+                self.editing(ui, true);
+                self.more_menu(ui);
+                self.sound_switch(ui);
+            });
+            ui.horizontal(|ui| playback(self, ui));
+        }
     }
 
-    fn playback(&mut self, ui: &mut egui::Ui) {
+    /// Home, the file menus, undo and redo (icons only when `compact`), and fit on a wide
+    /// screen.
+    fn editing(&mut self, ui: &mut egui::Ui, compact: bool) {
+        let home = ui
+            .add(finger_button("🏠"))
+            .on_hover_text("Back to the title screen");
+        if exposed(ui, "home", home).clicked() {
+            self.levels.write(LevelAction::ShowTitle);
+        }
+        // A level brings its own circuit; files belong to the sandbox.
+        if *self.screen.get() != Screen::Level {
+            self.files.show(ui, compact);
+        }
+        if !compact {
+            ui.separator();
+        }
+        let (undo_text, redo_text) = if compact {
+            ("⟲", "⟳")
+        } else {
+            ("⟲ Undo", "⟳ Redo")
+        };
+        let undo = ui
+            .add_enabled(self.doc.can_undo(), finger_button(undo_text))
+            .on_hover_text("Undo the last edit (Ctrl+Z)");
+        if exposed(ui, "undo", undo).clicked() {
+            self.actions.write(EditorAction::Undo);
+        }
+        let redo = ui
+            .add_enabled(self.doc.can_redo(), finger_button(redo_text))
+            .on_hover_text("Redo (Ctrl+Y)");
+        if exposed(ui, "redo", redo).clicked() {
+            self.actions.write(EditorAction::Redo);
+        }
+        if !compact {
+            let fit = ui
+                .button("⛶ Fit")
+                .on_hover_text("Show the whole circuit (F)");
+            if exposed(ui, "fit", fit).clicked() {
+                self.actions.write(EditorAction::Fit);
+            }
+        }
+    }
+
+    fn sound_switch(&mut self, ui: &mut egui::Ui) {
+        let (sound, hint) = if self.sound.muted {
+            ("🔇", "Sound is off: loudspeakers are silent")
+        } else {
+            (
+                "🔊",
+                "Sound is on: loudspeakers click for every spike they hear",
+            )
+        };
+        let button = ui.add(finger_button(sound)).on_hover_text(hint);
+        if exposed(ui, "sound", button).clicked() {
+            self.sound.muted = !self.sound.muted;
+        }
+    }
+
+    fn play_pause(&mut self, ui: &mut egui::Ui) {
         let clock = &mut self.clock;
         let (icon, hint) = if clock.paused() {
             ("▶ Play", "Run the simulation (space)")
         } else {
             ("⏸ Pause", "Pause the simulation (space)")
         };
-        if ui.button(icon).on_hover_text(hint).clicked() {
+        let button = ui.button(icon).on_hover_text(hint);
+        if exposed(ui, "play", button).clicked() {
             let paused = clock.paused();
             clock.set_paused(!paused);
         }
-        if ui
+    }
+
+    fn step_and_reset(&mut self, ui: &mut egui::Ui) {
+        let step = ui
             .button("⏭ Step")
-            .on_hover_text(format!("Advance one step of {} ms (.)", DT * 1e3))
-            .clicked()
-        {
-            clock.set_paused(true);
-            clock.request_steps(1);
+            .on_hover_text(format!("Advance one step of {} ms (.)", DT * 1e3));
+        if exposed(ui, "step", step).clicked() {
+            self.clock.set_paused(true);
+            self.clock.request_steps(1);
         }
-        if ui
+        let reset = ui
             .button("⏮ Reset")
-            .on_hover_text("Reset voltages, plots and time; the circuit stays (R)")
-            .clicked()
-        {
+            .on_hover_text("Reset voltages, plots and time; the circuit stays (R)");
+        if exposed(ui, "reset", reset).clicked() {
             self.resets.write(ResetDynamics);
         }
-        ui.separator();
+    }
+
+    /// Step, reset and fit, folded into a menu on a narrow screen.
+    fn more_menu(&mut self, ui: &mut egui::Ui) {
+        let response = egui::containers::menu::MenuButton::new("More…")
+            .ui(ui, |ui| {
+                self.step_and_reset(ui);
+                if ui.button("⛶ Fit: show the whole circuit").clicked() {
+                    self.actions.write(EditorAction::Fit);
+                }
+            })
+            .0;
+        exposed(ui, "more", response);
+    }
+
+    fn speed_presets(&mut self, ui: &mut egui::Ui) {
+        let clock = &mut self.clock;
         for (i, (speed, name)) in SPEEDS.into_iter().enumerate() {
             let selected = (clock.speed() - speed).abs() < 1e-12;
-            if ui
-                .selectable_label(selected, name)
-                .on_hover_text(format!(
-                    "{speed} simulated seconds per second (key {})",
-                    i + 1
-                ))
-                .clicked()
-            {
+            let preset = ui.selectable_label(selected, name).on_hover_text(format!(
+                "{speed} simulated seconds per second (key {})",
+                i + 1
+            ));
+            if exposed(ui, &format!("speed {name}"), preset).clicked() {
                 let _ = clock.set_speed(speed);
             }
         }
-        ui.separator();
-        ui.monospace(format!("t = {}", format_time(clock.time_s())));
+    }
+
+    /// The speeds as one list, on a narrow screen.
+    fn speed_list(&mut self, ui: &mut egui::Ui) {
+        let clock = &mut self.clock;
+        let current = SPEEDS
+            .iter()
+            .find(|(speed, _)| (clock.speed() - speed).abs() < 1e-12)
+            .map_or_else(
+                || format!("{}×", clock.speed()),
+                |(_, name)| (*name).to_owned(),
+            );
+        let list = egui::ComboBox::from_id_salt("speed")
+            .selected_text(format!("Speed {current}"))
+            .show_ui(ui, |ui| {
+                for (speed, name) in SPEEDS {
+                    let selected = (clock.speed() - speed).abs() < 1e-12;
+                    let label = format!("{name}: {speed} s of circuit time per second");
+                    if ui.selectable_label(selected, label).clicked() {
+                        let _ = clock.set_speed(speed);
+                    }
+                }
+            });
+        exposed(ui, "speed", list.response);
+    }
+
+    fn time_readout(&self, ui: &mut egui::Ui) {
+        let clock = &self.clock;
+        let text = egui::RichText::new(format!("t = {}", format_time(clock.time_s()))).monospace();
+        let time = ui.add(egui::Label::new(text).extend());
+        exposed(ui, "time", time);
         let tick = clock.last_tick();
         if tick.capped {
             ui.colored_label(

@@ -10,7 +10,7 @@ use bevy_egui::egui;
 
 use crate::app::levels::ActiveLevel;
 use crate::app::sandbox::shortcuts::EditorAction;
-use crate::app::ui_state::{Hint, Selection};
+use crate::app::ui_state::{self, Hint, Selection};
 use crate::circuit::Role;
 use crate::circuit::{Circuit, GeneratorKind, NeuronModel, RewardModel, StdpModel, SynapseItem};
 use crate::editor::{Document, EditError, EditKey, Shown};
@@ -94,6 +94,13 @@ impl Properties<'_, '_> {
         }
     }
 
+    /// Whether the panel shows an item (rather than the circuit or the level).
+    pub fn has_item(&self) -> bool {
+        self.selection
+            .primary()
+            .is_some_and(|id| self.doc.circuit().role(id).is_some())
+    }
+
     pub fn show(&mut self, ui: &mut egui::Ui) {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.add_space(4.0);
@@ -141,7 +148,10 @@ impl Properties<'_, '_> {
         ui.heading("Circuit");
         let mut name = self.doc.circuit().name.clone();
         ui.label("Name");
-        if ui.text_edit_singleline(&mut name).changed() {
+        if ui
+            .add(finger_sized(egui::TextEdit::singleline(&mut name), ui))
+            .changed()
+        {
             self.edit(EditKey::gesture("circuit-name"), |c| {
                 c.name = name;
                 Ok(())
@@ -230,7 +240,10 @@ impl Properties<'_, '_> {
         if let Some(label) = circuit.label(id) {
             let mut text = label.to_owned();
             ui.label("Label");
-            if ui.text_edit_singleline(&mut text).changed() {
+            if ui
+                .add(finger_sized(egui::TextEdit::singleline(&mut text), ui))
+                .changed()
+            {
                 self.edit(EditKey::gesture(format!("label:{id}")), |c| {
                     c.set_label(id, &text);
                     Ok(())
@@ -371,6 +384,7 @@ impl Properties<'_, '_> {
                 .clamping(egui::SliderClamping::Never)
                 .smart_aim(true);
             let response = ui.add(slider);
+            ui_state::expose_button(ui.ctx(), format!("param/{}", p.label), response.rect);
             if response.changed() {
                 let value = value.clamp(*p.limits.start(), *p.limits.end());
                 let key = p.key;
@@ -417,7 +431,7 @@ impl Properties<'_, '_> {
                             .filter(|l| !l.is_empty())
                             .unwrap_or(&target),
                     );
-                    if ui.small_button("✖").on_hover_text("Disconnect").clicked() {
+                    if ui.button("✖ Disconnect").clicked() {
                         self.edit(EditKey::Step, |c| {
                             c.disconnect(id, &target);
                             Ok(())
@@ -701,6 +715,12 @@ fn grid_image(ui: &mut egui::Ui, grid: &retina::Grid, caption: &str) {
         );
         ui.weak(caption);
     });
+}
+
+/// A one-line text field as tall as the other controls (48 px under a finger).
+fn finger_sized<'t>(edit: egui::TextEdit<'t>, ui: &egui::Ui) -> egui::TextEdit<'t> {
+    edit.min_size(egui::vec2(0.0, ui.spacing().interact_size.y))
+        .vertical_align(egui::Align::Center)
 }
 
 fn field_name(field: ReceptiveField) -> &'static str {

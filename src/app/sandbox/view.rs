@@ -22,6 +22,9 @@ pub struct CanvasView {
     pub viewport: Vec2,
     /// Screen space taken by panels: left, top, right, bottom.
     pub insets: [f32; 4],
+    /// Drawers and sheets lying over the free area (screen rectangles): a press on them is
+    /// theirs, not the canvas's, though the view does not move for them.
+    pub overlays: Vec<Rect>,
     /// Until the user pans or zooms, the view refits when panels change size.
     pub auto_fit: bool,
     fitted_insets: [f32; 4],
@@ -39,6 +42,7 @@ impl Default for CanvasView {
             scale: 1.0,
             viewport: Vec2::new(1280.0, 800.0),
             insets: [0.0; 4],
+            overlays: Vec::new(),
             auto_fit: true,
             fitted_insets: [0.0; 4],
             fitted_version: (0, 0),
@@ -62,13 +66,14 @@ impl CanvasView {
         Vec2::new(self.viewport.x - l - r, self.viewport.y - t - b).max(Vec2::splat(50.0))
     }
 
-    /// Whether a screen point is on the canvas rather than on a panel.
+    /// Whether a screen point is on the canvas rather than on a panel or a drawer.
     pub fn in_free_area(&self, screen: Vec2) -> bool {
         let [l, t, r, b] = self.insets;
         screen.x >= l
             && screen.y >= t
             && screen.x <= self.viewport.x - r
             && screen.y <= self.viewport.y - b
+            && !self.overlays.iter().any(|o| o.contains(screen))
     }
 
     pub fn to_canvas(&self, screen: Vec2) -> Vec2 {
