@@ -307,3 +307,101 @@ fn the_water_maze_fast_forwards_four_trials_and_saves_their_latencies() {
         "the maze screen is blank"
     );
 }
+
+/// A rectangle a script wrote with `WriteRects`: kind, name, x, y, width, height.
+type Named = (String, String, [f32; 4]);
+
+fn read_rects(path: &Path) -> Vec<Named> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .map(|line| {
+            let (kind, rest) = line.split_once(' ').unwrap();
+            let close = rest[1..].find('"').unwrap() + 1;
+            let name = rest[1..close].to_owned();
+            let numbers: Vec<f32> = rest[close + 1..]
+                .split_whitespace()
+                .map(|n| n.parse().unwrap())
+                .collect();
+            (
+                kind.to_owned(),
+                name,
+                [numbers[0], numbers[1], numbers[2], numbers[3]],
+            )
+        })
+        .collect()
+}
+
+/// On a phone and a tablet in portrait, a student builds and wires a circuit through the
+/// drawers: the canvas takes the screen when they are closed, every top-bar control is a
+/// finger's size and on screen, and tapping an item brings its properties.
+#[test]
+#[ignore = "needs an X display: .ci/run runs it under xvfb-run"]
+fn on_a_phone_and_a_tablet_the_drawers_build_a_circuit() {
+    use spikeworks::app::panels::fit::MIN_CANVAS_AREA_SHARE;
+    for (width, height) in [(390.0_f32, 844.0_f32), (768.0, 1024.0)] {
+        let dir = scratch(&format!("e2e-drawers-{width}x{height}"));
+        let script = r#"[
+            Wait(10), WriteRects("closed.txt"), Screenshot("empty.png"),
+            TapOn("add"), Wait(3), Screenshot("palette.png"), WriteRects("palette.txt"),
+            TapOn("palette/Neuron"), TapCanvas(0.7, 0.3),
+            TapOn("add"), TapOn("palette/DC current"), TapCanvas(0.25, 0.3),
+            TapOn("add"), TapOn("palette/Connect"), TapCanvas(0.25, 0.3), TapCanvas(0.7, 0.3),
+            TapOn("done wiring"), TapCanvas(0.5, 0.85), TapCanvas(0.7, 0.3), Wait(3),
+            Screenshot("properties.png"), WriteRects("properties.txt"),
+            TapOn("close drawer"), Wait(3), WriteRects("after.txt"),
+            SaveAs("built.circuit.ron"), Quit,
+        ]"#;
+        let status = sandbox_only(&dir, script)
+            .arg("--window")
+            .arg(format!("{width}x{height}"))
+            .status()
+            .unwrap();
+        assert!(status.success(), "{width}×{height}: exited with {status}");
+        let circuit = spikeworks::circuit::Circuit::load(&dir.join("built.circuit.ron")).unwrap();
+        assert_eq!(circuit.neurons.len(), 1, "{width}×{height}: {circuit:#?}");
+        assert_eq!(circuit.generators.len(), 1);
+        assert_eq!(
+            circuit.generators[0].targets,
+            [circuit.neurons[0].id.as_str()],
+            "{width}×{height}: the DC source drives the neuron"
+        );
+        let closed = read_rects(&dir.join("closed.txt"));
+        let canvas = closed.iter().find(|r| r.0 == "canvas").expect("a canvas").2;
+        let share = canvas[2] * canvas[3] / (width * height);
+        assert!(
+            share >= MIN_CANVAS_AREA_SHARE,
+            "{width}×{height}: the canvas covers {share:.2} of the screen"
+        );
+        let top: Vec<&Named> = closed.iter().filter(|r| r.1.starts_with("top/")).collect();
+        assert!(top.len() >= 8, "{width}×{height}: top-bar controls {top:?}");
+        for (_, name, [x, y, w, h]) in closed.iter().filter(|r| r.0 == "button") {
+            assert!(
+                *x >= 0.0 && *y >= 0.0 && x + w <= width && y + h <= height,
+                "{width}×{height}: {name} at {x},{y} {w}×{h} is off screen"
+            );
+            assert!(
+                *w >= 47.5 && *h >= 47.5,
+                "{width}×{height}: {name} is {w}×{h} px, under a finger's 48"
+            );
+        }
+        let panels = |file: &str| -> Vec<String> {
+            read_rects(&dir.join(file))
+                .into_iter()
+                .filter(|r| r.0 == "panel")
+                .map(|r| r.1)
+                .collect()
+        };
+        assert!(panels("palette.txt").contains(&"palette".to_owned()));
+        assert!(!panels("closed.txt").contains(&"palette".to_owned()));
+        assert!(
+            panels("properties.txt").contains(&"properties".to_owned()),
+            "{width}×{height}: a tap on the neuron brings its properties"
+        );
+        assert!(!panels("after.txt").contains(&"properties".to_owned()));
+        for shot in ["empty.png", "palette.png", "properties.png"] {
+            let colours = distinct_colours(&dir.join(shot));
+            assert!(colours > 50, "{shot}: only {colours} colours");
+            println!("screenshot: {}", dir.join(shot).display());
+        }
+    }
+}

@@ -662,7 +662,8 @@ impl FileMenu<'_> {
     pub fn show(&mut self, ui: &mut egui::Ui, compact: bool) {
         // On a phone the list is as wide as the screen allows.
         let width = (ui.ctx().viewport_rect().width() - 32.0).min(420.0);
-        let file = ui.menu_button("File", |ui| {
+        let file_button = egui::Button::new("File").min_size(egui::vec2(48.0, 0.0));
+        let (file, _) = egui::containers::menu::MenuButton::from_button(file_button).ui(ui, |ui| {
             let mut item = |ui: &mut egui::Ui, text: &str, keys: &str, request: FileRequest| {
                 if ui
                     .add(egui::Button::new(text).shortcut_text(keys))
@@ -680,7 +681,7 @@ impl FileMenu<'_> {
                 ui.menu_button("Examples", |ui| self.examples_list(ui, width));
             }
         });
-        ui_state::expose_button(ui.ctx(), "top/file", file.response.rect);
+        ui_state::expose_button(ui.ctx(), "top/file", file.rect);
         if !compact {
             let examples = ui.menu_button("Examples", |ui| self.examples_list(ui, width));
             ui_state::expose_button(ui.ctx(), "top/examples", examples.response.rect);

@@ -197,15 +197,7 @@ impl LevelUi<'_> {
                             let card = egui::Button::new(egui::RichText::new(text).size(16.0))
                                 .min_size(egui::vec2(card_width, 96.0))
                                 .fill(fill);
-                            let response = if compact {
-                                // A fixed width, the title wrapping inside it.
-                                ui.add_enabled_ui(unlocked[i], |ui| {
-                                    ui.add_sized([card_width, 96.0], card.wrap())
-                                })
-                                .inner
-                            } else {
-                                ui.add_enabled(unlocked[i], card)
-                            };
+                            let response = ui.add_enabled(unlocked[i], card);
                             ui_state::expose_button(
                                 ui.ctx(),
                                 format!("map/{}", i + 1),

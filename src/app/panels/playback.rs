@@ -303,8 +303,7 @@ impl TopBar<'_> {
     fn time_readout(&self, ui: &mut egui::Ui) {
         let clock = &self.clock;
         let text = egui::RichText::new(format!("t = {}", format_time(clock.time_s()))).monospace();
-        let time = ui.add(egui::Label::new(text).extend());
-        exposed(ui, "time", time);
+        ui.add(egui::Label::new(text).extend());
         let tick = clock.last_tick();
         if tick.capped {
             ui.colored_label(
