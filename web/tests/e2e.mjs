@@ -7,7 +7,14 @@
 //      uploads a circuit and saves it as a download, places a neuron and a DC source, wires
 //      them, and the neuron spikes; pinch zooms, two fingers pan, and two fingers hold two
 //      touch sensors at once; unsaved work survives a reload (localStorage);
-// and it reports the time to first frame and the CUBA speed in the page.
+//   4. on a phone (390×844), a tablet in portrait (768×1024) and landscape (1024×768) and a
+//      desktop (1280×800), all with touch: the canvas covers its share of the screen, every
+//      top-bar control is inside the viewport, and a student places a neuron and a DC source
+//      from the palette, wires them, changes a parameter in the neuron's properties and sees
+//      it spike; on the tablet level 1 is played to its verdict, and the tablet turns to
+//      landscape and back, keeping the view's centre;
+// and it reports the time to first frame and the CUBA speed in the page. Controls are found
+// by name in window.__spikeworks.buttons, so the taps follow the layout.
 //
 // Environment: SPIKEWORKS_BIN (native binary, required), CHROMIUM (default
 // /usr/bin/chromium), SHOTS (screenshot folder, default web/screenshots), PORT, CUBA_NEURONS.
@@ -117,13 +124,14 @@ try {
     }
   };
 
-  await tap(640, 342);          // the title screen's "Sandbox" button
+  const at = touchHelpers(page, cdp);
+  await at.tapOn("title/Sandbox");
   await page.waitForFunction(() => window.__spikeworks.screen === "Sandbox", null, { timeout: 60_000 });
   // Open uploads a file from the device; Save downloads it.
   const relay = path.join(root, "assets/examples/relay.circuit.ron");
-  await tap(78, 25);            // File
-  await tap(90, 110);           // Open…
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), tap(540, 255)]);
+  await at.tapOn("top/file");
+  await at.tapOn("file/Open…");
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), at.tapOn("dialog/upload")]);
   await chooser.setFiles(relay);
   await page.waitForFunction(() => window.__spikeworks.neurons > 0, null, { timeout: 60_000 });
   const uploaded = await status();
@@ -141,14 +149,14 @@ try {
   assert.equal(download.suggestedFilename(), "relay.circuit.ron", "Save downloads under the file's name");
   assert.match(saved, /Relay with a delay/, "the download is the circuit");
   log(`uploaded relay.circuit.ron (${uploaded.neurons} neurons), saved it back as a download`);
-  await tap(78, 25);            // File
-  await tap(80, 72);            // New: the circuit was saved, so nothing asks
+  await at.tapOn("top/file");
+  await at.tapOn("file/New");   // the circuit was saved, so nothing asks
   await page.waitForFunction(() => window.__spikeworks.neurons === 0, null, { timeout: 60_000 });
 
   // The palette's buttons and an empty canvas shown at 1:1 (see tests/gui_e2e.rs).
-  await tap(100, 165);          // Neuron
+  await at.tapOn("palette/Neuron");
   await tap(500, 300);          // placed
-  await tap(100, 464);          // DC source
+  await at.tapOn("palette/DC current");
   await tap(330, 300);          // placed, and selected
   await slide([[370, 260]], [[500, 300]], 6); // from its wiring handle to the neuron
   let s = await status();
@@ -178,11 +186,11 @@ try {
 
   // Two touch sensors held by two fingers at once. On the way, a tap on the properties
   // panel with the tool armed places nothing under the panel.
-  await tap(100, 709);          // Touch sensor
+  await at.tapOn("palette/Touch sensor");
   await tap(1100, 600);
   assert.equal((await status()).sensors, 0, "a tap on a panel places nothing under it");
   await tap(700, 250);
-  await tap(100, 709);
+  await at.tapOn("palette/Touch sensor");
   await tap(700, 450);
   assert.equal((await status()).sensors, 2, "two touch sensors placed");
   await touch("touchStart", [[700, 250], [700, 450]]);
@@ -211,6 +219,9 @@ try {
   await frames(page, 2);
   await page.screenshot({ path: path.join(shots, "web-restored.png") });
 
+  // 4. Layouts: phone, tablet both ways, desktop.
+  await layouts(browser, shots);
+
   // Speed: CUBA inside the page (compare with `spikeworks bench cuba` natively).
   const neurons = Number(process.env.CUBA_NEURONS || 1000);
   const [buildS, simulateS, spikes] = await page.evaluate(
@@ -229,6 +240,203 @@ try {
 } finally {
   await browser?.close();
   server.kill();
+}
+
+// Taps for one page: by control name, on the canvas by fraction, and finger slides.
+function touchHelpers(page, cdp) {
+  const status = () => page.evaluate(() => window.__spikeworks);
+  const touch = (type, points) => cdp.send("Input.dispatchTouchEvent", {
+    type, touchPoints: points.map(([x, y], id) => ({ x, y, id, radiusX: 4, radiusY: 4, force: 1 })),
+  });
+  const tap = async (x, y) => {
+    await Promise.all([touch("touchStart", [[x, y]]), touch("touchEnd", [])]);
+    await frames(page, 3);
+  };
+  // A control may appear a frame or two after the screen that holds it.
+  const rectOf = async (name) => {
+    await page.waitForFunction((n) => window.__spikeworks.buttons?.[n], name, { timeout: 20_000, polling: 100 })
+      .catch(() => {});
+    const s = await status();
+    const r = s.buttons[name];
+    assert.ok(r, `no control named "${name}" on screen; there are: ${Object.keys(s.buttons).join(", ")}`);
+    return r;
+  };
+  return {
+    status, touch, tap, rectOf,
+    tapOn: async (name, fx = 0.5) => {
+      const [x, y, w, h] = await rectOf(name);
+      await tap(x + w * fx, y + h / 2);
+    },
+    tapCanvas: async (fx, fy) => {
+      const [x, y, w, h] = (await status()).canvas_rect;
+      await tap(x + w * fx, y + h * fy);
+    },
+    // The screen point of a canvas point, from the view in the status object.
+    screenOf: async ([cx, cy]) => {
+      const s = await status();
+      const [x, y, w, h] = s.canvas_rect;
+      return [x + w / 2 + (cx - s.view_x) / s.view_scale, y + h / 2 + (cy - s.view_y) / s.view_scale];
+    },
+    slide: async (from, to, steps) => {
+      await touch("touchStart", [from]);
+      await frames(page, 2);
+      for (let k = 1; k <= steps; k++) {
+        await touch("touchMove", [[from[0] + (to[0] - from[0]) * k / steps, from[1] + (to[1] - from[1]) * k / steps]]);
+        await frames(page, 1);
+      }
+      await touch("touchEnd", []);
+      await frames(page, 3);
+    },
+  };
+}
+
+function inside([x, y, w, h], width, height) {
+  return x >= -0.5 && y >= -0.5 && x + w <= width + 0.5 && y + h <= height + 0.5;
+}
+
+// The layouts: on each screen a student builds a circuit from nothing and sees it spike.
+async function layouts(browser, shots) {
+  const screens = [[390, 844, "phone"], [768, 1024, "tablet-portrait"], [1024, 768, "tablet-landscape"], [1280, 800, "desktop"]];
+  for (const [width, height, name] of screens) {
+    const context = await browser.newContext({ hasTouch: true, isMobile: false, viewport: { width, height }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.__spikeworks?.ready, null, { timeout: 600_000, polling: 250 });
+    await frames(page, 3);
+    const at = touchHelpers(page, await context.newCDPSession(page));
+    for (const [button, [x, y, w, h]] of Object.entries((await at.status()).buttons)) {
+      if (button.startsWith("title/")) {
+        assert.ok(inside([x, y, w, h], width, height), `${name}: ${button} is off screen`);
+      }
+    }
+    await at.tapOn("title/Sandbox");
+    await page.waitForFunction(() => window.__spikeworks.screen === "Sandbox", null, { timeout: 60_000 });
+    await frames(page, 3);
+    let s = await at.status();
+    const drawers = "add" in s.buttons;
+    assert.equal(drawers, width < 1275, `${name}: drawers below 1275 px, docked panels above`);
+    const [, , cw, ch] = s.canvas_rect;
+    const share = drawers ? (cw * ch) / (width * height) : cw / width;
+    assert.ok(share >= 0.6, `${name}: the canvas covers ${share.toFixed(2)} of the ${drawers ? "screen" : "width"}`);
+    const top = Object.entries(s.buttons).filter(([b]) => b.startsWith("top/"));
+    assert.ok(top.length >= 8, `${name}: top-bar controls: ${top.map(([b]) => b)}`);
+    for (const [button, rect] of top) {
+      assert.ok(inside(rect, width, height), `${name}: ${button} at ${rect} is outside the ${width}×${height} viewport`);
+    }
+    const fromPalette = async (item) => {
+      if (drawers) {
+        await at.tapOn("add");
+      }
+      await at.tapOn(`palette/${item}`);
+    };
+    await fromPalette("Neuron");
+    await at.tapCanvas(0.7, 0.3);
+    await fromPalette("DC current");
+    await at.tapCanvas(0.25, 0.3);
+    await fromPalette("Connect");
+    await at.tapCanvas(0.25, 0.3);
+    await at.tapCanvas(0.7, 0.3);
+    if (drawers) {
+      await at.tapOn("done wiring");
+    } else {
+      await at.tapOn("palette/Connect");
+    }
+    s = await at.status();
+    assert.deepEqual([s.neurons, s.generators, s.wires], [1, 1, 1], `${name}: a neuron, a DC source and its wire`);
+    // The neuron's properties: a tap on empty canvas, then on the neuron.
+    await at.tapCanvas(0.5, 0.85);
+    await at.tapCanvas(0.7, 0.3);
+    s = await at.status();
+    assert.ok("properties" in s.panels, `${name}: the neuron's properties are open: ${Object.keys(s.panels)}`);
+    // A slider in view; on a small sheet the student scrolls it up first.
+    const panel = () => at.status().then((t) => t.panels.properties);
+    const visibleSlider = async () => {
+      const t = await at.status();
+      const [px, py, pw, ph] = t.panels.properties;
+      return Object.entries(t.buttons).find(([b, [x, y, w, h]]) =>
+        b.startsWith("param/") && y >= py + 40 && y + h <= py + ph - 8 && x >= px && x + w <= px + pw);
+    };
+    for (let k = 0; k < 6 && !(await visibleSlider()); k++) {
+      const [px, py, pw, ph] = await panel();
+      await at.slide([px + pw * 0.8, py + ph * 0.85], [px + pw * 0.8, py + ph * 0.35], 6);
+    }
+    const slider = await visibleSlider();
+    await page.screenshot({ path: path.join(shots, `web-${name}-slider.png`) });
+    assert.ok(slider, `${name}: no parameter slider comes into view`);
+    const revision = (await at.status()).revision;
+    // The student drags the slider's knob to the left.
+    const [sx, sy, sw, sh] = slider[1];
+    await at.slide([sx + sw * 0.3, sy + sh / 2], [sx + sw * 0.05, sy + sh / 2], 6);
+    s = await at.status();
+    assert.ok(s.revision > revision, `${name}: dragging the ${slider[0]} slider changed it (revision ${revision} → ${s.revision})`);
+    await page.screenshot({ path: path.join(shots, `web-${name}-properties.png`) });
+    if (drawers) {
+      await at.tapOn("close drawer");
+    }
+    if ((await at.status()).paused) {
+      await at.tapOn("top/play");
+    }
+    await page.waitForFunction(() => window.__spikeworks.spikes > 0, null, { timeout: 120_000, polling: 250 });
+    s = await at.status();
+    log(`${name} ${width}×${height}: ${drawers ? "drawers" : "docked"}, canvas ${(share * 100).toFixed(0)} % of the ` +
+        `${drawers ? "screen" : "width"}, ${top.length} top-bar controls on screen, changed ${slider[0]}, ` +
+        `${s.spikes} spikes`);
+    await page.screenshot({ path: path.join(shots, `web-${name}.png`) });
+
+    if (name === "tablet-portrait") {
+      await tabletLevelAndRotation(page, at, shots);
+    }
+    await context.close();
+  }
+}
+
+// On the tablet: level 1 from the title screen to its verdict, then a turn to landscape and
+// back that keeps the view's centre.
+async function tabletLevelAndRotation(page, at, shots) {
+  await at.tapOn("top/home");
+  await at.tapOn("title/Play levels");
+  await at.tapOn("map/1");
+  await page.waitForFunction(() => window.__spikeworks.screen === "Level", null, { timeout: 60_000 });
+  await frames(page, 5);
+  // Level 1: a DC source left of the neuron N (at the canvas origin), wired to it.
+  const [nx, ny] = await at.screenOf([0, 0]);
+  await at.tapOn("add");
+  await at.tapOn("palette/DC current");
+  await at.tap(nx - 160, ny);
+  await at.tapOn("add");
+  await at.tapOn("palette/Connect");
+  await at.tap(nx - 160, ny);
+  await at.tap(nx, ny);
+  await at.tapOn("done wiring");
+  assert.equal((await at.status()).wires, 1, "level 1: the DC source is wired to N");
+  await at.tapOn("goal/Check");
+  await page.waitForFunction(() => Object.keys(window.__spikeworks.panels).some((p) => p.startsWith("verdict")),
+    null, { timeout: 120_000, polling: 250 });
+  const verdict = Object.keys((await at.status()).panels).find((p) => p.startsWith("verdict"));
+  assert.equal(verdict, "verdict: solved", "level 1 is solved on the tablet");
+  const [vx, vy, vw, vh] = (await at.status()).panels[verdict];
+  assert.ok(inside([vx, vy, vw, vh], 768, 1024), `the verdict window is on screen: ${[vx, vy, vw, vh]}`);
+  await page.screenshot({ path: path.join(shots, "web-tablet-level-solved.png") });
+  log("tablet-portrait: level 1 played to its verdict (solved)");
+
+  // Turn the tablet: the layout follows at once and the canvas keeps its view centre.
+  const before = await at.status();
+  for (const [width, height, shot] of [[1024, 768, "web-tablet-turned.png"], [768, 1024, "web-tablet-turned-back.png"]]) {
+    await page.setViewportSize({ width, height });
+    await page.waitForFunction(([w]) => window.innerWidth === w && window.__spikeworks.canvas_rect?.[2] <= w,
+      [width], { timeout: 60_000 });
+    await frames(page, 4);
+    const s = await at.status();
+    const [, , cw] = s.canvas_rect;
+    assert.ok(cw > width * 0.9, `turned to ${width}×${height}: the canvas spans the width (${cw} px)`);
+    for (const [button, rect] of Object.entries(s.buttons).filter(([b]) => b.startsWith("top/"))) {
+      assert.ok(inside(rect, width, height), `turned to ${width}×${height}: ${button} is off screen`);
+    }
+    assert.ok(Math.abs(s.view_x - before.view_x) < 1 && Math.abs(s.view_y - before.view_y) < 1,
+      `turned to ${width}×${height}: the view centre stays (${before.view_x},${before.view_y} → ${s.view_x},${s.view_y})`);
+    await page.screenshot({ path: path.join(shots, shot) });
+  }
+  log("tablet: turned to 1024×768 and back, the view centre kept");
 }
 
 async function waitForServer() {

@@ -665,10 +665,9 @@ impl FileMenu<'_> {
         let file_button = egui::Button::new("File").min_size(egui::vec2(48.0, 0.0));
         let (file, _) = egui::containers::menu::MenuButton::from_button(file_button).ui(ui, |ui| {
             let mut item = |ui: &mut egui::Ui, text: &str, keys: &str, request: FileRequest| {
-                if ui
-                    .add(egui::Button::new(text).shortcut_text(keys))
-                    .clicked()
-                {
+                let button = ui.add(egui::Button::new(text).shortcut_text(keys));
+                ui_state::expose_button(ui.ctx(), format!("file/{text}"), button.rect);
+                if button.clicked() {
                     self.requests.write(request);
                     ui.close();
                 }
@@ -891,10 +890,9 @@ fn browser_choices(
     done: &mut Option<PathBuf>,
 ) -> Option<Result<(), String>> {
     let mut upload = None;
-    if ui
-        .button(egui::RichText::new("📤 Upload a file from this device…").size(16.0))
-        .clicked()
-    {
+    let button = ui.button(egui::RichText::new("📤 Upload a file from this device…").size(16.0));
+    ui_state::expose_button(ui.ctx(), "dialog/upload", button.rect);
+    if button.clicked() {
         upload = Some(crate::app::platform::web::choose_file(uploads));
     }
     ui.weak("A Spikeworks circuit (.circuit.ron) or a Neuronify file (.nfy).");
