@@ -141,6 +141,10 @@ enum Bench {
         duration: String,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Build it from a circuit file of two populations and four projections, instead of
+        /// one entity per synapse.
+        #[arg(long)]
+        populations: bool,
     },
 }
 
@@ -308,6 +312,7 @@ pub fn main() -> ExitCode {
                     neurons,
                     duration,
                     seed,
+                    populations,
                 },
         } => runner::parse_duration(&duration)
             .map_err(|e| flag("--duration", e).to_string())
@@ -315,10 +320,28 @@ pub fn main() -> ExitCode {
                 if neurons < 5 {
                     return Err("--neurons: CUBA needs at least 5 neurons".to_owned());
                 }
-                let r = spikeworks::cuba::run_cuba(neurons, d, seed);
+                let r = if populations {
+                    spikeworks::cuba::run_cuba_populations(neurons, d, seed)
+                } else {
+                    spikeworks::cuba::run_cuba(neurons, d, seed)
+                };
                 println!(
-                    "CUBA: {} neurons, {} synapses\nbuild time       {:.3} s\nsimulation wall  {:.3} s for {} s biological\nspikes           {}\nmean rate        {:.2} Hz",
-                    r.neurons, r.synapses, r.build_s, r.simulate_s, d, r.spikes, r.mean_rate_hz
+                    "CUBA: {} neurons, {} synapses{}\nbuild time       {:.3} s\nsimulation wall  {:.3} s for {} s biological\nspikes           {}\nmean rate        {:.2} Hz",
+                    r.neurons,
+                    r.synapses,
+                    if populations {
+                        format!(
+                            " in projections ({:.1} bytes per synapse)",
+                            r.projection_bytes as f64 / r.synapses.max(1) as f64
+                        )
+                    } else {
+                        " as entities".to_owned()
+                    },
+                    r.build_s,
+                    r.simulate_s,
+                    d,
+                    r.spikes,
+                    r.mean_rate_hz
                 );
                 Ok(())
             }),

@@ -258,6 +258,17 @@ pub fn run_circuit(circuit: &Circuit, opts: &RunOptions) -> Result<RunReport, Ru
             )
         })
         .collect();
+    // A population's member is named `population-id[index]`, with the population's label.
+    let mut names = names;
+    let members: Vec<(Entity, sim::PopulationMember)> = world
+        .query::<(Entity, &sim::PopulationMember)>()
+        .iter(world)
+        .map(|(e, m)| (e, *m))
+        .collect();
+    for (e, m) in members {
+        let (id, label) = names.get(&m.population).cloned().unwrap_or_default();
+        names.insert(e, (format!("{id}[{}]", m.index), label));
+    }
     let recorder = world.resource::<Recorder>();
     let spikes: Vec<_> = recorder
         .spikes()
@@ -281,6 +292,21 @@ pub fn run_circuit(circuit: &Circuit, opts: &RunOptions) -> Result<RunReport, Ru
             }
         })
         .collect();
+    // A population's line counts all its members' spikes; its rate is per member.
+    for p in &circuit.populations {
+        let prefix = format!("{}[", p.id);
+        let count = spikes.iter().filter(|s| s.1.starts_with(&prefix)).count();
+        neurons.push(NeuronSummary {
+            id: p.id.clone(),
+            label: format!(
+                "{} ({} neurons)",
+                if p.label.is_empty() { &p.id } else { &p.label },
+                p.size
+            ),
+            spikes: count,
+            rate_hz: count as f64 / duration_s / f64::from(p.size),
+        });
+    }
     neurons.sort_by(|a, b| a.label.cmp(&b.label).then(a.id.cmp(&b.id)));
     let voltages = recorded
         .into_iter()

@@ -77,7 +77,7 @@ impl Circuit {
         };
         let param = |item: &str, e: ParamError| invalid(item, e.name(), e.to_string());
 
-        if self.version != CIRCUIT_VERSION {
+        if !(1..=CIRCUIT_VERSION).contains(&self.version) {
             return Err(CircuitError::Version {
                 at: Location {
                     file: file.to_owned(),
@@ -89,11 +89,36 @@ impl Circuit {
             });
         }
 
+        if self.version < self.needed_version() {
+            let item = self
+                .populations
+                .first()
+                .map(|p| &p.id)
+                .or(self.projections.first().map(|p| &p.id))
+                .cloned()
+                .unwrap_or_default();
+            return Err(CircuitError::Invalid {
+                at: Location {
+                    file: file.to_owned(),
+                    line: line_of(text, "version").unwrap_or(0),
+                    column: 0,
+                },
+                item,
+                field: "version".into(),
+                reason: format!(
+                    "populations and projections need `version: 2`, the file says {}",
+                    self.version
+                ),
+            });
+        }
+
         let mut ids = HashSet::new();
         let all_ids = self
             .neurons
             .iter()
             .map(|n| &n.id)
+            .chain(self.populations.iter().map(|p| &p.id))
+            .chain(self.projections.iter().map(|p| &p.id))
             .chain(self.generators.iter().map(|g| &g.id))
             .chain(self.sensors.iter().map(|s| &s.id))
             .chain(self.meters.iter().map(|m| &m.id))
@@ -113,6 +138,11 @@ impl Circuit {
             }
         }
         let neurons: HashSet<&str> = self.neurons.iter().map(|n| n.id.as_str()).collect();
+        let populations: HashMap<&str, u32> = self
+            .populations
+            .iter()
+            .map(|p| (p.id.as_str(), p.size))
+            .collect();
         let spike_sources: HashSet<&str> = neurons
             .iter()
             .copied()
@@ -126,41 +156,7 @@ impl Circuit {
             .collect();
 
         for n in &self.neurons {
-            match &n.model {
-                NeuronModel::Lif(m) => {
-                    let check = || -> Result<(), ParamError> {
-                        positive("capacitance_nF", m.capacitance_nf)?;
-                        positive("resistance_MOhm", m.resistance_mohm)?;
-                        in_range("resting_mV", m.resting_mv, -200.0, 100.0)?;
-                        in_range("threshold_mV", m.threshold_mv, -200.0, 100.0)?;
-                        in_range("reset_mV", m.reset_mv, -200.0, 100.0)?;
-                        if m.reset_mv >= m.threshold_mv {
-                            return Err(ParamError::ResetNotBelowThreshold {
-                                reset_mv: m.reset_mv,
-                                threshold_mv: m.threshold_mv,
-                            });
-                        }
-                        in_range("refractory_ms", m.refractory_ms, 0.0, 1000.0)?;
-                        if let Some(a) = &m.adaptation {
-                            non_negative("increment_nS", a.increment_ns)?;
-                            positive("tau_ms", a.tau_ms)?;
-                        }
-                        if let Some(b) = &m.burst {
-                            non_negative("peak_nA", b.peak_na)?;
-                            non_negative("ramp_nA_per_s", b.ramp_na_per_s)?;
-                        }
-                        if let Some(e) = &m.escape {
-                            positive("width_mV", e.width_mv)?;
-                            in_range("max_rate_Hz", e.max_rate_hz, 1e-3, MAX_RATE_HZ)?;
-                        }
-                        Ok(())
-                    };
-                    check().map_err(|e| param(&n.id, e))?;
-                }
-                NeuronModel::HodgkinHuxley(m) => {
-                    positive("area_cm2", m.area_cm2).map_err(|e| param(&n.id, e))?;
-                }
-            }
+            check_model(&n.model).map_err(|e| param(&n.id, e))?;
         }
 
         for g in &self.generators {
@@ -216,8 +212,12 @@ impl Circuit {
                 ));
             }
             for t in &g.targets {
-                if !neurons.contains(t.as_str()) {
-                    return Err(invalid(&g.id, "targets", format!("\"{t}\" is no neuron")));
+                if !neurons.contains(t.as_str()) && !populations.contains_key(t.as_str()) {
+                    return Err(invalid(
+                        &g.id,
+                        "targets",
+                        format!("\"{t}\" is no neuron or population"),
+                    ));
                 }
             }
         }
@@ -245,6 +245,17 @@ impl Circuit {
                 field: field.to_owned(),
                 reason,
             };
+            if populations.contains_key(s.from.as_str()) || populations.contains_key(s.to.as_str())
+            {
+                return Err(bad(
+                    if populations.contains_key(s.from.as_str()) {
+                        "from"
+                    } else {
+                        "to"
+                    },
+                    "a synapse joins single items; connect a population with a projection".into(),
+                ));
+            }
             if !spike_sources.contains(s.from.as_str()) {
                 let why = if ids.contains(s.from.as_str()) {
                     format!(
@@ -281,23 +292,61 @@ impl Circuit {
 
         for m in &self.meters {
             for t in &m.observes {
-                if !neurons.contains(t.as_str()) {
-                    return Err(invalid(&m.id, "observes", format!("\"{t}\" is no neuron")));
+                if !neurons.contains(t.as_str()) && !populations.contains_key(t.as_str()) {
+                    return Err(invalid(
+                        &m.id,
+                        "observes",
+                        format!("\"{t}\" is no neuron or population"),
+                    ));
                 }
             }
         }
-        Ok(())
+        self.validate_groups(text, file, &neurons, &spike_sources, &ids)
+    }
+}
+
+/// Checks a neuron model's parameters as the file writes them.
+pub(super) fn check_model(model: &NeuronModel) -> Result<(), ParamError> {
+    match model {
+        NeuronModel::Lif(m) => {
+            positive("capacitance_nF", m.capacitance_nf)?;
+            positive("resistance_MOhm", m.resistance_mohm)?;
+            in_range("resting_mV", m.resting_mv, -200.0, 100.0)?;
+            in_range("threshold_mV", m.threshold_mv, -200.0, 100.0)?;
+            in_range("reset_mV", m.reset_mv, -200.0, 100.0)?;
+            if m.reset_mv >= m.threshold_mv {
+                return Err(ParamError::ResetNotBelowThreshold {
+                    reset_mv: m.reset_mv,
+                    threshold_mv: m.threshold_mv,
+                });
+            }
+            in_range("refractory_ms", m.refractory_ms, 0.0, 1000.0)?;
+            if let Some(a) = &m.adaptation {
+                non_negative("increment_nS", a.increment_ns)?;
+                positive("tau_ms", a.tau_ms)?;
+            }
+            if let Some(b) = &m.burst {
+                non_negative("peak_nA", b.peak_na)?;
+                non_negative("ramp_nA_per_s", b.ramp_na_per_s)?;
+            }
+            if let Some(e) = &m.escape {
+                positive("width_mV", e.width_mv)?;
+                in_range("max_rate_Hz", e.max_rate_hz, 1e-3, MAX_RATE_HZ)?;
+            }
+            Ok(())
+        }
+        NeuronModel::HodgkinHuxley(m) => positive("area_cm2", m.area_cm2),
     }
 }
 
 /// 1-based line of the first line containing `needle`.
-fn line_of(text: &str, needle: &str) -> Option<usize> {
+pub(super) fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
 
 /// Points at `field` of the item whose `id: "item"` appears in the text (or at the item when
 /// the field is not written out, i.e. it took its default).
-fn locate(text: &str, file: &str, item: &str, field: &str) -> Location {
+pub(super) fn locate(text: &str, file: &str, item: &str, field: &str) -> Location {
     let quoted = format!("\"{item}\"");
     let item_at = text.match_indices(&quoted).map(|(i, _)| i).find(|&i| {
         let before = text[..i].trim_end();

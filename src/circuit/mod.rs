@@ -8,6 +8,7 @@
 pub mod error;
 pub mod kind;
 pub mod load;
+pub mod population;
 pub mod save;
 pub mod schema;
 pub mod sync;

@@ -15,6 +15,48 @@ fn pos(p: Option<&Position>) -> (f32, f32) {
     p.map_or((0.0, 0.0), |p| (p.0.x, p.0.y))
 }
 
+/// A LIF model in file units, from the simulation's parameters.
+fn lif_model(
+    m: &LifParams,
+    refractory_s: f64,
+    adaptation: Option<&Adaptation>,
+    burst: Option<&BurstCurrent>,
+    escape: Option<&EscapeNoise>,
+) -> LifModel {
+    LifModel {
+        capacitance_nf: to_nano(m.capacitance_f),
+        resistance_mohm: to_mega(m.resistance_ohm),
+        resting_mv: to_milli(m.resting_v),
+        threshold_mv: to_milli(m.threshold_v),
+        reset_mv: to_milli(m.reset_v),
+        refractory_ms: to_milli(refractory_s),
+        escape: escape.map(EscapeModel::from_sim),
+        adaptation: adaptation.map(|a| AdaptationModel {
+            increment_ns: to_nano(a.increment_s),
+            tau_ms: to_milli(a.tau_s),
+        }),
+        burst: burst.map(|b| BurstModel {
+            peak_na: to_nano(b.peak_a),
+            ramp_na_per_s: to_nano(b.ramp_a_per_s),
+        }),
+    }
+}
+
+/// A drawn quantity without the float noise of a unit conversion.
+fn tidy_drawn(d: Drawn) -> Drawn {
+    match d {
+        Drawn::Fixed(x) => Drawn::Fixed(tidy(x)),
+        Drawn::Normal { mean, sd } => Drawn::Normal {
+            mean: tidy(mean),
+            sd: tidy(sd),
+        },
+        Drawn::Uniform { low, high } => Drawn::Uniform {
+            low: tidy(low),
+            high: tidy(high),
+        },
+    }
+}
+
 fn label(l: Option<&Label>) -> String {
     l.map_or_else(String::new, |l| l.0.clone())
 }
@@ -55,23 +97,9 @@ impl Circuit {
             .filter(|q| q.4.is_some() || q.8.is_some())
             .map(|(e, l, p, inh, lif, r, a, b, hh, noise)| {
                 let model = match (lif, hh) {
-                    (Some(m), _) => NeuronModel::Lif(LifModel {
-                        capacitance_nf: to_nano(m.capacitance_f),
-                        resistance_mohm: to_mega(m.resistance_ohm),
-                        resting_mv: to_milli(m.resting_v),
-                        threshold_mv: to_milli(m.threshold_v),
-                        reset_mv: to_milli(m.reset_v),
-                        refractory_ms: to_milli(r.map_or(0.0, |r| r.period_s)),
-                        escape: noise.map(EscapeModel::from_sim),
-                        adaptation: a.map(|a| AdaptationModel {
-                            increment_ns: to_nano(a.increment_s),
-                            tau_ms: to_milli(a.tau_s),
-                        }),
-                        burst: b.map(|b| BurstModel {
-                            peak_na: to_nano(b.peak_a),
-                            ramp_na_per_s: to_nano(b.ramp_a_per_s),
-                        }),
-                    }),
+                    (Some(m), _) => {
+                        NeuronModel::Lif(lif_model(m, r.map_or(0.0, |r| r.period_s), a, b, noise))
+                    }
                     (None, h) => NeuronModel::HodgkinHuxley(HhModel {
                         area_cm2: h.map_or(1e-4, |h| h.area_cm2),
                     }),
@@ -238,15 +266,103 @@ impl Circuit {
                 width: note.width,
             });
         }
+        circuit.groups_from_world(world, &mut id_of);
+        circuit.version = circuit.needed_version();
         circuit
     }
 
+    /// Reads populations and projections back, in spawn order.
+    fn groups_from_world(&mut self, world: &mut World, id_of: &mut impl FnMut(Entity) -> String) {
+        let mut populations: Vec<_> = world
+            .query::<(
+                Entity,
+                Option<&Label>,
+                Option<&Position>,
+                Has<Inhibitory>,
+                &Population,
+            )>()
+            .iter(world)
+            .map(|(e, l, p, inh, pop)| (e, label(l), pos(p), inh, pop.clone()))
+            .collect();
+        populations.sort_by_key(|p| p.0.index());
+        for (e, label, position, inhibitory, p) in populations {
+            let model = match &p.model {
+                PopulationModel::Lif {
+                    params,
+                    refractory_s,
+                    adaptation,
+                    burst,
+                    escape,
+                } => NeuronModel::Lif(lif_model(
+                    params,
+                    *refractory_s,
+                    adaptation.as_ref(),
+                    burst.as_ref(),
+                    escape.as_ref(),
+                )),
+                PopulationModel::Hh(h) => NeuronModel::HodgkinHuxley(HhModel {
+                    area_cm2: h.area_cm2,
+                }),
+            };
+            self.populations.push(PopulationItem {
+                id: id_of(e),
+                label,
+                position,
+                size: p.size,
+                inhibitory,
+                model,
+                initial_mv: match p.initial {
+                    InitialVoltage::Reset => InitialPotential::Reset,
+                    InitialVoltage::Fixed(v) => InitialPotential::Fixed(to_milli(v)),
+                    InitialVoltage::Uniform(lo, hi) => {
+                        InitialPotential::Uniform(to_milli(lo), to_milli(hi))
+                    }
+                },
+                layout: p.layout,
+            });
+        }
+        let mut projections: Vec<_> = world
+            .query::<(Entity, &crate::sim::Projection)>()
+            .iter(world)
+            .map(|(e, p)| (e, p.clone()))
+            .collect();
+        projections.sort_by_key(|p| p.0.index());
+        for (e, p) in projections {
+            self.projections.push(ProjectionItem {
+                id: id_of(e),
+                from: id_of(p.from),
+                to: id_of(p.to),
+                rule: p.rule,
+                autapses: p.autapses,
+                weight_na: tidy_drawn(p.weight_a.scaled(1e9)),
+                delay_ms: tidy_drawn(p.delay_s.scaled(1e3)),
+                tau_ms: to_milli(p.tau_s),
+                mode: p.mode,
+                stdp: None,
+                reward: None,
+            });
+        }
+    }
+
     /// The circuit as pretty RON text.
+    /// The version written is the oldest that holds the circuit, so a file without populations
+    /// stays readable by builds that know only version 1.
     pub fn to_ron_string(&self) -> Result<String, CircuitError> {
         let config = ron::ser::PrettyConfig::new()
             .struct_names(true)
             .separate_tuple_members(false);
-        ron::ser::to_string_pretty(self, config).map_err(|e| CircuitError::Serialise(e.to_string()))
+        let versioned;
+        let circuit = if self.version == self.needed_version() {
+            self
+        } else {
+            versioned = Circuit {
+                version: self.needed_version(),
+                ..self.clone()
+            };
+            &versioned
+        };
+        ron::ser::to_string_pretty(circuit, config)
+            .map_err(|e| CircuitError::Serialise(e.to_string()))
     }
 
     /// Writes the circuit to `path` atomically.

@@ -1,15 +1,17 @@
-//! The saved circuit: plain serde types for `*.circuit.ron` (format `version: 1`), separate from
-//! the runtime components. Quantities carry their unit in the field name (`weight_nA`); items
+//! The saved circuit: plain serde types for `*.circuit.ron` (format `version: 2`; version 1 is
+//! the same without populations and projections), separate from the runtime components. Quantities carry their unit in the field name (`weight_nA`); items
 //! have stable string ids that synapses, edges and meters refer to.
 
 use serde::{Deserialize, Serialize};
 
-use super::units::{from_milli, from_nano, to_milli, to_nano};
+pub use super::population::{InitialPotential, PopulationItem, ProjectionItem};
+use super::units::{from_mega, from_milli, from_nano, to_milli, to_nano};
 use crate::sim::params::{ParamError, finite, in_range, non_negative, positive};
 use crate::sim::{MeterKind, PlaceCell, RewardLearning, Stdp, SynapseMode, VisualInput};
 
-/// The circuit format this build reads and writes.
-pub const CIRCUIT_VERSION: u32 = 1;
+/// The newest circuit format this build reads and writes: version 2 adds populations and
+/// projections. A circuit without them is written as version 1, which older builds read.
+pub const CIRCUIT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +33,21 @@ pub struct Circuit {
     pub meters: Vec<MeterItem>,
     #[serde(default)]
     pub notes: Vec<NoteItem>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub populations: Vec<PopulationItem>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub projections: Vec<ProjectionItem>,
+}
+
+impl Circuit {
+    /// The oldest format that can hold this circuit.
+    pub fn needed_version(&self) -> u32 {
+        if self.populations.is_empty() && self.projections.is_empty() {
+            1
+        } else {
+            2
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,6 +155,19 @@ fn d_reset() -> f64 {
 }
 fn d_refractory() -> f64 {
     2.0
+}
+
+impl LifModel {
+    /// The simulation's parameters, in SI units.
+    pub fn params(&self) -> crate::sim::LifParams {
+        crate::sim::LifParams {
+            capacitance_f: from_nano(self.capacitance_nf),
+            resistance_ohm: from_mega(self.resistance_mohm),
+            resting_v: from_milli(self.resting_mv),
+            threshold_v: from_milli(self.threshold_mv),
+            reset_v: from_milli(self.reset_mv),
+        }
+    }
 }
 
 impl Default for LifModel {

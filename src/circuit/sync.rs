@@ -9,7 +9,7 @@ use bevy::prelude::*;
 
 use super::load::SpawnedCircuit;
 use super::schema::*;
-use super::units::{from_mega, from_milli, from_nano};
+use super::units::{from_milli, from_nano};
 use crate::sim;
 
 /// Added to an item whose look changed (kind, sign, label, text), so views rebuild its
@@ -131,7 +131,24 @@ impl Circuit {
             }
         }
 
+        for p in &self.populations {
+            let old = previous.populations.iter().find(|o| o.id == p.id);
+            let e = place(
+                world,
+                &mut by_id,
+                &p.id,
+                &p.label,
+                p.position,
+                old.map(|o| (&o.label, o.position)),
+            );
+            if old != Some(p) {
+                set_population(&mut world.entity_mut(e), p);
+                restyle(world, e, old.is_some());
+            }
+        }
+
         self.apply_synapses(world, previous, &old_by_id, &mut by_id);
+        self.apply_projections(world, previous, &mut by_id);
         self.apply_pair_edges(world, previous, &old_by_id, &by_id);
         SpawnedCircuit { by_id }
     }
@@ -139,7 +156,8 @@ impl Circuit {
     /// A circuit with nothing in it.
     pub fn empty(name: &str) -> Circuit {
         Circuit {
-            version: CIRCUIT_VERSION,
+            // Version 1 until the circuit holds populations (see `needed_version`).
+            version: 1,
             name: name.to_owned(),
             description: String::new(),
             neurons: Vec::new(),
@@ -148,6 +166,8 @@ impl Circuit {
             synapses: Vec::new(),
             meters: Vec::new(),
             notes: Vec::new(),
+            populations: Vec::new(),
+            projections: Vec::new(),
         }
     }
 
@@ -160,6 +180,8 @@ impl Circuit {
             .chain(self.sensors.iter().map(|s| s.id.as_str()))
             .chain(self.meters.iter().map(|m| m.id.as_str()))
             .chain(self.notes.iter().map(|n| n.id.as_str()))
+            .chain(self.populations.iter().map(|p| p.id.as_str()))
+            .chain(self.projections.iter().map(|p| p.id.as_str()))
             .chain(
                 self.synapses
                     .iter()
@@ -242,6 +264,38 @@ impl Circuit {
                         world.entity_mut(e).insert(sim::StableId(s.id.clone()));
                         by_id.insert(s.id.clone(), e);
                     }
+                }
+            }
+        }
+    }
+
+    /// Projections are matched by id; their ends are entities of this circuit.
+    fn apply_projections(
+        &self,
+        world: &mut World,
+        previous: &Circuit,
+        by_id: &mut HashMap<String, Entity>,
+    ) {
+        for p in &self.projections {
+            let (Some(&from), Some(&to)) = (by_id.get(&p.from), by_id.get(&p.to)) else {
+                continue;
+            };
+            let component = p.to_sim(from, to);
+            let existing = by_id
+                .get(&p.id)
+                .copied()
+                .filter(|e| world.get_entity(*e).is_ok());
+            match existing {
+                Some(e) => {
+                    let before = previous.projections.iter().find(|o| o.id == p.id);
+                    let moved = world.get::<sim::Projection>(e).map(|c| (c.from, c.to));
+                    if before != Some(p) || moved != Some((from, to)) {
+                        world.entity_mut(e).insert((component, Restyled));
+                    }
+                }
+                None => {
+                    let e = world.spawn((component, sim::StableId(p.id.clone()))).id();
+                    by_id.insert(p.id.clone(), e);
                 }
             }
         }
@@ -385,13 +439,7 @@ fn restyle(world: &mut World, e: Entity, existed: bool) {
 fn set_neuron(e: &mut EntityWorldMut, n: &NeuronItem) {
     match &n.model {
         NeuronModel::Lif(m) => {
-            let params = sim::LifParams {
-                capacitance_f: from_nano(m.capacitance_nf),
-                resistance_ohm: from_mega(m.resistance_mohm),
-                resting_v: from_milli(m.resting_mv),
-                threshold_v: from_milli(m.threshold_mv),
-                reset_v: from_milli(m.reset_mv),
-            };
+            let params = m.params();
             e.remove::<(sim::HhParams, sim::HhGates)>();
             // A new neuron starts at its reset potential (before `LifParams` would bring in
             // the required default); an edited one keeps its voltage.
@@ -498,6 +546,38 @@ fn set_generator(e: &mut EntityWorldMut, g: &GeneratorItem) {
         }
     }
     set_inhibitory(e, g.inhibitory);
+}
+
+/// Gives an entity the component of a population item and exactly `size` member children
+/// (members that remain keep their entities, and with them their state).
+fn set_population(e: &mut EntityWorldMut, p: &PopulationItem) {
+    let population = e.id();
+    let had = e.get::<sim::Population>().map_or(0, |q| q.size);
+    e.insert(p.to_sim());
+    set_inhibitory(e, p.inhibitory);
+    let members: Vec<(Entity, u32)> = e
+        .get::<Children>()
+        .map_or_else(Vec::new, |c| c.iter().collect::<Vec<_>>())
+        .into_iter()
+        .filter_map(|m| Some((m, e.world().get::<sim::PopulationMember>(m)?.index)))
+        .collect();
+    if had == p.size && members.len() == p.size as usize {
+        return;
+    }
+    e.world_scope(|world| {
+        for &(m, index) in &members {
+            if index >= p.size {
+                world.despawn(m);
+            }
+        }
+        let have = members.iter().filter(|(_, i)| *i < p.size).count() as u32;
+        world.spawn_batch((have..p.size).map(move |index| {
+            (
+                sim::PopulationMember { population, index },
+                ChildOf(population),
+            )
+        }));
+    });
 }
 
 fn set_inhibitory(e: &mut EntityWorldMut, inhibitory: bool) {

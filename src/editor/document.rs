@@ -193,6 +193,7 @@ impl Document {
         if next == self.circuit {
             return Ok(out);
         }
+        next.version = next.version.max(next.needed_version());
         next.validate("", "")?;
         if let Some(reason) = self.rules.as_ref().and_then(|r| r.broken_by(&next)) {
             return Err(EditError::Refused(reason));

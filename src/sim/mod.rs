@@ -11,6 +11,7 @@ pub mod network;
 pub mod params;
 pub mod place;
 pub mod plasticity;
+pub mod population;
 pub mod rebuild;
 pub mod record;
 pub mod retina;
@@ -26,6 +27,10 @@ pub use network::Network;
 pub use params::ParamError;
 pub use place::PlaceCell;
 pub use plasticity::Stdp;
+pub use population::{
+    ConnectionRule, Drawn, InitialVoltage, Population, PopulationLayout, PopulationMember,
+    PopulationModel, Projection,
+};
 pub use rebuild::{NetworkDirty, SimSeed, rebuild_network};
 pub use record::{Recorder, SpikeEvent};
 pub use retina::{ReceptiveField, Scene, VisualInput};

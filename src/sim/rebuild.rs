@@ -11,6 +11,9 @@ use super::components::*;
 use super::hh::{HhGates, HhState};
 use super::network::*;
 use super::plasticity::{Rule, Stdp};
+use super::population::{
+    InitialVoltage, Population, PopulationMember, PopulationModel, Projection,
+};
 use super::reward::RewardLearning;
 
 /// Set when the circuit's structure or parameters changed; the next tick rebuilds.
@@ -37,6 +40,12 @@ type StructuralChange = Or<(
     Changed<StableId>,
     Added<Inhibitory>,
     Added<RecordVoltage>,
+)>;
+
+type GroupChange = Or<(
+    Changed<Population>,
+    Changed<Projection>,
+    Added<PopulationMember>,
 )>;
 
 type ModelChange = Or<(
@@ -66,6 +75,9 @@ pub(crate) struct RemovedItems<'w, 's> {
     stdp: RemovedComponents<'w, 's, Stdp>,
     reward: RemovedComponents<'w, 's, RewardLearning>,
     escape: RemovedComponents<'w, 's, EscapeNoise>,
+    population: RemovedComponents<'w, 's, Population>,
+    member: RemovedComponents<'w, 's, PopulationMember>,
+    projection: RemovedComponents<'w, 's, Projection>,
 }
 
 impl RemovedItems<'_, '_> {
@@ -88,6 +100,9 @@ impl RemovedItems<'_, '_> {
             self.stdp.read().count(),
             self.reward.read().count(),
             self.escape.read().count(),
+            self.population.read().count(),
+            self.member.read().count(),
+            self.projection.read().count(),
         ];
         counts.iter().any(|&c| c > 0)
     }
@@ -98,12 +113,18 @@ impl RemovedItems<'_, '_> {
 pub(crate) fn detect_structural_changes(
     changed: Query<(), StructuralChange>,
     changed_models: Query<(), ModelChange>,
+    changed_groups: Query<(), GroupChange>,
     mut removed: RemovedItems,
     seed: Res<SimSeed>,
     mut dirty: ResMut<NetworkDirty>,
 ) {
     let any_removed = removed.any();
-    if any_removed || !changed.is_empty() || !changed_models.is_empty() || seed.is_changed() {
+    if any_removed
+        || !changed.is_empty()
+        || !changed_models.is_empty()
+        || !changed_groups.is_empty()
+        || seed.is_changed()
+    {
         dirty.0 = true;
     }
 }
@@ -159,6 +180,136 @@ impl DenseOrder {
     }
 }
 
+/// The populations of the world, sorted by stable id, each with its members in order.
+struct Groups(Vec<Group>);
+
+struct Group {
+    entity: Entity,
+    id: String,
+    population: Population,
+    members: Vec<Entity>,
+    seed: u64,
+}
+
+impl Groups {
+    fn of(world: &mut World, seed: u64) -> Self {
+        let mut members: EntityHashMap<Vec<(u32, Entity)>> = EntityHashMap::default();
+        for (e, m) in world.query::<(Entity, &PopulationMember)>().iter(world) {
+            members.entry(m.population).or_default().push((m.index, e));
+        }
+        let mut list: Vec<Group> = world
+            .query::<(Entity, &Population, Option<&StableId>)>()
+            .iter(world)
+            .map(|(e, p, id)| {
+                let mut m = members.remove(&e).unwrap_or_default();
+                m.sort_unstable();
+                Group {
+                    entity: e,
+                    id: stable_or_entity(e, id),
+                    population: p.clone(),
+                    members: m.into_iter().map(|(_, e)| e).collect(),
+                    seed,
+                }
+            })
+            .collect();
+        list.sort_by(|a, b| a.id.cmp(&b.id));
+        Self(list)
+    }
+
+    /// The integrate-and-fire populations with (or without) adaptation or burst currents.
+    fn lif(&self, extras: bool) -> impl Iterator<Item = &Group> {
+        self.0.iter().filter(move |g| {
+            matches!(&g.population.model, PopulationModel::Lif { adaptation, burst, .. }
+                if (adaptation.is_some() || burst.is_some()) == extras)
+        })
+    }
+
+    fn hh(&self) -> impl Iterator<Item = &Group> {
+        self.0
+            .iter()
+            .filter(|g| matches!(g.population.model, PopulationModel::Hh(_)))
+    }
+
+    fn members_of(&self, population: Entity) -> Option<&[Entity]> {
+        self.0
+            .iter()
+            .find(|g| g.entity == population)
+            .map(|g| g.members.as_slice())
+    }
+}
+
+impl Group {
+    /// Each member's start voltage (V): drawn from the seed and the population's id, so the
+    /// same file and seed start the same way.
+    fn starts(&self, reset_v: f64) -> Vec<f64> {
+        let n = self.members.len();
+        match self.population.initial {
+            InitialVoltage::Reset => vec![reset_v; n],
+            InitialVoltage::Fixed(v) => vec![v; n],
+            InitialVoltage::Uniform(lo, hi) => {
+                use rand::Rng;
+                let mut rng = generator_rng(self.seed, &format!("{}/initial", self.id));
+                (0..n)
+                    .map(|_| lo + (hi - lo) * rng.random::<f64>())
+                    .collect()
+            }
+        }
+    }
+
+    fn push_lif_members(&self, b: &mut NetworkBuilder) {
+        let PopulationModel::Lif {
+            params,
+            refractory_s,
+            adaptation,
+            burst,
+            escape,
+        } = &self.population.model
+        else {
+            return;
+        };
+        let refractory = round_steps(*refractory_s);
+        for (k, (&e, v)) in self
+            .members
+            .iter()
+            .zip(self.starts(params.reset_v))
+            .enumerate()
+        {
+            b.push_lif(e, params, v, refractory, *adaptation, *burst);
+            b.set_start(v);
+            if let Some(noise) = escape {
+                b.set_escape(
+                    e,
+                    noise.width_v,
+                    noise.max_rate_hz,
+                    &format!("{}[{k}]", self.id),
+                );
+            }
+        }
+        b.mark_population(self.entity, self.members.len() as u32);
+    }
+
+    fn push_hh_members(&self, b: &mut NetworkBuilder) {
+        let PopulationModel::Hh(params) = &self.population.model else {
+            return;
+        };
+        for (&e, v) in self.members.iter().zip(self.starts(-0.065)) {
+            let v_mv = v * 1e3;
+            let g = super::hh::steady_state(v_mv);
+            b.push_hh(
+                e,
+                params.area_cm2,
+                HhState {
+                    v: v_mv,
+                    m: g.m,
+                    n: g.n,
+                    h: g.h,
+                },
+            );
+        }
+        b.mark_population(self.entity, self.members.len() as u32);
+    }
+}
+
 /// Gathers every item of the world into a fresh [`Network`].
 fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
     let order = DenseOrder::of(world);
@@ -194,10 +345,21 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .iter(world)
         .map(|(e, n, id)| (e, (*n, stable_or_entity(e, id))))
         .collect();
-    for (e, p, m, r, a, bu) in lif {
-        b.push_lif(e, &p, m.v, r.map_or(0, |r| round_steps(r.period_s)), a, bu);
-        if let Some((noise, id)) = escape.get(&e) {
-            b.set_escape(e, noise.width_v, noise.max_rate_hz, id);
+    let groups = Groups::of(world, seed);
+    // Plain neurons, then plain populations, then the same with model extras.
+    for extras in [false, true] {
+        let singles = lif
+            .iter()
+            .filter(|q| (q.4.is_some() || q.5.is_some()) == extras);
+        for &(e, p, m, r, a, bu) in singles {
+            let refractory = r.map_or(0, |r| round_steps(r.period_s));
+            b.push_lif(e, &p, m.v, refractory, a, bu);
+            if let Some((noise, id)) = escape.get(&e) {
+                b.set_escape(e, noise.width_v, noise.max_rate_hz, id);
+            }
+        }
+        for group in groups.lif(extras) {
+            group.push_lif_members(&mut b);
         }
     }
     let mut hh: Vec<_> = world
@@ -217,6 +379,9 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
                 h: g.h,
             },
         );
+    }
+    for group in groups.hh() {
+        group.push_hh_members(&mut b);
     }
 
     let mut regular: Vec<_> = world
@@ -265,16 +430,18 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
     edges.sort_by(|x, y| order.key(x.0).cmp(&order.key(y.0)));
     for (e, edge) in edges {
         let s = sign(edge.source);
+        // A current into a population goes into each of its members.
+        let targets = groups
+            .members_of(edge.target)
+            .unwrap_or(std::slice::from_ref(&edge.target));
         if let Some(d) = dc.get(&edge.source) {
-            b.push_dc(e, edge.target, s * d.current_a);
+            for &target in targets {
+                b.push_dc(e, target, s * d.current_a);
+            }
         } else if let Some(a) = ac.get(&edge.source) {
-            b.push_ac(
-                e,
-                edge.target,
-                s * a.amplitude_a,
-                a.frequency_hz,
-                a.phase_rad,
-            );
+            for &target in targets {
+                b.push_ac(e, target, s * a.amplitude_a, a.frequency_hz, a.phase_rad);
+            }
         } else {
             warn!(
                 "current edge {e} starts at {}, which is no current source",
@@ -308,6 +475,22 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         if let Some(rule) = rule {
             b.set_plastic(e, rule, k.tau_s);
         }
+    }
+
+    let poisson_rates: EntityHashMap<f64> = world
+        .query::<(Entity, &PoissonSpikes)>()
+        .iter(world)
+        .map(|(e, g)| (e, g.rate_hz))
+        .collect();
+    let mut projections: Vec<_> = world
+        .query::<(Entity, &Projection, Option<&StableId>)>()
+        .iter(world)
+        .map(|(e, p, id)| (e, p.clone(), stable_or_entity(e, id)))
+        .collect();
+    projections.sort_by(|x, y| order.key(x.0).cmp(&order.key(y.0)));
+    for (e, p, id) in projections {
+        let poisson = poisson_rates.get(&p.from).copied();
+        b.push_projection(e, &id, &p, sign(p.from), poisson);
     }
 
     let mut recorded: Vec<Entity> = world

@@ -17,5 +17,6 @@ mod lif;
 mod maze;
 mod nfy_import;
 mod plasticity;
+mod populations;
 mod reward_learning;
 mod synapses;

@@ -261,11 +261,34 @@ function touchHelpers(page, cdp) {
     assert.ok(r, `no control named "${name}" on screen; there are: ${Object.keys(s.buttons).join(", ")}`);
     return r;
   };
+  const tapOn = async (name, fx = 0.5) => {
+    const [x, y, w, h] = await rectOf(name);
+    await tap(x + w * fx, y + h / 2);
+  };
+  // Software WebGL can drop a tap whose start and end fall between two slow frames; a tap
+  // whose effect is known is made again until it shows.
+  const tapUntil = async (name, done) => {
+    for (let k = 0; k < 3; k++) {
+      await tapOn(name);
+      await frames(page, 3);
+      if (done(await status())) return;
+    }
+    assert.fail(`tapping "${name}" three times did not take effect`);
+  };
   return {
-    status, touch, tap, rectOf,
-    tapOn: async (name, fx = 0.5) => {
-      const [x, y, w, h] = await rectOf(name);
-      await tap(x + w * fx, y + h / 2);
+    status, touch, tap, rectOf, tapOn,
+    // Picks a palette item; with drawers it opens the palette drawer first, and the drawer
+    // closes once the item is picked.
+    fromPalette: async (item) => {
+      const button = `palette/${item}`;
+      if (!("add" in (await status()).buttons)) {
+        await tapOn(button);
+        return;
+      }
+      if (!(button in (await status()).buttons)) {
+        await tapUntil("add", (s) => button in s.buttons);
+      }
+      await tapUntil(button, (s) => !(button in s.buttons));
     },
     tapCanvas: async (fx, fy) => {
       const [x, y, w, h] = (await status()).canvas_rect;
@@ -323,20 +346,11 @@ async function layouts(browser, shots) {
     for (const [button, rect] of top) {
       assert.ok(inside(rect, width, height), `${name}: ${button} at ${rect} is outside the ${width}×${height} viewport`);
     }
-    const fromPalette = async (item) => {
-      // Software WebGL here can drop a tap between slow frames: ask again if the drawer
-      // did not come.
-      for (let k = 0; drawers && k < 3 && !(`palette/${item}` in (await at.status()).buttons); k++) {
-        await at.tapOn("add");
-        await frames(page, 3);
-      }
-      await at.tapOn(`palette/${item}`);
-    };
-    await fromPalette("Neuron");
+    await at.fromPalette("Neuron");
     await at.tapCanvas(0.7, 0.3);
-    await fromPalette("DC current");
+    await at.fromPalette("DC current");
     await at.tapCanvas(0.25, 0.3);
-    await fromPalette("Connect");
+    await at.fromPalette("Connect");
     await at.tapCanvas(0.25, 0.3);
     await at.tapCanvas(0.7, 0.3);
     if (drawers) {
@@ -403,11 +417,9 @@ async function tabletLevelAndRotation(page, at, shots) {
   await frames(page, 5);
   // Level 1: a DC source left of the neuron N (at the canvas origin), wired to it.
   const [nx, ny] = await at.screenOf([0, 0]);
-  await at.tapOn("add");
-  await at.tapOn("palette/DC current");
+  await at.fromPalette("DC current");
   await at.tap(nx - 160, ny);
-  await at.tapOn("add");
-  await at.tapOn("palette/Connect");
+  await at.fromPalette("Connect");
   await at.tap(nx - 160, ny);
   await at.tap(nx, ny);
   await at.tapOn("done wiring");

@@ -15,6 +15,9 @@ pub(crate) struct NetworkBuilder {
     pub(super) max_channels: usize,
 }
 
+/// The largest synaptic weight (A), as circuit files allow.
+const MAX_WEIGHT_A: f64 = 1e-6;
+
 /// Most distinct synaptic time constants one network holds.
 pub(crate) const MAX_CHANNELS: usize = u16::MAX as usize + 1;
 
@@ -57,6 +60,7 @@ impl NetworkBuilder {
         l.capacitance.push(p.capacitance_f);
         l.threshold.push(p.threshold_v);
         l.reset.push(p.reset_v);
+        l.start.push(p.reset_v);
         l.decay.push((-DT / p.tau_s()).exp());
         l.refractory_steps.push(refractory_steps);
         l.active_from.push(0);
@@ -84,6 +88,14 @@ impl NetworkBuilder {
                 "plain LIF neurons come first"
             );
             self.net.n_plain += 1;
+        }
+    }
+
+    /// Makes the LIF neuron just pushed start from `v` after a dynamics reset, instead of
+    /// from its reset potential.
+    pub fn set_start(&mut self, v: f64) {
+        if let Some(start) = self.net.lif.start.last_mut() {
+            *start = v;
         }
     }
 
@@ -260,6 +272,135 @@ impl NetworkBuilder {
             },
             e,
         ));
+    }
+
+    /// Notes that the members of `population` are the `size` neurons pushed last.
+    pub fn mark_population(&mut self, population: Entity, size: u32) {
+        let first = (self.net.neuron_count() as u32).saturating_sub(size);
+        self.net.populations.insert(population, (first, size));
+    }
+
+    /// The dense indices of an item as a group: a population's members, or one item.
+    fn group(&self, e: Entity) -> Option<(Idx, u32)> {
+        self.net
+            .populations
+            .get(&e)
+            .copied()
+            .or_else(|| self.net.source_index.get(&e).map(|&i| (i, 1)))
+    }
+
+    /// Expands a projection into compact arrays, deterministically from the seed and its
+    /// stable id: the connections, then the weights and delays where they are drawn.
+    /// `poisson_hz`: the source is a Poisson generator, and every synapse gets its own train.
+    pub fn push_projection(
+        &mut self,
+        e: Entity,
+        stable_id: &str,
+        proj: &Projection,
+        sign: f64,
+        poisson_hz: Option<f64>,
+    ) {
+        let Some((pre_first, pre_count)) = self.group(proj.from) else {
+            warn!(
+                "projection {stable_id} starts at {}, which is no spike source",
+                proj.from
+            );
+            return;
+        };
+        let n_neurons = self.net.neuron_count();
+        let Some((post_first, post_count)) = self
+            .group(proj.to)
+            .filter(|&(first, count)| (first + count) as usize <= n_neurons)
+        else {
+            warn!(
+                "projection {stable_id} ends at {}, which holds no neurons",
+                proj.to
+            );
+            return;
+        };
+        let decay = (-DT / proj.tau_s).exp();
+        let effect = match proj.mode {
+            SynapseMode::Add => match self.channel_for(proj.tau_s, decay) {
+                Some(channel) => ProjectionEffect::Add { channel },
+                None => {
+                    warn!(
+                        "projection {stable_id} is left out: a network holds at most {} distinct                          synaptic time constants",
+                        self.max_channels
+                    );
+                    return;
+                }
+            },
+            SynapseMode::Saturate => ProjectionEffect::Saturate {
+                decay,
+                current: Vec::new(),
+            },
+            SynapseMode::ImmediateFire => ProjectionEffect::Fire,
+        };
+        let stream = |what: &str| generator_rng(self.seed, &format!("{stable_id}/{what}"));
+        let same = proj.from == proj.to;
+        let population::Expanded { start, mut post } = population::expand(
+            proj.rule,
+            pre_count,
+            post_count,
+            same,
+            proj.autapses,
+            &mut stream("connect"),
+        );
+        for t in &mut post {
+            *t += post_first;
+        }
+        let n = post.len();
+        let weights = match proj.weight_a.fixed() {
+            Some(w) => Weights::Fixed(sign * w),
+            None => {
+                let mut rng = stream("weight");
+                Weights::PerSynapse(
+                    (0..n)
+                        .map(|_| sign * proj.weight_a.draw(&mut rng, 0.0, MAX_WEIGHT_A))
+                        .collect(),
+                )
+            }
+        };
+        let max_steps = (RING_SLOTS - 1) as f64;
+        let steps = |seconds: f64| (seconds / DT).round().clamp(0.0, max_steps);
+        let delays = match proj.delay_s.fixed() {
+            Some(d) => Delays::Fixed(steps(d) as u32),
+            None => {
+                let mut rng = stream("delay");
+                Delays::PerSynapse(
+                    (0..n)
+                        .map(|_| steps(proj.delay_s.draw(&mut rng, 0.0, MAX_DELAY_S)) as u16)
+                        .collect(),
+                )
+            }
+        };
+        let effect = match effect {
+            ProjectionEffect::Saturate { decay, .. } => ProjectionEffect::Saturate {
+                decay,
+                current: vec![0.0; n],
+            },
+            other => other,
+        };
+        let trains = poisson_hz.map(|hz| {
+            let rng = stream("trains");
+            IndependentTrains {
+                probability: hz * DT,
+                next: None,
+                initial_rng: rng.clone(),
+                rng,
+            }
+        });
+        self.net.synapses.projections.push(ProjectionBlock {
+            entity: e,
+            pre_first,
+            pre_count,
+            start,
+            post,
+            weights,
+            delays,
+            effect,
+            trains,
+        });
     }
 
     /// Makes a pushed synapse learn with `rule`; `epsp_tau_s` is its own time constant.

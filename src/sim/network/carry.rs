@@ -128,6 +128,7 @@ impl Network {
                 (p.x, p.y, p.eligibility) = (x, y, e);
             }
         }
+        self.carry_projections_from(old);
         // Spikes in flight keep their slot (slots are absolute step numbers modulo the ring).
         let new_index: EntityHashMap<u32> = self
             .synapses
@@ -140,6 +141,50 @@ impl Network {
             self.synapses.ring[slot] = due
                 .iter()
                 .filter_map(|&j| new_index.get(&old.synapses.out_entity[j as usize]).copied())
+                .collect();
+        }
+    }
+}
+
+impl Network {
+    /// A projection that expands the same way as before (same seed, rule and sizes) keeps its
+    /// currents, its trains' streams and its spikes in flight.
+    fn carry_projections_from(&mut self, old: &Network) {
+        let old_index: EntityHashMap<usize> = old
+            .synapses
+            .projections
+            .iter()
+            .enumerate()
+            .map(|(k, p)| (p.entity, k))
+            .collect();
+        // Old projection index → new one, for those that carry over.
+        let mut renumber = vec![None; old.synapses.projections.len()];
+        for (k, proj) in self.synapses.projections.iter_mut().enumerate() {
+            let Some(&o) = old_index.get(&proj.entity) else {
+                continue;
+            };
+            let before = &old.synapses.projections[o];
+            if !proj.same_shape(before) {
+                continue;
+            }
+            renumber[o] = Some(k as u32);
+            if let (
+                ProjectionEffect::Saturate { current, .. },
+                ProjectionEffect::Saturate { current: was, .. },
+            ) = (&mut proj.effect, &before.effect)
+            {
+                current.clone_from(was);
+            }
+            if let (Some(t), Some(was)) = (&mut proj.trains, &before.trains) {
+                t.rng = was.rng.clone();
+                t.initial_rng = was.initial_rng.clone();
+                t.next = was.next;
+            }
+        }
+        for (slot, due) in old.synapses.bulk_ring.iter().enumerate() {
+            self.synapses.bulk_ring[slot] = due
+                .iter()
+                .filter_map(|&(p, k)| Some((renumber[p as usize]?, k)))
                 .collect();
         }
     }

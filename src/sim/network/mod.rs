@@ -19,6 +19,7 @@ use super::components::*;
 use super::escape::EscapeRate;
 use super::hh::{self, HhGates, HhState};
 use super::plasticity::{PlasticSynapse, Rule};
+use super::population::{self, Projection};
 
 /// Index of a neuron in the dense arrays. Neurons also occupy source indices `0..n_neurons`.
 type Idx = u32;
@@ -27,6 +28,7 @@ mod builder;
 mod carry;
 mod learning;
 mod neurons;
+mod projections;
 mod sources;
 mod synapses;
 #[cfg(test)]
@@ -35,6 +37,7 @@ mod tests;
 pub(crate) use builder::NetworkBuilder;
 use learning::*;
 use neurons::*;
+use projections::*;
 use sources::*;
 use synapses::*;
 
@@ -76,6 +79,8 @@ pub struct Network {
     recorded: Vec<(Entity, Idx)>,
     /// HH voltages (mV) at the start of the present step, for crossing detection.
     hh_before: Vec<f64>,
+    /// Each population's first member (a dense index) and size.
+    populations: EntityHashMap<(Idx, u32)>,
 }
 
 /// 64-bit FNV-1a: a fixed, platform-independent hash for deriving random streams from ids.
@@ -97,8 +102,38 @@ impl Network {
         self.n_lif + self.hh.state.len()
     }
 
+    /// Synapses of every kind: single synapses and those of projections.
     pub fn synapse_count(&self) -> usize {
-        self.synapses.out.len()
+        let projected: usize = self
+            .synapses
+            .projections
+            .iter()
+            .map(ProjectionBlock::synapse_count)
+            .sum();
+        self.synapses.out.len() + projected
+    }
+
+    /// Bytes the projections' synapses take, for the memory budget.
+    pub fn projection_bytes(&self) -> usize {
+        self.synapses
+            .projections
+            .iter()
+            .map(ProjectionBlock::bytes)
+            .sum()
+    }
+
+    /// Membrane potentials (V) of a population's members, in member order.
+    pub fn population_voltages(
+        &self,
+        population: Entity,
+    ) -> Option<impl Iterator<Item = f64> + '_> {
+        let &(first, size) = self.populations.get(&population)?;
+        Some((first..first + size).filter_map(|i| self.voltage_at(i as usize)))
+    }
+
+    /// The dense index of a population's first member and its size.
+    pub fn population_span(&self, population: Entity) -> Option<(u32, u32)> {
+        self.populations.get(&population).copied()
     }
 
     /// Entities that spiked in the present step.
@@ -191,6 +226,7 @@ impl Network {
         let Some(&s) = self.source_index.get(&source) else {
             return false;
         };
+        self.synapses.set_train_rate(s, rate_hz);
         self.sources.set_poisson_rate(s, rate_hz)
     }
 
@@ -213,6 +249,8 @@ impl Network {
         self.synapses.channel_currents_into(&mut self.input);
         self.sources.inject(&mut self.input, step);
         self.synapses.add_saturating_currents(&mut self.input);
+        self.synapses
+            .add_projection_saturating_currents(&mut self.input);
         if self.synapses.any_forced {
             let n_lif = self.n_lif;
             self.hh
@@ -254,6 +292,7 @@ impl Network {
         self.learning
             .learn_from_post_spikes(&self.spiked, n, &self.escape, &mut self.synapses);
         self.synapses.send(&self.spiked, step, &mut self.learning);
+        self.synapses.send_projections(&self.spiked, step);
     }
 
     /// Current signed weights (A) of the learning synapses, by entity.

@@ -14,6 +14,9 @@ pub(super) struct LifBlock {
     pub(super) capacitance: Vec<f64>,
     pub(super) threshold: Vec<f64>,
     pub(super) reset: Vec<f64>,
+    /// Where the membrane starts after a dynamics reset: the reset potential, or a
+    /// population member's initial potential.
+    pub(super) start: Vec<f64>,
     /// exp(−dt/τm), used by neurons without adaptation.
     pub(super) decay: Vec<f64>,
     pub(super) refractory_steps: Vec<u64>,
@@ -133,9 +136,9 @@ impl LifBlock {
         }
     }
 
-    /// Every neuron at its reset voltage, integrating, without adaptation or burst current.
+    /// Every neuron at its start voltage, integrating, without adaptation or burst current.
     pub(super) fn reset(&mut self) {
-        self.v.clone_from(&self.reset);
+        self.v.clone_from(&self.start);
         self.active_from.fill(0);
         self.adapt_g.fill(0.0);
         self.burst_i.fill(0.0);

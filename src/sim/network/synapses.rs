@@ -56,6 +56,10 @@ pub(super) struct SynapseBlock {
     pub(super) any_forced: bool,
     /// Outgoing indices due at each step, modulo the ring's length.
     pub(super) ring: Vec<Vec<u32>>,
+    /// The synapses of projections, in compact arrays per projection.
+    pub(super) projections: Vec<ProjectionBlock>,
+    /// Projection rows (or single projection synapses) due at each step.
+    pub(super) bulk_ring: Vec<Vec<(u32, u32)>>,
 }
 
 impl Default for SynapseBlock {
@@ -69,6 +73,8 @@ impl Default for SynapseBlock {
             forced: Vec::new(),
             any_forced: false,
             ring: vec![Vec::new(); RING_SLOTS],
+            projections: Vec::new(),
+            bulk_ring: vec![Vec::new(); RING_SLOTS],
         }
     }
 }
@@ -195,5 +201,6 @@ impl SynapseBlock {
         self.forced.fill(false);
         self.any_forced = false;
         self.ring.iter_mut().for_each(Vec::clear);
+        self.reset_projections();
     }
 }

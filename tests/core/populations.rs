@@ -1,0 +1,369 @@
+//! Populations and projections: a population steps exactly like the same neurons placed by
+//! hand; the same seed gives the same network and spikes; a Poisson generator gives each
+//! target its own train; files round-trip and save as version 2 only when they need it; bad
+//! files are refused with the file, line, item and field, before anything is allocated.
+
+use std::collections::HashMap;
+
+use bevy::prelude::*;
+use spikeworks::circuit::{Circuit, CircuitError};
+use spikeworks::sim::{self, DT, Network, PopulationMember, Recorder, SimSeed, StableId};
+
+use crate::common::{app, run_for};
+
+/// Spike record of a world as `(step, name)`, members named `population[index]`, in the
+/// order the recorder saw them.
+fn named_spikes(world: &mut World) -> Vec<(u64, String)> {
+    let mut names: HashMap<Entity, String> = world
+        .query::<(Entity, &StableId)>()
+        .iter(world)
+        .map(|(e, id)| (e, id.0.clone()))
+        .collect();
+    let members: Vec<(Entity, PopulationMember)> = world
+        .query::<(Entity, &PopulationMember)>()
+        .iter(world)
+        .map(|(e, m)| (e, *m))
+        .collect();
+    for (e, m) in members {
+        let population = names[&m.population].clone();
+        names.insert(e, format!("{population}[{}]", m.index));
+    }
+    world
+        .resource::<Recorder>()
+        .spikes()
+        .iter()
+        .map(|s| (s.step, names[&s.source].clone()))
+        .collect()
+}
+
+fn run_text(text: &str, seed: u64, seconds: f64) -> (Vec<(u64, String)>, App) {
+    let circuit = Circuit::from_ron_str(text, "test.circuit.ron").unwrap();
+    let mut app = app();
+    let world = app.world_mut();
+    world.insert_resource(SimSeed(seed));
+    circuit.spawn(world);
+    run_for(world, seconds);
+    (named_spikes(app.world_mut()), app)
+}
+
+const LIF: &str = "Lif((threshold_mV: -55.0, reset_mV: -70.0, refractory_ms: 2.0))";
+
+#[test]
+fn a_population_steps_exactly_like_the_same_neurons_placed_by_hand() {
+    // Three driven neurons (one of them inhibitory in its own population) project onto two
+    // targets, all to all, with a delay: once as populations, once as single items.
+    let groups = format!(
+        "(version: 2,
+          populations: [
+            (id: \"a\", size: 2, model: {LIF}),
+            (id: \"i\", size: 1, inhibitory: true, model: {LIF}),
+            (id: \"b\", size: 2, model: {LIF}),
+          ],
+          generators: [
+            (id: \"drive\", kind: Dc(current_nA: 0.4), targets: [\"a\", \"i\"]),
+            (id: \"weak\", kind: Dc(current_nA: 0.1), targets: [\"b\"]),
+          ],
+          projections: [
+            (id: \"ab\", from: \"a\", to: \"b\", rule: AllToAll, weight_nA: Fixed(1.5),
+             delay_ms: Fixed(1.2), tau_ms: 3.0),
+            (id: \"ib\", from: \"i\", to: \"b\", rule: AllToAll, weight_nA: Fixed(0.5),
+             delay_ms: Fixed(0.0), tau_ms: 6.0),
+          ],
+        )"
+    );
+    let single = |id: &str, inhibitory: bool| {
+        format!("(id: \"{id}\", inhibitory: {inhibitory}, model: {LIF})")
+    };
+    let synapse = |from: &str, to: &str, w: f64, d: f64, tau: f64| {
+        format!(
+            "(id: \"{from}-{to}\", from: \"{from}\", to: \"{to}\", weight_nA: {w}, delay_ms: {d}, \
+             tau_ms: {tau})"
+        )
+    };
+    let mut synapses = Vec::new();
+    for from in ["a[0]", "a[1]"] {
+        for to in ["b[0]", "b[1]"] {
+            synapses.push(synapse(from, to, 1.5, 1.2, 3.0));
+        }
+    }
+    for to in ["b[0]", "b[1]"] {
+        synapses.push(synapse("i[0]", to, 0.5, 0.0, 6.0));
+    }
+    let singles = format!(
+        "(version: 1,
+          neurons: [{}, {}, {}, {}, {}],
+          generators: [
+            (id: \"drive\", kind: Dc(current_nA: 0.4), targets: [\"a[0]\", \"a[1]\", \"i[0]\"]),
+            (id: \"weak\", kind: Dc(current_nA: 0.1), targets: [\"b[0]\", \"b[1]\"]),
+          ],
+          synapses: [{}],
+        )",
+        single("a[0]", false),
+        single("a[1]", false),
+        single("i[0]", true),
+        single("b[0]", false),
+        single("b[1]", false),
+        synapses.join(", ")
+    );
+    let (by_group, _) = run_text(&groups, 1, 0.4);
+    let (by_hand, _) = run_text(&singles, 1, 0.4);
+    let sorted = |mut v: Vec<(u64, String)>| {
+        v.sort();
+        v
+    };
+    let targets = by_group.iter().filter(|(_, n)| n.starts_with('b')).count();
+    assert!(targets >= 10, "the targets fire: {targets} spikes");
+    assert_eq!(sorted(by_group), sorted(by_hand));
+}
+
+fn cuba(neurons: usize) -> String {
+    spikeworks::cuba::cuba_circuit_text(neurons)
+}
+
+#[test]
+fn the_same_seed_builds_the_same_network_and_the_same_spikes() {
+    let text = cuba(800);
+    let (first, app) = run_text(&text, 5, 0.1);
+    let synapses = app.world().resource::<Network>().synapse_count();
+    let (again, _) = run_text(&text, 5, 0.1);
+    let (other, other_app) = run_text(&text, 6, 0.1);
+    assert!(first.len() > 100, "CUBA fires: {} spikes", first.len());
+    assert_eq!(first, again);
+    assert_ne!(first, other);
+    // p = 80/N over 800² pairs: about 64 000 synapses, and another seed draws others.
+    let expected = 80.0 * 800.0;
+    assert!(
+        (synapses as f64 - expected).abs() < 5.0 * expected.sqrt(),
+        "{synapses}"
+    );
+    assert_ne!(
+        synapses,
+        other_app.world().resource::<Network>().synapse_count()
+    );
+}
+
+#[test]
+fn cuba_from_populations_fires_like_cuba_from_synapse_entities() {
+    let entities = spikeworks::cuba::run_cuba(2000, 0.5, 3);
+    let groups = spikeworks::cuba::run_cuba_populations(2000, 0.5, 3);
+    let ratio = groups.mean_rate_hz / entities.mean_rate_hz;
+    assert!(
+        (0.75..1.33).contains(&ratio),
+        "rates: populations {:.2} Hz, entities {:.2} Hz",
+        groups.mean_rate_hz,
+        entities.mean_rate_hz
+    );
+    let bytes = groups.projection_bytes as f64 / groups.synapses as f64;
+    assert!(bytes <= 16.0, "{bytes:.1} bytes per synapse");
+}
+
+#[test]
+fn a_poisson_generator_gives_every_target_its_own_train() {
+    // Each arriving spike makes its target fire (ImmediateFire), so a target's spikes are its
+    // train: 40 trains at 50 Hz for 4 s.
+    let text = "(version: 2,
+        populations: [(id: \"p\", size: 40, model: Lif((refractory_ms: 0.0)))],
+        generators: [(id: \"noise\", kind: Poisson(rate_Hz: 50.0))],
+        projections: [(id: \"drive\", from: \"noise\", to: \"p\", rule: AllToAll,
+                       mode: ImmediateFire, delay_ms: Fixed(0.0))],
+    )";
+    let (spikes, _) = run_text(text, 9, 4.0);
+    let mut trains: HashMap<String, Vec<u64>> = HashMap::new();
+    for (step, name) in spikes.into_iter().filter(|(_, n)| n.starts_with("p[")) {
+        trains.entry(name).or_default().push(step);
+    }
+    assert_eq!(trains.len(), 40, "every member fires");
+    let total: usize = trains.values().map(Vec::len).sum();
+    let expected = 40.0 * 50.0 * 4.0;
+    assert!(
+        (total as f64 - expected).abs() < 5.0 * expected.sqrt(),
+        "{total} spikes, expected about {expected}"
+    );
+    // Independent trains: two members share about rate² · T · dt coincident steps, not all.
+    let a = &trains["p[0]"];
+    let b = &trains["p[1]"];
+    let shared = a.iter().filter(|s| b.contains(s)).count();
+    assert!(
+        shared < a.len() / 4,
+        "p[0] and p[1] share {shared} of {} spikes",
+        a.len()
+    );
+}
+
+#[test]
+fn members_start_where_the_file_says_and_restart_there() {
+    let text = format!(
+        "(version: 2, populations: [(id: \"p\", size: 200, model: {LIF},
+            initial_mV: Uniform(-70.0, -60.0))])"
+    );
+    let circuit = Circuit::from_ron_str(&text, "t").unwrap();
+    let mut app = app();
+    let world = app.world_mut();
+    let spawned = circuit.spawn(world);
+    sim::rebuild_network(world);
+    let p = spawned.entity("p").unwrap();
+    let start: Vec<f64> = world
+        .resource::<Network>()
+        .population_voltages(p)
+        .unwrap()
+        .collect();
+    assert_eq!(start.len(), 200);
+    assert!(start.iter().all(|v| (-0.070..=-0.060).contains(v)));
+    let spread = start.iter().cloned().fold(f64::MIN, f64::max)
+        - start.iter().cloned().fold(f64::MAX, f64::min);
+    assert!(spread > 0.008, "drawn, not one value: spread {spread} V");
+    run_for(world, 0.05);
+    world.write_message(sim::ResetDynamics);
+    sim::run_steps(world, 0);
+    let again: Vec<f64> = world
+        .resource::<Network>()
+        .population_voltages(p)
+        .unwrap()
+        .collect();
+    assert_eq!(again, start);
+}
+
+#[test]
+fn population_files_round_trip_and_say_version_2_only_when_needed() {
+    let text = format!(
+        "(version: 2,
+          populations: [(id: \"e\", label: \"Excitatory\", position: (10.0, 20.0), size: 50,
+                         model: {LIF}, initial_mV: Fixed(-65.0), layout: Disc)],
+          generators: [(id: \"g\", kind: Poisson(rate_Hz: 10.0))],
+          projections: [
+            (id: \"ee\", from: \"e\", to: \"e\", rule: FixedIndegree(5),
+             weight_nA: Normal(mean: 0.2, sd: 0.05), delay_ms: Uniform(low: 1.0, high: 3.0),
+             tau_ms: 4.0),
+            (id: \"ge\", from: \"g\", to: \"e\", rule: Probability(0.5), weight_nA: Fixed(0.3)),
+          ],
+          meters: [(id: \"r\", kind: SpikeRaster, observes: [\"e\"])],
+        )"
+    );
+    let original = Circuit::from_ron_str(&text, "t").unwrap();
+    let mut app = app();
+    original.spawn(app.world_mut());
+    let saved = Circuit::from_world(app.world_mut(), "", "");
+    assert_eq!(saved.populations, original.populations);
+    assert_eq!(saved.projections, original.projections);
+    let written = original.to_ron_string().unwrap();
+    assert!(written.contains("version: 2"), "{written}");
+    assert_eq!(Circuit::from_ron_str(&written, "saved").unwrap(), original);
+
+    let plain = Circuit::from_ron_str(
+        &format!("(version: 2, neurons: [(id: \"n\", model: {LIF})])"),
+        "t",
+    )
+    .unwrap();
+    assert!(plain.to_ron_string().unwrap().contains("version: 1"));
+}
+
+/// The error a file gives, with the field and the line it names.
+fn refused(text: &str) -> (String, usize, String) {
+    match Circuit::from_ron_str(text, "bad.circuit.ron") {
+        Err(CircuitError::Invalid {
+            at, field, reason, ..
+        }) => {
+            assert_eq!(at.file, "bad.circuit.ron");
+            (field, at.line, reason)
+        }
+        other => panic!("expected an invalid field, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_populations_and_projections_are_refused_with_line_item_and_field() {
+    let population = |size: &str| {
+        format!("(version: 2,\n populations: [\n  (id: \"p\",\n   size: {size}, model: {LIF})])")
+    };
+    let (field, line, reason) = refused(&population("0"));
+    assert_eq!((field.as_str(), line), ("size", 4));
+    assert!(reason.contains("got 0"), "{reason}");
+    let (field, _, reason) = refused(&population("20000000"));
+    assert_eq!(field, "size");
+    assert!(reason.contains("10000000"), "{reason}");
+
+    let projection = |rule: &str, extra: &str| {
+        format!(
+            "(version: 2,\n populations: [(id: \"a\", size: 50, model: {LIF}),\n  (id: \"b\", \
+             size: 100, model: {LIF})],\n projections: [\n  (id: \"ab\", from: \"a\", to: \"b\",\n   \
+             rule: {rule}{extra})])"
+        )
+    };
+    let (field, line, reason) = refused(&projection("Probability(1.5)", ""));
+    assert_eq!((field.as_str(), line), ("rule", 6));
+    assert!(
+        reason.contains("[0, 1]") && reason.contains("1.5"),
+        "{reason}"
+    );
+    let (field, _, reason) = refused(&projection("FixedIndegree(80)", ""));
+    assert_eq!(field, "rule");
+    assert!(reason.contains("50 to offer"), "{reason}");
+    let (field, _, reason) = refused(&projection("OneToOne", ""));
+    assert_eq!(field, "rule");
+    assert!(reason.contains("50 and 100"), "{reason}");
+    let (field, _, reason) = refused(&projection(
+        "AllToAll",
+        ", weight_nA: Normal(mean: -5.0, sd: 0.5)",
+    ));
+    assert_eq!(field, "weight_nA");
+    assert!(reason.contains("-5 nA"), "{reason}");
+    let (field, _, reason) = refused(&projection(
+        "AllToAll",
+        ", delay_ms: Uniform(low: 40.0, high: 50.0)",
+    ));
+    assert_eq!(field, "delay_ms");
+    assert!(reason.contains("ms"), "{reason}");
+
+    let (field, _, reason) = refused(&projection("AllToAll", ", stdp: ()"));
+    assert_eq!(field, "stdp");
+    assert!(reason.contains("not built yet"), "{reason}");
+
+    // Ten million neurons all to all: refused on the estimate, at once, not after trying.
+    let huge = format!(
+        "(version: 2,\n populations: [(id: \"a\", size: 10000000, model: {LIF})],\n projections: \
+         [(id: \"aa\", from: \"a\", to: \"a\", rule: AllToAll)])"
+    );
+    let (field, _, reason) = refused(&huge);
+    assert_eq!(field, "rule");
+    assert!(
+        reason.contains("1.000e14") && reason.contains("GB"),
+        "{reason}"
+    );
+
+    // Synapses join single items; version 1 has no populations.
+    let synapse = format!(
+        "(version: 2, neurons: [(id: \"n\", model: {LIF})],\n populations: [(id: \"p\", size: 3, \
+         model: {LIF})],\n synapses: [(id: \"s\", from: \"p\", to: \"n\")])"
+    );
+    let (field, _, reason) = refused(&synapse);
+    assert_eq!(field, "from");
+    assert!(reason.contains("projection"), "{reason}");
+    let (field, line, reason) = refused(&population("3").replace("version: 2", "version: 1"));
+    assert_eq!((field.as_str(), line), ("version", 1));
+    assert!(reason.contains("version: 2"), "{reason}");
+}
+
+#[test]
+fn the_runner_names_members_by_population_and_index() {
+    let text = format!(
+        "(version: 2, populations: [(id: \"p\", label: \"Driven\", size: 3, model: {LIF})],
+          generators: [(id: \"d\", kind: Dc(current_nA: 0.5), targets: [\"p\"])])"
+    );
+    let circuit = Circuit::from_ron_str(&text, "t").unwrap();
+    let opts = spikeworks::runner::RunOptions {
+        duration_s: 0.1,
+        ..Default::default()
+    };
+    let report = spikeworks::runner::run_circuit(&circuit, &opts).unwrap();
+    let csv = report.spikes_csv();
+    for member in ["p[0]", "p[1]", "p[2]"] {
+        assert!(
+            csv.contains(&format!(",{member},Driven")),
+            "{member} in\n{csv}"
+        );
+    }
+    let line = report.neurons.iter().find(|n| n.id == "p").unwrap();
+    assert!(line.label.contains("3 neurons"), "{}", line.label);
+    let per_member = line.spikes as f64 / 3.0 / (report.steps as f64 * DT);
+    assert!((line.rate_hz - per_member).abs() < 1e-9);
+}
