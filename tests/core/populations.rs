@@ -367,3 +367,176 @@ fn the_runner_names_members_by_population_and_index() {
     let per_member = line.spikes as f64 / 3.0 / (report.steps as f64 * DT);
     assert!((line.rate_hz - per_member).abs() < 1e-9);
 }
+
+// ---- the population lessons ---------------------------------------------------------------
+
+fn lesson(name: &str) -> Circuit {
+    let path = format!(
+        "{}/assets/examples/{name}.circuit.ron",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    Circuit::load(std::path::Path::new(&path)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Spike steps of each member of each population, after a run of `seconds`.
+fn member_trains(circuit: &Circuit, seconds: f64) -> HashMap<String, Vec<Vec<u64>>> {
+    let mut app = app();
+    let world = app.world_mut();
+    circuit.spawn(world);
+    run_for(world, seconds);
+    let members: HashMap<Entity, PopulationMember> = world
+        .query::<(Entity, &PopulationMember)>()
+        .iter(world)
+        .map(|(e, m)| (e, *m))
+        .collect();
+    let ids: HashMap<Entity, String> = world
+        .query::<(Entity, &StableId)>()
+        .iter(world)
+        .map(|(e, id)| (e, id.0.clone()))
+        .collect();
+    let mut trains: HashMap<String, Vec<Vec<u64>>> = circuit
+        .populations
+        .iter()
+        .map(|p| (p.id.clone(), vec![Vec::new(); p.size as usize]))
+        .collect();
+    for s in world.resource::<Recorder>().spikes() {
+        if let Some(m) = members.get(&s.source) {
+            let population = trains.get_mut(&ids[&m.population]).unwrap();
+            population[m.index as usize].push(s.step);
+        }
+    }
+    trains
+}
+
+/// Rate (Hz per member), mean CV of the inter-spike intervals, and the Fano factor of the
+/// population's spike count in 1 ms bins (1 for independent Poisson firing, large when the
+/// members fire in waves), over steps `from..to`.
+fn activity(trains: &[Vec<u64>], from: u64, to: u64) -> (f64, f64, f64) {
+    let seconds = (to - from) as f64 * DT;
+    let window =
+        |t: &Vec<u64>| -> Vec<u64> { t.iter().copied().filter(|&s| s >= from && s < to).collect() };
+    let spikes: usize = trains.iter().map(|t| window(t).len()).sum();
+    let rate = spikes as f64 / trains.len() as f64 / seconds;
+    let cvs: Vec<f64> = trains
+        .iter()
+        .map(window)
+        .filter(|t| t.len() >= 3)
+        .map(|t| {
+            let isi: Vec<f64> = t.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
+            let mean = isi.iter().sum::<f64>() / isi.len() as f64;
+            let var = isi.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / isi.len() as f64;
+            var.sqrt() / mean
+        })
+        .collect();
+    let cv = if cvs.is_empty() {
+        0.0
+    } else {
+        cvs.iter().sum::<f64>() / cvs.len() as f64
+    };
+    let bin = (1e-3 / DT).round() as u64;
+    let mut counts = vec![0f64; ((to - from) / bin) as usize];
+    for t in trains {
+        for &s in t.iter().filter(|&&s| s >= from && s < to) {
+            counts[((s - from) / bin) as usize] += 1.0;
+        }
+    }
+    let mean = counts.iter().sum::<f64>() / counts.len() as f64;
+    let var = counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / counts.len() as f64;
+    let fano = if mean > 0.0 { var / mean } else { 0.0 };
+    (rate, cv, fano)
+}
+
+fn set_weight(circuit: &mut Circuit, ids: &[&str], weight_na: f64) {
+    for p in circuit
+        .projections
+        .iter_mut()
+        .filter(|p| ids.contains(&p.id.as_str()))
+    {
+        p.weight_na = sim::Drawn::Fixed(weight_na);
+    }
+}
+
+#[test]
+fn the_balanced_network_moves_from_runaway_to_irregular_to_silence_with_inhibition() {
+    let (from, to) = (2000, 6000);
+    let run = |g: f64, drive_hz: f64| {
+        let mut c = lesson("balanced_network");
+        set_weight(&mut c, &["ie", "ii"], 0.2 * g);
+        for drive in c.generators.iter_mut() {
+            drive.kind = spikeworks::circuit::GeneratorKind::Poisson { rate_hz: drive_hz };
+        }
+        activity(&member_trains(&c, to as f64 * DT)["exc"], from, to)
+    };
+    let (rate, cv, fano) = run(3.0, 1600.0);
+    assert!(
+        rate > 50.0 && cv < 0.4 && fano > 4.0,
+        "g = 3 runs away: {rate:.1} Hz, CV {cv:.2}, Fano {fano:.1}"
+    );
+    let (rate, cv, fano) = run(5.0, 1600.0);
+    assert!(
+        (5.0..25.0).contains(&rate) && cv > 0.45 && fano > 4.0,
+        "g = 5 fires irregularly in waves: {rate:.1} Hz, CV {cv:.2}, Fano {fano:.1}"
+    );
+    let (rate, cv, fano) = run(12.0, 1600.0);
+    assert!(
+        rate < 7.0 && rate > 1.0 && cv > 0.4 && fano < 4.0,
+        "g = 12 is sparse and asynchronous: {rate:.1} Hz, CV {cv:.2}, Fano {fano:.1}"
+    );
+    let (rate, ..) = run(12.0, 1000.0);
+    assert!(
+        rate < 0.1,
+        "with the drive at 1000 Hz it falls silent: {rate:.2} Hz"
+    );
+}
+
+#[test]
+fn a_synfire_volley_survives_in_wide_groups_and_dies_in_narrow_ones() {
+    let trains = member_trains(&lesson("synfire_chain"), 1.0);
+    // The share of members that fired at least once per volley (four starts a second, three
+    // of them inside the first second after the first at 0.25 s).
+    let fired = |group: &str| {
+        let t = &trains[group];
+        t.iter().map(Vec::len).sum::<usize>() as f64 / t.len() as f64 / 3.0
+    };
+    for k in 0..8 {
+        let wide = fired(&format!("wide{k}"));
+        assert!(
+            wide > 0.95,
+            "wide group {k}: {wide:.2} spikes per member and volley"
+        );
+    }
+    assert!(fired("narrow0") > 0.95, "the narrow chain starts too");
+    for k in 3..8 {
+        let narrow = fired(&format!("narrow{k}"));
+        assert!(
+            narrow < 0.05,
+            "narrow group {k}: {narrow:.2} spikes per member and volley"
+        );
+    }
+}
+
+#[test]
+fn the_population_with_the_stronger_input_takes_all_and_swapping_inputs_swaps_the_winner() {
+    let rates = |circuit: &Circuit| {
+        let trains = member_trains(circuit, 2.0);
+        let rate = |p: &str| activity(&trains[p], 2000, 20_000).0;
+        (rate("a"), rate("b"))
+    };
+    let circuit = lesson("winner_takes_all");
+    let (a, b) = rates(&circuit);
+    assert!(a > 10.0 && a > 5.0 * b, "A wins: A {a:.1} Hz, B {b:.1} Hz");
+    let mut swapped = circuit.clone();
+    for g in swapped.generators.iter_mut() {
+        let hz = if g.id == "input-a" { 1500.0 } else { 1650.0 };
+        g.kind = spikeworks::circuit::GeneratorKind::Poisson { rate_hz: hz };
+    }
+    let (a, b) = rates(&swapped);
+    assert!(b > 10.0 && b > 5.0 * a, "B wins: A {a:.1} Hz, B {b:.1} Hz");
+    let mut uninhibited = circuit;
+    set_weight(&mut uninhibited, &["ia", "ib"], 0.0);
+    let (a, b) = rates(&uninhibited);
+    assert!(
+        a > 100.0 && b > 100.0,
+        "without inhibition both run away: A {a:.1} Hz, B {b:.1} Hz"
+    );
+}

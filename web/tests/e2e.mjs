@@ -76,148 +76,153 @@ try {
   await frames(page, 3);
   await page.screenshot({ path: path.join(shots, "web-title.png") });
 
-  // 2. Native and web spike trains, example by example.
-  const scratch = mkdtempSync(path.join(tmpdir(), "spikeworks-e2e-"));
-  const examples = readdirSync(path.join(root, "assets/examples"))
-    .filter((n) => n.endsWith(".circuit.ron")).sort();
-  let spikesCompared = 0;
-  for (const name of examples) {
-    const file = path.join(root, "assets/examples", name);
-    const csv = path.join(scratch, `${name}.csv`);
-    execFileSync(native, ["run", file, "--duration", "2s", "--seed", "7", "--spikes", csv],
-      { stdio: ["ignore", "ignore", "inherit"] });
-    const expected = readFileSync(csv, "utf8");
-    const text = readFileSync(file, "utf8");
-    const got = await page.evaluate(([t]) => window.spikeworksHooks.simulate(t, 2.0, 7), [text]);
-    const rows = expected.trim().split("\n").length - 1;
-    assert.equal(got, expected, `${name}: web and native spike trains differ`);
-    spikesCompared += rows;
-  }
-  log(`${examples.length} examples: web spike trains equal native ones (${spikesCompared} spikes, 2 s, seed 7)`);
-
-  // 3. Touch: title screen → sandbox.
-  const cdp = await context.newCDPSession(page);
-  const status = () => page.evaluate(() => window.__spikeworks);
-  const touch = async (type, points) => {
-    await cdp.send("Input.dispatchTouchEvent", {
-      type, touchPoints: points.map(([x, y], id) => ({ x, y, id, radiusX: 4, radiusY: 4, force: 1 })),
-    });
-  };
-  // Down and up within one frame: egui takes a press longer than 0.8 s for a hold, and
-  // software WebGL here draws 2–6 frames a second, some taking over a second.
-  const tap = async (x, y) => {
-    await Promise.all([touch("touchStart", [[x, y]]), touch("touchEnd", [])]);
-    await frames(page, 3);
-  };
-  // Moves fingers from `from` to `to` (lists of [x, y]) in `steps` frames.
-  const slide = async (from, to, steps, lift = true) => {
-    await touch("touchStart", from);
-    await frames(page, 2);
-    for (let k = 1; k <= steps; k++) {
-      const at = from.map(([x, y], i) => [x + (to[i][0] - x) * k / steps, y + (to[i][1] - y) * k / steps]);
-      await touch("touchMove", at);
-      await frames(page, 1);
+  // E2E_ONLY=layouts runs section 4 alone (for working on the layouts).
+  log(`sections: ${process.env.E2E_ONLY ?? "all"}`);
+  if (process.env.E2E_ONLY !== "layouts") {
+    // 2. Native and web spike trains, example by example.
+    const scratch = mkdtempSync(path.join(tmpdir(), "spikeworks-e2e-"));
+    const examples = readdirSync(path.join(root, "assets/examples"))
+      .filter((n) => n.endsWith(".circuit.ron")).sort();
+    let spikesCompared = 0;
+    for (const name of examples) {
+      const file = path.join(root, "assets/examples", name);
+      const csv = path.join(scratch, `${name}.csv`);
+      execFileSync(native, ["run", file, "--duration", "2s", "--seed", "7", "--spikes", csv],
+        { stdio: ["ignore", "ignore", "inherit"] });
+      const expected = readFileSync(csv, "utf8");
+      const text = readFileSync(file, "utf8");
+      const got = await page.evaluate(([t]) => window.spikeworksHooks.simulate(t, 2.0, 7), [text]);
+      const rows = expected.trim().split("\n").length - 1;
+      assert.equal(got, expected, `${name}: web and native spike trains differ`);
+      spikesCompared += rows;
     }
-    if (lift) {
-      await touch("touchEnd", []);
+    log(`${examples.length} examples: web spike trains equal native ones (${spikesCompared} spikes, 2 s, seed 7)`);
+
+    // 3. Touch: title screen → sandbox.
+    const cdp = await context.newCDPSession(page);
+    const status = () => page.evaluate(() => window.__spikeworks);
+    const touch = async (type, points) => {
+      await cdp.send("Input.dispatchTouchEvent", {
+        type, touchPoints: points.map(([x, y], id) => ({ x, y, id, radiusX: 4, radiusY: 4, force: 1 })),
+      });
+    };
+    // Down and up within one frame: egui takes a press longer than 0.8 s for a hold, and
+    // software WebGL here draws 2–6 frames a second, some taking over a second.
+    const tap = async (x, y) => {
+      await Promise.all([touch("touchStart", [[x, y]]), touch("touchEnd", [])]);
       await frames(page, 3);
+    };
+    // Moves fingers from `from` to `to` (lists of [x, y]) in `steps` frames.
+    const slide = async (from, to, steps, lift = true) => {
+      await touch("touchStart", from);
+      await frames(page, 2);
+      for (let k = 1; k <= steps; k++) {
+        const at = from.map(([x, y], i) => [x + (to[i][0] - x) * k / steps, y + (to[i][1] - y) * k / steps]);
+        await touch("touchMove", at);
+        await frames(page, 1);
+      }
+      if (lift) {
+        await touch("touchEnd", []);
+        await frames(page, 3);
+      }
+    };
+
+    const at = touchHelpers(page, cdp);
+    await at.tapOn("title/Sandbox");
+    await page.waitForFunction(() => window.__spikeworks.screen === "Sandbox", null, { timeout: 60_000 });
+    // Open uploads a file from the device; Save downloads it.
+    const relay = path.join(root, "assets/examples/relay.circuit.ron");
+    await at.tapOn("top/file");
+    await at.tapOn("file/Open…");
+    const [chooser] = await Promise.all([page.waitForEvent("filechooser"), at.tapOn("dialog/upload")]);
+    await chooser.setFiles(relay);
+    await page.waitForFunction(() => window.__spikeworks.neurons > 0, null, { timeout: 60_000 });
+    const uploaded = await status();
+    // Held across frames, so the app sees Ctrl down while S goes down.
+    const ctrlS = async () => {
+      await page.keyboard.down("Control");
+      await frames(page, 1);
+      await page.keyboard.down("s");
+      await frames(page, 2);
+      await page.keyboard.up("s");
+      await page.keyboard.up("Control");
+    };
+    const [download] = await Promise.all([page.waitForEvent("download"), ctrlS()]);
+    const saved = readFileSync(await download.path(), "utf8");
+    assert.equal(download.suggestedFilename(), "relay.circuit.ron", "Save downloads under the file's name");
+    assert.match(saved, /Relay with a delay/, "the download is the circuit");
+    log(`uploaded relay.circuit.ron (${uploaded.neurons} neurons), saved it back as a download`);
+    await at.tapOn("top/file");
+    await at.tapOn("file/New");   // the circuit was saved, so nothing asks
+    await page.waitForFunction(() => window.__spikeworks.neurons === 0, null, { timeout: 60_000 });
+
+    // The palette's buttons and an empty canvas shown at 1:1 (see tests/gui_e2e.rs).
+    await at.tapOn("palette/Neuron");
+    await tap(500, 300);          // placed
+    await at.tapOn("palette/DC current");
+    await tap(330, 300);          // placed, and selected
+    await slide([[370, 260]], [[500, 300]], 6); // from its wiring handle to the neuron
+    let s = await status();
+    assert.equal(s.neurons, 1, "one neuron placed");
+    assert.equal(s.generators, 1, "one DC source placed");
+    assert.equal(s.wires, 1, "the DC source drives the neuron");
+    if (s.paused) {
+      await page.keyboard.press("Space");
     }
-  };
+    await page.waitForFunction(() => window.__spikeworks.spikes > 0, null, { timeout: 120_000, polling: 250 });
+    s = await status();
+    log(`the neuron spiked: ${s.spikes} spikes in ${s.time_s.toFixed(2)} s of simulated time`);
+    await page.screenshot({ path: path.join(shots, "web-sandbox-touch.png") });
 
-  const at = touchHelpers(page, cdp);
-  await at.tapOn("title/Sandbox");
-  await page.waitForFunction(() => window.__spikeworks.screen === "Sandbox", null, { timeout: 60_000 });
-  // Open uploads a file from the device; Save downloads it.
-  const relay = path.join(root, "assets/examples/relay.circuit.ron");
-  await at.tapOn("top/file");
-  await at.tapOn("file/Open…");
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), at.tapOn("dialog/upload")]);
-  await chooser.setFiles(relay);
-  await page.waitForFunction(() => window.__spikeworks.neurons > 0, null, { timeout: 60_000 });
-  const uploaded = await status();
-  // Held across frames, so the app sees Ctrl down while S goes down.
-  const ctrlS = async () => {
-    await page.keyboard.down("Control");
-    await frames(page, 1);
-    await page.keyboard.down("s");
+    // Pinch out on empty canvas zooms in; two fingers moving together pan.
+    const before = await status();
+    await slide([[700, 600], [800, 600]], [[640, 600], [860, 600]], 8);
+    const pinched = await status();
+    assert.ok(pinched.view_scale < before.view_scale * 0.8,
+      `pinch zooms in: scale ${before.view_scale} → ${pinched.view_scale}`);
+    await slide([[700, 650], [800, 650]], [[700, 550], [800, 550]], 8);
+    const panned = await status();
+    assert.ok(Math.abs(panned.view_y - pinched.view_y) > 20,
+      `two fingers pan: centre y ${pinched.view_y} → ${panned.view_y}`);
+    log(`pinch: scale ${before.view_scale.toFixed(3)} → ${pinched.view_scale.toFixed(3)}; ` +
+        `two-finger pan: centre y ${pinched.view_y.toFixed(1)} → ${panned.view_y.toFixed(1)}`);
+
+    // Two touch sensors held by two fingers at once. On the way, a tap on the properties
+    // panel with the tool armed places nothing under the panel.
+    await at.tapOn("palette/Touch sensor");
+    await tap(1100, 600);
+    assert.equal((await status()).sensors, 0, "a tap on a panel places nothing under it");
+    await tap(700, 250);
+    await at.tapOn("palette/Touch sensor");
+    await tap(700, 450);
+    assert.equal((await status()).sensors, 2, "two touch sensors placed");
+    await touch("touchStart", [[700, 250], [700, 450]]);
+    await frames(page, 4);
+    const held = (await status()).sensors_held;
+    await page.screenshot({ path: path.join(shots, "web-two-sensors-held.png") });
+    await touch("touchEnd", []);
+    await frames(page, 3);
+    assert.equal(held, 2, "two fingers hold two sensors");
+    assert.equal((await status()).sensors_held, 0, "lifting both releases both");
+    log("two fingers held two touch sensors at once");
+
+    // Unsaved work is kept in localStorage and comes back after a reload.
+    await page.waitForFunction(() => (localStorage.getItem("spikeworks/autosave.circuit.ron") || "").includes("sensors"),
+      null, { timeout: 60_000 });
+    const before_reload = await status();
+    await page.reload();
+    await page.waitForFunction(() => window.__spikeworks?.ready, null, { timeout: 600_000, polling: 250 });
+    const restored = await status();
+    assert.equal(restored.screen, "Sandbox", "the reloaded page opens the kept work");
+    assert.deepEqual([restored.neurons, restored.generators, restored.sensors],
+      [before_reload.neurons, before_reload.generators, before_reload.sensors], "the same circuit");
+    log(`after a reload the unsaved circuit is back from localStorage (${restored.neurons} neuron, ` +
+        `${restored.generators} generator, ${restored.sensors} sensors)`);
+    await page.waitForTimeout(600); // the loading screen fades out
     await frames(page, 2);
-    await page.keyboard.up("s");
-    await page.keyboard.up("Control");
-  };
-  const [download] = await Promise.all([page.waitForEvent("download"), ctrlS()]);
-  const saved = readFileSync(await download.path(), "utf8");
-  assert.equal(download.suggestedFilename(), "relay.circuit.ron", "Save downloads under the file's name");
-  assert.match(saved, /Relay with a delay/, "the download is the circuit");
-  log(`uploaded relay.circuit.ron (${uploaded.neurons} neurons), saved it back as a download`);
-  await at.tapOn("top/file");
-  await at.tapOn("file/New");   // the circuit was saved, so nothing asks
-  await page.waitForFunction(() => window.__spikeworks.neurons === 0, null, { timeout: 60_000 });
+    await page.screenshot({ path: path.join(shots, "web-restored.png") });
 
-  // The palette's buttons and an empty canvas shown at 1:1 (see tests/gui_e2e.rs).
-  await at.tapOn("palette/Neuron");
-  await tap(500, 300);          // placed
-  await at.tapOn("palette/DC current");
-  await tap(330, 300);          // placed, and selected
-  await slide([[370, 260]], [[500, 300]], 6); // from its wiring handle to the neuron
-  let s = await status();
-  assert.equal(s.neurons, 1, "one neuron placed");
-  assert.equal(s.generators, 1, "one DC source placed");
-  assert.equal(s.wires, 1, "the DC source drives the neuron");
-  if (s.paused) {
-    await page.keyboard.press("Space");
   }
-  await page.waitForFunction(() => window.__spikeworks.spikes > 0, null, { timeout: 120_000, polling: 250 });
-  s = await status();
-  log(`the neuron spiked: ${s.spikes} spikes in ${s.time_s.toFixed(2)} s of simulated time`);
-  await page.screenshot({ path: path.join(shots, "web-sandbox-touch.png") });
-
-  // Pinch out on empty canvas zooms in; two fingers moving together pan.
-  const before = await status();
-  await slide([[700, 600], [800, 600]], [[640, 600], [860, 600]], 8);
-  const pinched = await status();
-  assert.ok(pinched.view_scale < before.view_scale * 0.8,
-    `pinch zooms in: scale ${before.view_scale} → ${pinched.view_scale}`);
-  await slide([[700, 650], [800, 650]], [[700, 550], [800, 550]], 8);
-  const panned = await status();
-  assert.ok(Math.abs(panned.view_y - pinched.view_y) > 20,
-    `two fingers pan: centre y ${pinched.view_y} → ${panned.view_y}`);
-  log(`pinch: scale ${before.view_scale.toFixed(3)} → ${pinched.view_scale.toFixed(3)}; ` +
-      `two-finger pan: centre y ${pinched.view_y.toFixed(1)} → ${panned.view_y.toFixed(1)}`);
-
-  // Two touch sensors held by two fingers at once. On the way, a tap on the properties
-  // panel with the tool armed places nothing under the panel.
-  await at.tapOn("palette/Touch sensor");
-  await tap(1100, 600);
-  assert.equal((await status()).sensors, 0, "a tap on a panel places nothing under it");
-  await tap(700, 250);
-  await at.tapOn("palette/Touch sensor");
-  await tap(700, 450);
-  assert.equal((await status()).sensors, 2, "two touch sensors placed");
-  await touch("touchStart", [[700, 250], [700, 450]]);
-  await frames(page, 4);
-  const held = (await status()).sensors_held;
-  await page.screenshot({ path: path.join(shots, "web-two-sensors-held.png") });
-  await touch("touchEnd", []);
-  await frames(page, 3);
-  assert.equal(held, 2, "two fingers hold two sensors");
-  assert.equal((await status()).sensors_held, 0, "lifting both releases both");
-  log("two fingers held two touch sensors at once");
-
-  // Unsaved work is kept in localStorage and comes back after a reload.
-  await page.waitForFunction(() => (localStorage.getItem("spikeworks/autosave.circuit.ron") || "").includes("sensors"),
-    null, { timeout: 60_000 });
-  const before_reload = await status();
-  await page.reload();
-  await page.waitForFunction(() => window.__spikeworks?.ready, null, { timeout: 600_000, polling: 250 });
-  const restored = await status();
-  assert.equal(restored.screen, "Sandbox", "the reloaded page opens the kept work");
-  assert.deepEqual([restored.neurons, restored.generators, restored.sensors],
-    [before_reload.neurons, before_reload.generators, before_reload.sensors], "the same circuit");
-  log(`after a reload the unsaved circuit is back from localStorage (${restored.neurons} neuron, ` +
-      `${restored.generators} generator, ${restored.sensors} sensors)`);
-  await page.waitForTimeout(600); // the loading screen fades out
-  await frames(page, 2);
-  await page.screenshot({ path: path.join(shots, "web-restored.png") });
 
   // 4. Layouts: phone, tablet both ways, desktop.
   await layouts(browser, shots);
@@ -327,6 +332,22 @@ async function layouts(browser, shots) {
     await page.waitForFunction(() => window.__spikeworks?.ready, null, { timeout: 600_000, polling: 250 });
     await frames(page, 3);
     const at = touchHelpers(page, await context.newCDPSession(page));
+    try {
+      await buildOn(page, at, width, height, name, shots);
+    } catch (e) {
+      await page.screenshot({ path: path.join(shots, `web-${name}-failure.png`) }).catch(() => {});
+      console.error(`e2e: ${name} failed; its page is in web-${name}-failure.png; status:`,
+        JSON.stringify(await at.status().catch(() => ({}))));
+      throw e;
+    }
+    await context.close();
+  }
+}
+
+// On one screen size: the sandbox from the title screen, a circuit built from the palette,
+// a parameter changed, spikes; on the tablet also level 1 and a turn.
+async function buildOn(page, at, width, height, name, shots) {
+  {
     for (const [button, [x, y, w, h]] of Object.entries((await at.status()).buttons)) {
       if (button.startsWith("title/")) {
         assert.ok(inside([x, y, w, h], width, height), `${name}: ${button} is off screen`);
@@ -403,7 +424,6 @@ async function layouts(browser, shots) {
     if (name === "tablet-portrait") {
       await tabletLevelAndRotation(page, at, shots);
     }
-    await context.close();
   }
 }
 
