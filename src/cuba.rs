@@ -116,6 +116,16 @@ pub fn cuba_circuit_text(neurons: usize) -> String {
     text
 }
 
+/// Builds CUBA from its circuit file: parse, validate, spawn the populations, expand the
+/// projections into the network's arrays.
+pub fn build_cuba_populations(world: &mut World, neurons: usize, seed: u64) {
+    world.insert_resource(sim::SimSeed(seed));
+    let circuit = crate::circuit::Circuit::from_ron_str(&cuba_circuit_text(neurons), "cuba")
+        .expect("the CUBA circuit is valid");
+    circuit.spawn(world);
+    sim::rebuild_network(world);
+}
+
 /// Builds CUBA from its circuit file (parse, validate, spawn, expand) and runs it for
 /// `duration_s` of biological time, timing both parts.
 pub fn run_cuba_populations(neurons: usize, duration_s: f64, seed: u64) -> CubaReport {
@@ -124,11 +134,7 @@ pub fn run_cuba_populations(neurons: usize, duration_s: f64, seed: u64) -> CubaR
     app.finish();
     app.cleanup();
     let world = app.world_mut();
-    world.insert_resource(sim::SimSeed(seed));
-    let circuit = crate::circuit::Circuit::from_ron_str(&cuba_circuit_text(neurons), "cuba")
-        .expect("the CUBA circuit is valid");
-    circuit.spawn(world);
-    sim::rebuild_network(world);
+    build_cuba_populations(world, neurons, seed);
     let build_s = started.elapsed().as_secs_f64();
     let network = world.resource::<sim::Network>();
     let (synapses, projection_bytes) = (network.synapse_count(), network.projection_bytes());

@@ -23,10 +23,11 @@ pub enum ItemKind {
     Loudspeaker,
     RingReadout,
     Note,
+    Population,
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 18] = [
+    pub const ALL: [ItemKind; 19] = [
         ItemKind::Lif,
         ItemKind::InhibitoryLif,
         ItemKind::Adaptive,
@@ -45,6 +46,7 @@ impl ItemKind {
         ItemKind::Loudspeaker,
         ItemKind::RingReadout,
         ItemKind::Note,
+        ItemKind::Population,
     ];
 
     /// The palette's name for it.
@@ -68,6 +70,7 @@ impl ItemKind {
             ItemKind::Loudspeaker => "Loudspeaker",
             ItemKind::RingReadout => "Ring readout",
             ItemKind::Note => "Note",
+            ItemKind::Population => "Population",
         }
     }
 
@@ -102,6 +105,10 @@ impl ItemKind {
                 "Reads a direction from the neurons it observes, placed round a ring"
             }
             ItemKind::Note => "A text box for explanations",
+            ItemKind::Population => {
+                "100 integrate-and-fire neurons sharing their parameters; wire it to another \
+                 population to connect them by a rule"
+            }
         }
     }
 
@@ -126,6 +133,7 @@ impl ItemKind {
             | ItemKind::RingReadout => "meter",
             ItemKind::Loudspeaker => "speaker",
             ItemKind::Note => "note",
+            ItemKind::Population => "population",
         }
     }
 }
@@ -140,4 +148,8 @@ pub enum Role {
     Meter,
     Note,
     Synapse,
+    /// A group of neurons sharing one model.
+    Population,
+    /// Connections between two groups by a rule.
+    Projection,
 }

@@ -1,11 +1,13 @@
 //! The saved circuit: the versioned RON format ([`schema`]), the item taxonomy ([`kind`]),
 //! loading with validation ([`load`]), a world kept in line with a circuit as it is spawned
 //! or edited ([`sync`]), saving a world back ([`save`]), the conversions between file units
-//! and SI ([`units`]), and atomic file writes.
+//! and SI ([`units`]), populations written out as single items ([`flatten`]), and atomic file
+//! writes.
 //! Everything here builds without the `gui` feature and takes files as text, so the browser
 //! build can hand it uploaded bytes.
 
 pub mod error;
+pub mod flatten;
 pub mod kind;
 pub mod load;
 pub mod population;

@@ -156,6 +156,15 @@ impl ProjectionItem {
 }
 
 impl Circuit {
+    /// How many neurons a projection's end stands for: a population's size, one for any other
+    /// item.
+    pub fn group_size(&self, id: &str) -> Option<u32> {
+        match self.populations.iter().find(|p| p.id == id) {
+            Some(p) => Some(p.size),
+            None => self.ids().any(|i| i == id).then_some(1),
+        }
+    }
+
     /// Checks populations and projections: sizes, models, start potentials, the ends of each
     /// projection, its rule against the sizes it joins, its distributions, and the estimated
     /// synapse count of all projections together, before anything is allocated.

@@ -10,6 +10,8 @@ use super::error::CircuitError;
 use super::schema::*;
 use super::units::{tidy, to_mega, to_milli, to_nano};
 use crate::sim::*;
+// Named explicitly: with rendering built, bevy's prelude also exports a camera `Projection`.
+use crate::sim::Projection;
 
 fn pos(p: Option<&Position>) -> (f32, f32) {
     p.map_or((0.0, 0.0), |p| (p.0.x, p.0.y))
@@ -322,7 +324,7 @@ impl Circuit {
             });
         }
         let mut projections: Vec<_> = world
-            .query::<(Entity, &crate::sim::Projection)>()
+            .query::<(Entity, &Projection)>()
             .iter(world)
             .map(|(e, p)| (e, p.clone()))
             .collect();

@@ -371,7 +371,34 @@ impl Circuit {
             .filter(|m| m.kind == sim::MeterKind::Voltmeter)
             .flat_map(|m| m.observes.iter().filter_map(entity))
             .collect();
-        for n in self.neurons.iter().filter_map(|n| entity(&n.id)) {
+        // Of a population, a few members spread evenly over it.
+        let sampled_members = |world: &World, population: Entity, size: u32| -> Vec<Entity> {
+            let wanted: HashSet<u32> =
+                sim::population::evenly_spaced(size, sim::population::VOLTMETER_MEMBERS).collect();
+            world
+                .get::<Children>(population)
+                .into_iter()
+                .flatten()
+                .filter(|&&m| {
+                    world
+                        .get::<sim::PopulationMember>(m)
+                        .is_some_and(|pm| wanted.contains(&pm.index))
+                })
+                .copied()
+                .collect()
+        };
+        let mut recorded = recorded;
+        let mut members: Vec<Entity> = Vec::new();
+        for p in &self.populations {
+            let Some(e) = entity(&p.id) else { continue };
+            let sampled = sampled_members(world, e, p.size);
+            if recorded.remove(&e) {
+                recorded.extend(sampled.iter().copied());
+            }
+            members.extend(sampled);
+        }
+        let neurons = self.neurons.iter().filter_map(|n| entity(&n.id));
+        for n in neurons.chain(members) {
             let Ok(mut e) = world.get_entity_mut(n) else {
                 continue;
             };

@@ -9,7 +9,9 @@ use bevy::math::Vec2;
 
 use super::EditError;
 use crate::circuit::*;
-use crate::sim::{MeterKind, PlaceCell, SynapseMode, VisualInput};
+use crate::sim::{
+    ConnectionRule, Drawn, MeterKind, PlaceCell, PopulationLayout, SynapseMode, VisualInput,
+};
 
 /// The edge a wiring gesture made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,8 +20,10 @@ pub enum Wire {
     Synapse(String),
     /// A current generator now injects into the neuron.
     Current,
-    /// A meter now observes the neuron.
+    /// A meter now observes the neuron or population.
     Observation,
+    /// A projection with this id (one end is a population).
+    Projection(String),
 }
 
 impl Circuit {
@@ -124,6 +128,22 @@ impl Circuit {
             ItemKind::RatePlot => self.meters.push(meter(MeterKind::RatePlot)),
             ItemKind::Loudspeaker => self.meters.push(meter(MeterKind::Loudspeaker)),
             ItemKind::RingReadout => self.meters.push(meter(MeterKind::RingReadout)),
+            ItemKind::Population => {
+                let model = LifModel::default();
+                // Members start spread between reset and threshold, so they do not all fire
+                // together the moment they are driven.
+                let initial_mv = InitialPotential::Uniform(model.reset_mv, model.threshold_mv);
+                self.populations.push(PopulationItem {
+                    id: id.clone(),
+                    label: String::new(),
+                    position,
+                    size: 100,
+                    inhibitory: false,
+                    model: NeuronModel::Lif(model),
+                    initial_mv,
+                    layout: PopulationLayout::Grid,
+                });
+            }
             ItemKind::Note => self.notes.push(NoteItem {
                 id: id.clone(),
                 position,
@@ -131,6 +151,7 @@ impl Circuit {
                 width: None,
             }),
         }
+        self.version = self.version.max(self.needed_version());
         id
     }
 
@@ -172,6 +193,12 @@ impl Circuit {
             .iter()
             .any(|n| n.id == id)
             .then_some(ItemKind::Note)
+            .or_else(|| {
+                self.populations
+                    .iter()
+                    .any(|p| p.id == id)
+                    .then_some(ItemKind::Population)
+            })
     }
 
     pub fn role(&self, id: &str) -> Option<Role> {
@@ -191,6 +218,10 @@ impl Circuit {
             Some(Role::Note)
         } else if self.synapses.iter().any(|s| s.id == id) {
             Some(Role::Synapse)
+        } else if self.populations.iter().any(|p| p.id == id) {
+            Some(Role::Population)
+        } else if self.projections.iter().any(|p| p.id == id) {
+            Some(Role::Projection)
         } else {
             None
         }
@@ -211,7 +242,13 @@ impl Circuit {
             })
             .or_else(|| self.sensors.iter().find(|s| s.id == id).map(|s| s.position))
             .or_else(|| self.meters.iter().find(|m| m.id == id).map(|m| m.position))
-            .or_else(|| self.notes.iter().find(|n| n.id == id).map(|n| n.position))?;
+            .or_else(|| self.notes.iter().find(|n| n.id == id).map(|n| n.position))
+            .or_else(|| {
+                self.populations
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map(|p| p.position)
+            })?;
         Some(Vec2::new(p.0, p.1))
     }
 
@@ -241,17 +278,24 @@ impl Circuit {
                     .iter()
                     .map(move |n| (n.id.as_str(), v(n.position))),
             )
+            .chain(
+                self.populations
+                    .iter()
+                    .map(move |p| (p.id.as_str(), v(p.position))),
+            )
     }
 
     /// Wires `from` to `to` with the edge that suits the pair: neuron, spike generator or
-    /// sensor → neuron is a synapse; current generator → neuron a current edge; meter ↔ neuron
-    /// an observation (either direction). Anything else is refused with the reason.
+    /// sensor → neuron is a synapse; current generator → neuron or population a current edge;
+    /// meter ↔ neuron or population an observation (either direction); anything with a
+    /// population at either end (a population to itself included) a projection. Anything else
+    /// is refused with the reason.
     pub fn connect(&mut self, from: &str, to: &str) -> Result<Wire, EditError> {
         let refuse = |why: &str| Err(EditError::Refused(why.to_owned()));
         let (Some(a), Some(b)) = (self.role(from), self.role(to)) else {
             return refuse("Connect two items on the canvas");
         };
-        if from == to {
+        if from == to && a != Role::Population {
             return refuse("An item cannot be connected to itself");
         }
         // Meters may be wired from either end.
@@ -261,7 +305,7 @@ impl Circuit {
             _ => (None, to),
         };
         if let Some(meter) = meter {
-            if self.role(observed) != Some(Role::Neuron) {
+            if !matches!(self.role(observed), Some(Role::Neuron | Role::Population)) {
                 return refuse("Meters observe neurons: connect the meter to a neuron");
             }
             let m = self
@@ -276,12 +320,12 @@ impl Circuit {
             return Ok(Wire::Observation);
         }
         match b {
-            Role::Neuron => {}
+            Role::Neuron | Role::Population => {}
             Role::CurrentGenerator | Role::SpikeGenerator => {
                 return refuse("Generators have no input: connect from a generator to a neuron");
             }
             Role::Sensor => return refuse("Touch sensors have no input: you press them"),
-            Role::Note | Role::Synapse | Role::Meter => {
+            Role::Note | Role::Synapse | Role::Meter | Role::Projection => {
                 return refuse("Connect to a neuron");
             }
         }
@@ -297,6 +341,10 @@ impl Circuit {
                 }
                 g.targets.push(to.to_owned());
                 Ok(Wire::Current)
+            }
+            Role::Population => self.project(from, to, a),
+            Role::Neuron | Role::SpikeGenerator | Role::Sensor if b == Role::Population => {
+                self.project(from, to, a)
             }
             Role::Neuron | Role::SpikeGenerator | Role::Sensor => {
                 if self.synapses.iter().any(|s| s.from == from && s.to == to) {
@@ -322,8 +370,52 @@ impl Circuit {
                 });
                 Ok(Wire::Synapse(id))
             }
-            Role::Note | Role::Synapse | Role::Meter => refuse("Notes cannot be connected"),
+            Role::Note | Role::Synapse | Role::Meter | Role::Projection => {
+                refuse("Notes cannot be connected")
+            }
         }
+    }
+
+    /// Adds a projection from `from` (whose role is `source`) to `to`: between two populations
+    /// each target hears 10 % of the sources, sparse as cortex; a single source reaches every
+    /// target member. Weights are smaller than a single synapse's, as many add up.
+    fn project(&mut self, from: &str, to: &str, source: Role) -> Result<Wire, EditError> {
+        if self
+            .projections
+            .iter()
+            .any(|p| p.from == from && p.to == to)
+        {
+            return Err(EditError::Refused(
+                "Those two are already connected by a projection".into(),
+            ));
+        }
+        let id = self.fresh_id("projection");
+        let both_groups = source == Role::Population && self.role(to) == Some(Role::Population);
+        let (rule, weight_na) = if both_groups {
+            (ConnectionRule::Probability(0.1), 0.5)
+        } else {
+            (ConnectionRule::AllToAll, 3.0)
+        };
+        let (mode, delay_ms) = if source == Role::Sensor {
+            (SynapseMode::ImmediateFire, 0.0)
+        } else {
+            (SynapseMode::Add, 1.5)
+        };
+        self.projections.push(ProjectionItem {
+            id: id.clone(),
+            from: from.to_owned(),
+            to: to.to_owned(),
+            rule,
+            autapses: false,
+            weight_na: Drawn::Fixed(weight_na),
+            delay_ms: Drawn::Fixed(delay_ms),
+            tau_ms: 2.0,
+            mode,
+            stdp: None,
+            reward: None,
+        });
+        self.version = self.version.max(self.needed_version());
+        Ok(Wire::Projection(id))
     }
 
     /// Removes items and synapses, with every edge that touches a removed item.
@@ -337,6 +429,9 @@ impl Circuit {
         self.notes.retain(|n| keep(&n.id));
         self.synapses
             .retain(|s| keep(&s.id) && keep(&s.from) && keep(&s.to));
+        self.populations.retain(|p| keep(&p.id));
+        self.projections
+            .retain(|p| keep(&p.id) && keep(&p.from) && keep(&p.to));
         for g in &mut self.generators {
             g.targets.retain(keep);
         }
@@ -348,6 +443,7 @@ impl Circuit {
     /// Removes the edge from `from` to `to` of any kind.
     pub fn disconnect(&mut self, from: &str, to: &str) {
         self.synapses.retain(|s| !(s.from == from && s.to == to));
+        self.projections.retain(|p| !(p.from == from && p.to == to));
         for g in self.generators.iter_mut().filter(|g| g.id == from) {
             g.targets.retain(|t| t != to);
         }
@@ -380,6 +476,9 @@ impl Circuit {
         self.notes
             .iter_mut()
             .for_each(|n| shift(&n.id, &mut n.position));
+        self.populations
+            .iter_mut()
+            .for_each(|p| shift(&p.id, &mut p.position));
     }
 
     /// The selected items with the edges that run between them, as a circuit of its own (the
@@ -424,6 +523,19 @@ impl Circuit {
             .filter(|s| inside(&s.from) && inside(&s.to))
             .cloned()
             .collect();
+        out.populations = self
+            .populations
+            .iter()
+            .filter(|p| inside(&p.id))
+            .cloned()
+            .collect();
+        out.projections = self
+            .projections
+            .iter()
+            .filter(|p| inside(&p.from) && inside(&p.to))
+            .cloned()
+            .collect();
+        out.version = out.needed_version();
         for g in &mut out.generators {
             g.targets.retain(inside);
         }
@@ -493,6 +605,15 @@ impl Circuit {
             });
             added.push(id);
         }
+        for p in &clip.populations {
+            let id = fresh(self, &p.id, "population");
+            self.populations.push(PopulationItem {
+                id: id.clone(),
+                position: at(p.position),
+                ..p.clone()
+            });
+            added.push(id);
+        }
         // Edges follow once every end has its new id.
         for g in &clip.generators {
             let targets = g
@@ -528,6 +649,19 @@ impl Circuit {
                 ..s.clone()
             });
         }
+        for p in &clip.projections {
+            let (Some(from), Some(to)) = (map.get(&p.from), map.get(&p.to)) else {
+                continue;
+            };
+            let id = self.fresh_id("projection");
+            self.projections.push(ProjectionItem {
+                id,
+                from: from.clone(),
+                to: to.clone(),
+                ..p.clone()
+            });
+        }
+        self.version = self.version.max(self.needed_version());
         added
     }
 }
@@ -559,7 +693,58 @@ mod tests {
             "four generators, the visual input and the place cell"
         );
         assert_eq!(c.meters.len(), 5);
+        assert_eq!(
+            (c.populations.len(), c.version),
+            (1, 2),
+            "a population needs version 2"
+        );
         assert!(c.neurons.iter().any(|n| n.inhibitory));
+    }
+
+    #[test]
+    fn wiring_a_population_makes_a_projection_and_removing_it_takes_its_edges() {
+        let mut c = circuit();
+        let exc = c.add_item(ItemKind::Population, Vec2::ZERO);
+        let inh = c.add_item(ItemKind::Population, Vec2::X * 300.0);
+        let n = c.add_item(ItemKind::Lif, Vec2::Y * 300.0);
+        let noise = c.add_item(ItemKind::Poisson, Vec2::NEG_X * 300.0);
+        let dc = c.add_item(ItemKind::Dc, Vec2::NEG_Y * 300.0);
+        let raster = c.add_item(ItemKind::SpikeRaster, Vec2::ONE * 300.0);
+        let Ok(Wire::Projection(ei)) = c.connect(&exc, &inh) else {
+            panic!("population → population is a projection")
+        };
+        let rule = |c: &Circuit, id: &str| c.projections.iter().find(|p| p.id == id).unwrap().rule;
+        assert_eq!(
+            rule(&c, &ei),
+            ConnectionRule::Probability(0.1),
+            "sparse between groups"
+        );
+        let Ok(Wire::Projection(recurrent)) = c.connect(&exc, &exc) else {
+            panic!("a population may project onto itself")
+        };
+        let Ok(Wire::Projection(drive)) = c.connect(&noise, &exc) else {
+            panic!("a generator → population is a projection")
+        };
+        assert_eq!(
+            rule(&c, &drive),
+            ConnectionRule::AllToAll,
+            "every member is driven"
+        );
+        assert!(matches!(c.connect(&inh, &n), Ok(Wire::Projection(_))));
+        assert_eq!(c.connect(&dc, &inh), Ok(Wire::Current));
+        assert_eq!(c.connect(&raster, &exc), Ok(Wire::Observation));
+        assert!(c.connect(&exc, &inh).is_err(), "one projection per pair");
+        assert!(
+            c.connect(&n, &n).is_err(),
+            "a neuron is not wired to itself"
+        );
+        c.validate("", "").unwrap();
+        assert_eq!(c.role(&recurrent), Some(Role::Projection));
+
+        c.remove(std::slice::from_ref(&exc));
+        assert_eq!(c.projections.len(), 1, "only inh → n is left");
+        assert!(c.meters[0].observes.is_empty());
+        c.validate("", "").unwrap();
     }
 
     #[test]

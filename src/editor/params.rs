@@ -4,8 +4,11 @@
 
 use std::ops::RangeInclusive;
 
+use crate::circuit::population::MAX_POPULATION_SIZE;
 use crate::circuit::*;
-use crate::sim::{MAX_DELAY_S, MAX_RATE_HZ, PlaceCell, ReceptiveField, Scene, VisualInput};
+use crate::sim::{
+    ConnectionRule, Drawn, MAX_DELAY_S, MAX_RATE_HZ, PlaceCell, ReceptiveField, Scene, VisualInput,
+};
 
 /// One number of an item.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,15 +61,15 @@ macro_rules! spec {
     };
 }
 
-fn lif(n: &NeuronItem) -> Option<&LifModel> {
-    match &n.model {
+fn lif(n: &NeuronModel) -> Option<&LifModel> {
+    match n {
         NeuronModel::Lif(m) => Some(m),
         NeuronModel::HodgkinHuxley(_) => None,
     }
 }
 
-fn lif_mut(n: &mut NeuronItem) -> Option<&mut LifModel> {
-    match &mut n.model {
+fn lif_mut(n: &mut NeuronModel) -> Option<&mut LifModel> {
+    match n {
         NeuronModel::Lif(m) => Some(m),
         NeuronModel::HodgkinHuxley(_) => None,
     }
@@ -117,7 +120,8 @@ fn oriented_scene(v: &VisualInput) -> bool {
 }
 
 #[rustfmt::skip]
-const NEURON: &[Spec<NeuronItem>] = &[
+/// A neuron model's numbers, for single neurons and populations alike.
+const MODEL: &[Spec<NeuronModel>] = &[
     spec!("threshold_mV", "Threshold", "mV", (-80.0, 0.0), (-200.0, 100.0),
         |n| lif(n).map(|m| m.threshold_mv), |n, v| if let Some(m) = lif_mut(n) { m.threshold_mv = v }),
     spec!("reset_mV", "Reset potential", "mV", (-100.0, -40.0), (-200.0, 100.0),
@@ -149,8 +153,8 @@ const NEURON: &[Spec<NeuronItem>] = &[
         |n| lif(n)?.escape.map(|e| e.max_rate_hz),
         |n, v| if let Some(e) = lif_mut(n).and_then(|m| m.escape.as_mut()) { e.max_rate_hz = v }),
     spec!("area_cm2", "Membrane area", "cm²", (1e-5, 1e-3), (1e-8, 1.0),
-        |n| match &n.model { NeuronModel::HodgkinHuxley(h) => Some(h.area_cm2), _ => None },
-        |n, v| if let NeuronModel::HodgkinHuxley(h) = &mut n.model { h.area_cm2 = v }),
+        |n| match n { NeuronModel::HodgkinHuxley(h) => Some(h.area_cm2), _ => None },
+        |n, v| if let NeuronModel::HodgkinHuxley(h) = n { h.area_cm2 = v }),
 ];
 
 #[rustfmt::skip]
@@ -242,6 +246,86 @@ const SYNAPSE: &[Spec<SynapseItem>] = &[
         |s| s.stdp.map(|m| m.w_max_na), |s, v| if let Some(m) = &mut s.stdp { m.w_max_na = v }),
 ];
 
+#[rustfmt::skip]
+const POPULATION: &[Spec<PopulationItem>] = &[
+    spec!("size", "Size", "neurons", (1.0, 10_000.0), (1.0, MAX_POPULATION_SIZE as f64),
+        |p| Some(f64::from(p.size)), |p, v| p.size = v.round() as u32),
+    spec!("initial_mV", "Start potential", "mV", (-100.0, -40.0), (-200.0, 100.0),
+        |p| match p.initial_mv { InitialPotential::Fixed(v) => Some(v), _ => None },
+        |p, v| if let InitialPotential::Fixed(x) = &mut p.initial_mv { *x = v }),
+    spec!("initial_mV.low", "Start potential, lowest", "mV", (-100.0, -40.0), (-200.0, 100.0),
+        |p| match p.initial_mv { InitialPotential::Uniform(lo, _) => Some(lo), _ => None },
+        |p, v| if let InitialPotential::Uniform(lo, _) = &mut p.initial_mv { *lo = v }),
+    spec!("initial_mV.high", "Start potential, highest", "mV", (-100.0, -40.0), (-200.0, 100.0),
+        |p| match p.initial_mv { InitialPotential::Uniform(_, hi) => Some(hi), _ => None },
+        |p, v| if let InitialPotential::Uniform(_, hi) = &mut p.initial_mv { *hi = v }),
+];
+
+#[rustfmt::skip]
+const PROJECTION: &[Spec<ProjectionItem>] = &[
+    spec!("rule.p", "Connection probability p", "", (0.0, 1.0), (0.0, 1.0),
+        |p| match p.rule { ConnectionRule::Probability(x) => Some(x), _ => None },
+        |p, v| if let ConnectionRule::Probability(x) = &mut p.rule { *x = v }),
+    spec!("rule.k", "Connections per neuron k", "", (1.0, 1000.0), (0.0, MAX_POPULATION_SIZE as f64),
+        |p| match p.rule {
+            ConnectionRule::FixedIndegree(k) | ConnectionRule::FixedOutdegree(k) => Some(f64::from(k)),
+            _ => None,
+        },
+        |p, v| if let ConnectionRule::FixedIndegree(k) | ConnectionRule::FixedOutdegree(k) = &mut p.rule {
+            *k = v.round() as u32;
+        }),
+    spec!("weight_nA", "Weight", "nA", (0.0, 5.0), (0.0, 1e3),
+        |p| p.weight_na.fixed(), |p, v| p.weight_na = Drawn::Fixed(v)),
+    spec!("weight_nA.mean", "Weight, mean", "nA", (0.0, 5.0), (0.0, 1e3),
+        |p| drawn_normal(&p.weight_na).map(|(m, _)| m), |p, v| set_normal(&mut p.weight_na, Some(v), None)),
+    spec!("weight_nA.sd", "Weight, standard deviation", "nA", (0.0, 2.0), (0.0, 1e3),
+        |p| drawn_normal(&p.weight_na).map(|(_, s)| s), |p, v| set_normal(&mut p.weight_na, None, Some(v))),
+    spec!("weight_nA.low", "Weight, lowest", "nA", (0.0, 5.0), (0.0, 1e3),
+        |p| drawn_uniform(&p.weight_na).map(|(l, _)| l), |p, v| set_uniform(&mut p.weight_na, Some(v), None)),
+    spec!("weight_nA.high", "Weight, highest", "nA", (0.0, 5.0), (0.0, 1e3),
+        |p| drawn_uniform(&p.weight_na).map(|(_, h)| h), |p, v| set_uniform(&mut p.weight_na, None, Some(v))),
+    spec!("delay_ms", "Delay", "ms", (0.0, MAX_DELAY_S * 1e3), (0.0, MAX_DELAY_S * 1e3),
+        |p| p.delay_ms.fixed(), |p, v| p.delay_ms = Drawn::Fixed(v)),
+    spec!("delay_ms.mean", "Delay, mean", "ms", (0.0, MAX_DELAY_S * 1e3), (0.0, MAX_DELAY_S * 1e3),
+        |p| drawn_normal(&p.delay_ms).map(|(m, _)| m), |p, v| set_normal(&mut p.delay_ms, Some(v), None)),
+    spec!("delay_ms.sd", "Delay, standard deviation", "ms", (0.0, 10.0), (0.0, MAX_DELAY_S * 1e3),
+        |p| drawn_normal(&p.delay_ms).map(|(_, s)| s), |p, v| set_normal(&mut p.delay_ms, None, Some(v))),
+    spec!("delay_ms.low", "Delay, shortest", "ms", (0.0, MAX_DELAY_S * 1e3), (0.0, MAX_DELAY_S * 1e3),
+        |p| drawn_uniform(&p.delay_ms).map(|(l, _)| l), |p, v| set_uniform(&mut p.delay_ms, Some(v), None)),
+    spec!("delay_ms.high", "Delay, longest", "ms", (0.0, MAX_DELAY_S * 1e3), (0.0, MAX_DELAY_S * 1e3),
+        |p| drawn_uniform(&p.delay_ms).map(|(_, h)| h), |p, v| set_uniform(&mut p.delay_ms, None, Some(v))),
+    spec!("tau_ms", "Time constant", "ms", (0.1, 50.0), (1e-3, 1e4),
+        |p| Some(p.tau_ms), |p, v| p.tau_ms = v),
+];
+
+fn drawn_normal(d: &Drawn) -> Option<(f64, f64)> {
+    match *d {
+        Drawn::Normal { mean, sd } => Some((mean, sd)),
+        _ => None,
+    }
+}
+
+fn drawn_uniform(d: &Drawn) -> Option<(f64, f64)> {
+    match *d {
+        Drawn::Uniform { low, high } => Some((low, high)),
+        _ => None,
+    }
+}
+
+fn set_normal(d: &mut Drawn, new_mean: Option<f64>, new_sd: Option<f64>) {
+    if let Drawn::Normal { mean, sd } = d {
+        *mean = new_mean.unwrap_or(*mean);
+        *sd = new_sd.unwrap_or(*sd);
+    }
+}
+
+fn set_uniform(d: &mut Drawn, new_low: Option<f64>, new_high: Option<f64>) {
+    if let Drawn::Uniform { low, high } = d {
+        *low = new_low.unwrap_or(*low);
+        *high = new_high.unwrap_or(*high);
+    }
+}
+
 fn read_all<T>(specs: &[Spec<T>], item: &T) -> Vec<Param> {
     specs.iter().filter_map(|s| s.read(item)).collect()
 }
@@ -262,7 +346,13 @@ impl Circuit {
     /// The numbers of the item (or synapse) with this id.
     pub fn params(&self, id: &str) -> Vec<Param> {
         if let Some(n) = self.neurons.iter().find(|n| n.id == id) {
-            read_all(NEURON, n)
+            read_all(MODEL, &n.model)
+        } else if let Some(p) = self.populations.iter().find(|p| p.id == id) {
+            let mut params = read_all(POPULATION, p);
+            params.extend(read_all(MODEL, &p.model));
+            params
+        } else if let Some(p) = self.projections.iter().find(|p| p.id == id) {
+            read_all(PROJECTION, p)
         } else if let Some(g) = self.generators.iter().find(|g| g.id == id) {
             read_all(GENERATOR, g)
         } else if let Some(s) = self.sensors.iter().find(|s| s.id == id) {
@@ -277,7 +367,11 @@ impl Circuit {
     /// Sets a number of an item, clamped to its limits; false if the item has no such number.
     pub fn set_param(&mut self, id: &str, key: &str, value: f64) -> bool {
         if let Some(n) = self.neurons.iter_mut().find(|n| n.id == id) {
-            write(NEURON, n, key, value)
+            write(MODEL, &mut n.model, key, value)
+        } else if let Some(p) = self.populations.iter_mut().find(|p| p.id == id) {
+            write(POPULATION, p, key, value) || write(MODEL, &mut p.model, key, value)
+        } else if let Some(p) = self.projections.iter_mut().find(|p| p.id == id) {
+            write(PROJECTION, p, key, value)
         } else if let Some(g) = self.generators.iter_mut().find(|g| g.id == id) {
             write(GENERATOR, g, key, value)
         } else if let Some(s) = self.sensors.iter_mut().find(|s| s.id == id) {
@@ -303,7 +397,13 @@ impl Circuit {
                     .map(|g| &g.label)
             })
             .or_else(|| self.sensors.iter().find(|s| s.id == id).map(|s| &s.label))
-            .or_else(|| self.meters.iter().find(|m| m.id == id).map(|m| &m.label))?;
+            .or_else(|| self.meters.iter().find(|m| m.id == id).map(|m| &m.label))
+            .or_else(|| {
+                self.populations
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map(|p| &p.label)
+            })?;
         Some(l)
     }
 
@@ -330,18 +430,30 @@ impl Circuit {
                     .iter_mut()
                     .find(|m| m.id == id)
                     .map(|m| &mut m.label)
+            })
+            .or_else(|| {
+                self.populations
+                    .iter_mut()
+                    .find(|p| p.id == id)
+                    .map(|p| &mut p.label)
             });
         if let Some(slot) = slot {
             label.clone_into(slot);
         }
     }
 
-    /// Whether the item's spikes inhibit (neurons and spike generators).
+    /// Whether the item's spikes inhibit (neurons, populations and spike generators).
     pub fn inhibitory(&self, id: &str) -> Option<bool> {
         self.neurons
             .iter()
             .find(|n| n.id == id)
             .map(|n| n.inhibitory)
+            .or_else(|| {
+                self.populations
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map(|p| p.inhibitory)
+            })
             .or_else(|| {
                 self.generators
                     .iter()
@@ -354,6 +466,9 @@ impl Circuit {
         for n in self.neurons.iter_mut().filter(|n| n.id == id) {
             n.inhibitory = inhibitory;
         }
+        for p in self.populations.iter_mut().filter(|p| p.id == id) {
+            p.inhibitory = inhibitory;
+        }
         for g in self
             .generators
             .iter_mut()
@@ -363,27 +478,43 @@ impl Circuit {
         }
     }
 
-    /// Switches spike-rate adaptation or the burst current of a LIF neuron on or off.
+    /// The neuron model of a neuron or a population.
+    pub fn model(&self, id: &str) -> Option<&NeuronModel> {
+        self.neurons
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| &n.model)
+            .or_else(|| {
+                self.populations
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map(|p| &p.model)
+            })
+    }
+
+    fn model_mut(&mut self, id: &str) -> Option<&mut NeuronModel> {
+        match self.neurons.iter_mut().find(|n| n.id == id) {
+            Some(n) => Some(&mut n.model),
+            None => self
+                .populations
+                .iter_mut()
+                .find(|p| p.id == id)
+                .map(|p| &mut p.model),
+        }
+    }
+
     /// Turns escape noise of an integrate-and-fire neuron on (with defaults) or off.
     pub fn set_escape(&mut self, id: &str, on: bool) {
-        if let Some(m) = self
-            .neurons
-            .iter_mut()
-            .find(|n| n.id == id)
-            .and_then(lif_mut)
+        if let Some(m) = self.model_mut(id).and_then(lif_mut)
             && on != m.escape.is_some()
         {
             m.escape = on.then(EscapeModel::default);
         }
     }
 
+    /// Switches spike-rate adaptation or the burst current of a LIF neuron on or off.
     pub fn set_lif_extras(&mut self, id: &str, adaptation: bool, burst: bool) {
-        if let Some(m) = self
-            .neurons
-            .iter_mut()
-            .find(|n| n.id == id)
-            .and_then(lif_mut)
-        {
+        if let Some(m) = self.model_mut(id).and_then(lif_mut) {
             if adaptation != m.adaptation.is_some() {
                 m.adaptation = adaptation.then(AdaptationModel::default);
             }

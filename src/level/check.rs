@@ -325,15 +325,42 @@ pub fn run_trial(
         .values()
         .map(|id| (id.clone(), Vec::new()))
         .collect();
+    // A member's spikes go to its own train, `id[index]`, and to its population's.
+    let members: HashMap<_, _> = world
+        .query::<(bevy::prelude::Entity, &sim::PopulationMember)>()
+        .iter(world)
+        .filter_map(|(e, m)| {
+            let population = by_entity.get(&m.population)?;
+            Some((
+                e,
+                (population.clone(), format!("{population}[{}]", m.index)),
+            ))
+        })
+        .collect();
     for s in world.resource::<Recorder>().spikes() {
+        let ms = s.step as f64 * DT * 1e3;
         if let Some(id) = by_entity.get(&s.source) {
-            trains
-                .entry(id.clone())
-                .or_default()
-                .push(s.step as f64 * DT * 1e3);
+            trains.entry(id.clone()).or_default().push(ms);
+        } else if let Some((population, member)) = members.get(&s.source) {
+            trains.entry(population.clone()).or_default().push(ms);
+            trains.entry(member.clone()).or_default().push(ms);
         }
     }
     trains
+}
+
+/// The coefficient of variation of the intervals between spikes in the window, if there are
+/// at least two intervals.
+fn isi_cv(times: &[f64], window: Window) -> Option<f64> {
+    let inside: Vec<f64> = in_window(times, window).copied().collect();
+    let intervals: Vec<f64> = inside.windows(2).map(|w| w[1] - w[0]).collect();
+    if intervals.len() < 2 {
+        return None;
+    }
+    let n = intervals.len() as f64;
+    let mean = intervals.iter().sum::<f64>() / n;
+    let var = intervals.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+    (mean > 0.0).then(|| var.sqrt() / mean)
 }
 
 fn in_window(times: &[f64], (from, to): Window) -> impl Iterator<Item = &f64> {
@@ -381,6 +408,9 @@ fn judge(
     };
     let empty = Vec::new();
     let train = |id: &str| spikes.get(id).unwrap_or(&empty);
+    // A population's rate is per member.
+    let members = |id: &str| f64::from(circuit.group_size(id).unwrap_or(1).max(1));
+    let rate_per_member = |id: &str, window: Window| rate_hz(train(id), window) / members(id);
     let window_text = |(a, b): Window| format!("{a}–{b} ms");
     let outcomes = trial
         .expect
@@ -419,7 +449,7 @@ fn judge(
                     min_hz,
                     max_hz,
                 } => {
-                    let r = rate_hz(train(item), *window_ms);
+                    let r = rate_per_member(item, *window_ms);
                     (
                         within(r, *min_hz, *max_hz),
                         r,
@@ -458,7 +488,10 @@ fn judge(
                     min,
                     max,
                 } => {
-                    let (a, b) = (rate_hz(train(item), *window_ms), rate_hz(train(over), *window_ms));
+                    let (a, b) = (
+                        rate_per_member(item, *window_ms),
+                        rate_per_member(over, *window_ms),
+                    );
                     let ratio = if b > 0.0 {
                         a / b
                     } else if a > 0.0 {
@@ -521,6 +554,33 @@ fn judge(
                             name(from),
                             name(to),
                             between.map_or("no path".into(), |n| format!("{n}"))
+                        ),
+                    )
+                }
+                Expect::Irregular {
+                    item,
+                    window_ms,
+                    min_cv,
+                } => {
+                    let cvs: Vec<f64> = match circuit.populations.iter().find(|p| &p.id == item) {
+                        Some(p) => (0..p.size)
+                            .filter_map(|i| isi_cv(train(&format!("{item}[{i}]")), *window_ms))
+                            .collect(),
+                        None => isi_cv(train(item), *window_ms).into_iter().collect(),
+                    };
+                    let cv = if cvs.is_empty() {
+                        f64::NAN
+                    } else {
+                        cvs.iter().sum::<f64>() / cvs.len() as f64
+                    };
+                    (
+                        cv >= *min_cv,
+                        cv,
+                        format!(
+                            "{} fires irregularly in {} (CV of intervals at least {min_cv}): {}",
+                            name(item),
+                            window_text(*window_ms),
+                            if cv.is_nan() { "too few spikes".into() } else { format!("{cv:.2}") }
                         ),
                     )
                 }
@@ -627,6 +687,13 @@ pub fn broken_rules(level: &Level, circuit: &Circuit) -> Vec<String> {
             && (now.from != s.from || now.to != s.to)
         {
             broken.push(format!("the synapse {} must keep its ends", s.id));
+        }
+    }
+    for p in &given.projections {
+        if let Some(now) = circuit.projections.iter().find(|t| t.id == p.id)
+            && (now.from != p.from || now.to != p.to)
+        {
+            broken.push(format!("the projection {} must keep its ends", p.id));
         }
     }
     let mut placed: HashMap<ItemKind, u32> = HashMap::new();

@@ -192,12 +192,12 @@ impl Level {
                 if let Some(item) = e.item()
                     && !matches!(
                         c.role(item),
-                        Some(Role::Neuron | Role::Sensor | Role::SpikeGenerator)
+                        Some(Role::Neuron | Role::Population | Role::Sensor | Role::SpikeGenerator)
                     )
                 {
                     return Err(invalid(
                         what(&format!("expect on \"{item}\"")),
-                        "no such neuron or spike source",
+                        "no such neuron, population or spike source",
                     ));
                 }
                 if let Some((from, to)) = e.window()
@@ -235,6 +235,7 @@ impl Level {
                     Expect::Path { from, to, .. } => !exists(from) || !exists(to),
                     Expect::NoCurrentInto { neuron } => c.role(neuron) != Some(Role::Neuron),
                     Expect::Silent { .. } => false,
+                    Expect::Irregular { min_cv, .. } => !min_cv.is_finite() || *min_cv < 0.0,
                 };
                 if bad_bounds {
                     return Err(invalid(

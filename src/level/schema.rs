@@ -129,7 +129,9 @@ impl Stimulus {
 /// A window of a trial, `(from_ms, to_ms)`.
 pub type Window = (f64, f64);
 
-/// What must hold after a trial, on the spikes of named items or on the circuit itself.
+/// What must hold after a trial, on the spikes of named items or on the circuit itself. On a
+/// population, `Count` and `Silent` count the spikes of all its members, and rates are per
+/// member (the population rate).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Expect {
     /// The number of spikes in the window is within `min..=max`.
@@ -188,6 +190,14 @@ pub enum Expect {
     },
     /// No current source injects into the neuron: its spikes must come through synapses.
     NoCurrentInto { neuron: String },
+    /// Firing is irregular: the coefficient of variation of the intervals between spikes in the
+    /// window (for a population, the mean over members with at least three spikes) is at least
+    /// `min_cv` (a clock has 0, a Poisson process 1).
+    Irregular {
+        item: String,
+        window_ms: Window,
+        min_cv: f64,
+    },
 }
 
 impl Expect {
@@ -199,7 +209,8 @@ impl Expect {
             | Expect::Rate { item, .. }
             | Expect::Latency { item, .. }
             | Expect::RateRatio { item, .. }
-            | Expect::BurstPeriod { item, .. } => Some(item),
+            | Expect::BurstPeriod { item, .. }
+            | Expect::Irregular { item, .. } => Some(item),
             Expect::Path { .. } | Expect::NoCurrentInto { .. } => None,
         }
     }
@@ -211,7 +222,8 @@ impl Expect {
             | Expect::Silent { window_ms, .. }
             | Expect::Rate { window_ms, .. }
             | Expect::RateRatio { window_ms, .. }
-            | Expect::BurstPeriod { window_ms, .. } => Some(*window_ms),
+            | Expect::BurstPeriod { window_ms, .. }
+            | Expect::Irregular { window_ms, .. } => Some(*window_ms),
             _ => None,
         }
     }

@@ -1,7 +1,9 @@
 //! Writing circuits as Neuronify files: format version 4 with the keys Neuronify itself
 //! writes (neuronify-spec §4.2, §2.17), so the original app opens them. What Neuronify cannot
 //! express (Hodgkin–Huxley neurons, additive synapses, held touch sensors, …) is written as
-//! its nearest Neuronify form and listed in the returned notes.
+//! its nearest Neuronify form and listed in the returned notes. Populations of at most
+//! [`NFY_MAX_MEMBERS`] are written out as single neurons and synapses (see `circuit::flatten`);
+//! larger ones are left out and listed.
 //!
 //! Items are written in the order of the numbers that end their ids when those are unique
 //! (an imported circuit's ids are `kind-N` with N the original node index), so import →
@@ -14,7 +16,7 @@ use serde_json::{Value, json};
 use super::layout::{NOTE_MARGIN_PX, RETINA_SIZE};
 use crate::circuit::units::{from_mega, from_milli, from_nano};
 use crate::circuit::*;
-use crate::sim::{MeterKind, ReceptiveField, SynapseMode, VisualInput};
+use crate::sim::{MeterKind, ReceptiveField, SimSeed, SynapseMode, VisualInput};
 
 /// A Neuronify file's text and what did not carry over exactly.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +24,10 @@ pub struct Exported {
     pub json: String,
     pub notes: Vec<String>,
 }
+
+/// The largest population written out as single neurons; Neuronify has no populations and
+/// slows down beyond a few hundred items.
+pub const NFY_MAX_MEMBERS: u32 = 200;
 
 /// Workspace sizes of Neuronify items (width, height), for turning centres into corners.
 const NEURON_SIZE: f64 = 72.0;
@@ -69,6 +75,15 @@ struct Node {
 /// Serialises a circuit as a version-4 `.nfy`.
 pub fn export_nfy(circuit: &Circuit) -> Exported {
     let mut notes = Vec::new();
+    let flattened;
+    let circuit = if circuit.needed_version() > 1 {
+        let (written_out, lost) = circuit.flattened(NFY_MAX_MEMBERS, SimSeed::default().0);
+        notes.extend(lost);
+        flattened = written_out;
+        &flattened
+    } else {
+        circuit
+    };
     let mut nodes: Vec<Node> = Vec::new();
     let corner =
         |p: (f32, f32), w: f64, h: f64| (f64::from(p.0) - w / 2.0, f64::from(p.1) - h / 2.0);

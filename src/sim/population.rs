@@ -59,6 +59,16 @@ pub struct PopulationMember {
     pub index: u32,
 }
 
+/// `count` member indices spread evenly over a population of `size` (every member when it has
+/// no more), for meters that cannot show a crowd whole.
+pub fn evenly_spaced(size: u32, count: u32) -> impl Iterator<Item = u32> {
+    let shown = size.min(count);
+    (0..shown).map(move |k| (u64::from(k) * u64::from(size) / u64::from(shown)) as u32)
+}
+
+/// How many members of an observed population a voltmeter plots.
+pub const VOLTMETER_MEMBERS: u32 = 5;
+
 /// Connections between two groups by a rule. `from` is a population, a neuron, a spike
 /// generator or a touch sensor; `to` is a population or a neuron. A single item behaves as a
 /// population of one; a Poisson generator gives every synapse its own independent train.
@@ -73,6 +83,47 @@ pub struct Projection {
     pub delay_s: Drawn,
     pub tau_s: f64,
     pub mode: SynapseMode,
+}
+
+/// The largest synaptic weight a projection draws, in amperes (1 µA).
+pub const MAX_PROJECTION_WEIGHT_A: f64 = 1e-6;
+
+/// A projection's synapses as the engine builds them: the pairs, and per synapse the weight
+/// magnitude (A) and delay (s) where they are drawn (`None`: the fixed value for all).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnSynapses {
+    pub pairs: Expanded,
+    pub weights_a: Option<Vec<f64>>,
+    pub delays_s: Option<Vec<f64>>,
+}
+
+impl Projection {
+    /// Draws the synapses between `pre` source and `post` target members, each part from its
+    /// own stream (`stream("connect")`, `"weight"`, `"delay"`), so a seed and a stable id give
+    /// the same synapses wherever they are built: in the engine, or written out for export.
+    pub fn draw(&self, pre: u32, post: u32, stream: impl Fn(&str) -> Pcg64) -> DrawnSynapses {
+        let same = self.from == self.to;
+        let pairs = expand(
+            self.rule,
+            pre,
+            post,
+            same,
+            self.autapses,
+            &mut stream("connect"),
+        );
+        let n = pairs.post.len();
+        let per_synapse = |value: &Drawn, what: &str, max: f64| {
+            value.fixed().is_none().then(|| {
+                let mut rng = stream(what);
+                (0..n).map(|_| value.draw(&mut rng, 0.0, max)).collect()
+            })
+        };
+        DrawnSynapses {
+            weights_a: per_synapse(&self.weight_a, "weight", MAX_PROJECTION_WEIGHT_A),
+            delays_s: per_synapse(&self.delay_s, "delay", super::MAX_DELAY_S),
+            pairs,
+        }
+    }
 }
 
 /// Which pairs of a projection's source and target members are connected.

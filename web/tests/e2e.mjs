@@ -435,14 +435,30 @@ async function tabletLevelAndRotation(page, at, shots) {
   await at.tapOn("map/1");
   await page.waitForFunction(() => window.__spikeworks.screen === "Level", null, { timeout: 60_000 });
   await frames(page, 5);
-  // Level 1: a DC source left of the neuron N (at the canvas origin), wired to it.
+  // Level 1: a DC source left of the neuron N (at the canvas origin), wired to it. Software
+  // WebGL may drop or delay a tap, so each step starts from the bare canvas and is made again
+  // until its effect shows.
   const [nx, ny] = await at.screenOf([0, 0]);
-  await at.fromPalette("DC current");
-  await at.tap(nx - 160, ny);
-  await at.fromPalette("Connect");
-  await at.tap(nx - 160, ny);
-  await at.tap(nx, ny);
-  await at.tapOn("done wiring");
+  const bareCanvas = async () => {
+    for (const button of ["close drawer", "done wiring"]) {
+      if (button in (await at.status()).buttons) {
+        await at.tapOn(button);
+      }
+    }
+  };
+  for (let k = 0; k < 3 && (await at.status()).generators < 1; k++) {
+    await bareCanvas();
+    await at.fromPalette("DC current");
+    await at.tap(nx - 160, ny);
+  }
+  assert.equal((await at.status()).generators, 1, "level 1: a DC source is placed");
+  for (let k = 0; k < 3 && (await at.status()).wires < 1; k++) {
+    await bareCanvas();
+    await at.fromPalette("Connect");
+    await at.tap(nx - 160, ny);
+    await at.tap(nx, ny);
+  }
+  await bareCanvas();
   assert.equal((await at.status()).wires, 1, "level 1: the DC source is wired to N");
   await at.tapOn("goal/Check");
   await page.waitForFunction(() => Object.keys(window.__spikeworks.panels).some((p) => p.startsWith("verdict")),

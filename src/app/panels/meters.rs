@@ -1,8 +1,11 @@
 //! Meter panels, docked side by side below the canvas: an egui_plot for each voltmeter
 //! (traces in mV with a legend), spike raster and firing-rate plot (a sliding-window
-//! estimate in Hz) of the circuit, bound to the neurons the meter observes. The time window is adjustable; "Export CSV" writes what
-//! the meter holds next to the circuit file. The series are built by plain functions, tested
-//! without a window.
+//! estimate in Hz) of the circuit, bound to the neurons the meter observes. A meter may
+//! observe a population: the voltmeter plots a few members, the raster shows every member (or
+//! an evenly spaced sample, saying so) as one coloured block, and the rate plot shows the
+//! population rate as a histogram over a chosen bin. The time window is adjustable; "Export
+//! CSV" writes what the meter holds next to the circuit file, members named `id[index]`. The
+//! series are built by plain functions, tested without a window.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -18,7 +21,8 @@ use crate::app::ui_state::Hint;
 use crate::circuit::{Circuit, MeterItem};
 use crate::editor::{Document, Shown};
 use crate::runner::csv_field;
-use crate::sim::{MeterKind, Recorder, SimClock, SpikeEvent};
+use crate::sim::population::{VOLTMETER_MEMBERS, evenly_spaced};
+use crate::sim::{MeterKind, PopulationMember, Recorder, SimClock, SpikeEvent};
 
 /// Most points per line drawn; longer traces keep each bucket's extremes.
 const MAX_PLOT_POINTS: usize = 1500;
@@ -29,11 +33,17 @@ pub const RATE_WINDOW_S: f64 = 0.1;
 #[derive(Resource, Debug, Default)]
 pub struct MeterViews {
     window_s: HashMap<String, f64>,
+    bin_ms: HashMap<String, f64>,
 }
 
 impl MeterViews {
     pub fn window_s(&self, meter: &str) -> f64 {
         self.window_s.get(meter).copied().unwrap_or(1.0)
+    }
+
+    /// The bin of a population's rate histogram.
+    pub fn bin_ms(&self, meter: &str) -> f64 {
+        self.bin_ms.get(meter).copied().unwrap_or(5.0)
     }
 }
 
@@ -104,6 +114,104 @@ pub fn rate_series(times: &[f64], from_s: f64, to_s: f64, points: usize) -> Vec<
         .collect()
 }
 
+/// An item a meter observes, as it plots it: a neuron, or a population of `size` members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservedItem {
+    pub entity: Entity,
+    /// The item's id: members are named `id[index]`, as the runner's CSV names them.
+    pub id: String,
+    pub name: String,
+    pub size: Option<u32>,
+}
+
+/// Most raster rows one population gets; above it an evenly spaced sample of its members.
+pub const MAX_RASTER_ROWS: u32 = 200;
+
+impl ObservedItem {
+    /// The members this item shows as rows, by index (a neuron: its one row, index 0).
+    fn shown_members(&self, max_rows: u32) -> Vec<u32> {
+        match self.size {
+            Some(size) => evenly_spaced(size, max_rows).collect(),
+            None => vec![0],
+        }
+    }
+}
+
+/// Row names of a raster of `items`: a neuron's name, `name[index]` for a member.
+pub fn raster_names(items: &[ObservedItem], max_rows: u32) -> Vec<String> {
+    items
+        .iter()
+        .flat_map(|item| {
+            let members = item.shown_members(max_rows);
+            members.into_iter().map(move |i| match item.size {
+                Some(_) => format!("{}[{i}]", item.id),
+                None => item.name.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Spike times (s) since `since_s` for each row of [`raster_names`]. `member_of` gives a
+/// spiking entity's population and index, if it is a member.
+pub fn raster_rows(
+    spikes: impl Iterator<Item = SpikeEvent>,
+    items: &[ObservedItem],
+    max_rows: u32,
+    since_s: f64,
+    member_of: impl Fn(Entity) -> Option<(Entity, u32)>,
+) -> Vec<Vec<f64>> {
+    let mut first_row = HashMap::new();
+    let mut rows_of = Vec::new();
+    let mut total = 0;
+    for item in items {
+        let members = item.shown_members(max_rows);
+        first_row.insert(item.entity, (total, rows_of.len()));
+        total += members.len();
+        rows_of.push(members);
+    }
+    let mut out = vec![Vec::new(); total];
+    for s in spikes.filter(|s| s.time_s() >= since_s) {
+        let (group, index) = match first_row.get(&s.source) {
+            Some(_) => (s.source, 0),
+            None => match member_of(s.source) {
+                Some(m) => m,
+                None => continue,
+            },
+        };
+        if let Some(&(first, k)) = first_row.get(&group)
+            && let Ok(offset) = rows_of[k].binary_search(&index)
+        {
+            out[first + offset].push(s.time_s());
+        }
+    }
+    out
+}
+
+/// A population's rate (Hz) as a histogram: the spikes of all `size` members in bins of
+/// `bin_s` from `from_s` on, each divided by `size × bin_s`; one `[bin centre, Hz]` per bin.
+pub fn population_rate(
+    times: &[f64],
+    size: u32,
+    from_s: f64,
+    to_s: f64,
+    bin_s: f64,
+) -> Vec<[f64; 2]> {
+    let bins = ((to_s - from_s) / bin_s).floor().max(0.0) as usize;
+    let mut counts = vec![0u32; bins];
+    for &t in times {
+        let k = ((t - from_s) / bin_s).floor();
+        if k >= 0.0 && (k as usize) < bins {
+            counts[k as usize] += 1;
+        }
+    }
+    let per_spike = 1.0 / (f64::from(size.max(1)) * bin_s);
+    counts
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| [from_s + (k as f64 + 0.5) * bin_s, f64::from(n) * per_spike])
+        .collect()
+}
+
 /// CSV of voltage traces: `time_s` then one `<label>_mV` column per neuron. Traces are
 /// sampled at the same steps, so rows line up; a neuron recorded for less time has blanks.
 pub fn voltage_csv(names: &[String], series: &[Vec<[f64; 2]>]) -> String {
@@ -149,14 +257,26 @@ pub fn spikes_csv(names: &[String], times: &[Vec<f64>]) -> String {
     out
 }
 
-/// CSV of firing rates: `time_s` then one `<label>_Hz` column per neuron.
+/// CSV of firing rates: `time_s` then one `<label>_Hz` column per series; series sampled at
+/// different times (a neuron's sliding rate beside a population's histogram) are written one
+/// row per sample instead, as `time_s,item,rate_Hz`.
 pub fn rates_csv(names: &[String], series: &[Vec<[f64; 2]>]) -> String {
+    let length = series.first().map_or(0, Vec::len);
+    if series.iter().any(|s| s.len() != length) {
+        let mut out = String::from("time_s,item,rate_Hz\n");
+        for (name, s) in names.iter().zip(series) {
+            for [t, hz] in s {
+                let _ = writeln!(out, "{t:.4},{},{hz:.2}", csv_field(name));
+            }
+        }
+        return out;
+    }
     let mut out = String::from("time_s");
     for n in names {
         let _ = write!(out, ",{}", csv_field(&format!("{n}_Hz")));
     }
     out.push('\n');
-    for row in 0..series.first().map_or(0, Vec::len) {
+    for row in 0..length {
         let _ = write!(out, "{:.4}", series[0][row][0]);
         for s in series {
             let _ = write!(out, ",{:.2}", s[row][1]);
@@ -196,8 +316,10 @@ const LINE_COLOURS: [egui::Color32; 6] = [
 
 /// What the meter dock reads.
 #[derive(SystemParam)]
-pub struct MeterDock<'w> {
+pub struct MeterDock<'w, 's> {
     doc: Res<'w, Document>,
+    members: Query<'w, 's, &'static PopulationMember>,
+    children: Query<'w, 's, &'static Children>,
     shown: Res<'w, Shown>,
     recorder: Res<'w, Recorder>,
     clock: Res<'w, SimClock>,
@@ -213,7 +335,7 @@ struct Span<'a> {
     until: f64,
 }
 
-impl MeterDock<'_> {
+impl MeterDock<'_, '_> {
     /// Whether any meter draws a plot (loudspeakers do not).
     pub fn has_plots(&self) -> bool {
         self.doc
@@ -267,16 +389,45 @@ impl MeterDock<'_> {
         let now = self.clock.time_s();
         let window_s = self.views.window_s(&meter.id);
         let since = (now - window_s).max(0.0);
-        let names: Vec<String> = meter
+        let items: Vec<ObservedItem> = meter
             .observes
             .iter()
-            .map(|id| name_of(circuit, id))
+            .filter_map(|id| {
+                Some(ObservedItem {
+                    entity: self.shown.entity(id)?,
+                    id: id.clone(),
+                    name: name_of(circuit, id),
+                    size: circuit
+                        .populations
+                        .iter()
+                        .find(|p| &p.id == id)
+                        .map(|p| p.size),
+                })
+            })
             .collect();
-        let neurons: Vec<Entity> = meter
-            .observes
+        let crowds = items.iter().any(|i| i.size.is_some());
+        // A voltmeter plots a few members of a population; the rest plot rows per neuron.
+        let (names, neurons): (Vec<String>, Vec<Entity>) = items
             .iter()
-            .filter_map(|id| self.shown.entity(id))
-            .collect();
+            .flat_map(|item| match item.size {
+                None => vec![(item.name.clone(), item.entity)],
+                Some(size) => {
+                    let wanted: Vec<u32> = evenly_spaced(size, VOLTMETER_MEMBERS).collect();
+                    self.children
+                        .get(item.entity)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|&m| {
+                            let index = self.members.get(m).ok()?.index;
+                            wanted
+                                .contains(&index)
+                                .then(|| (format!("{}[{index}]", item.id), m))
+                        })
+                        .collect()
+                }
+            })
+            .unzip();
+        let member_of = |e: Entity| self.members.get(e).ok().map(|m| (m.population, m.index));
         let span = Span {
             neurons: &neurons,
             since,
@@ -290,6 +441,8 @@ impl MeterDock<'_> {
             MeterKind::RingReadout => "Ring readout",
         };
         let mut new_window = window_s;
+        let bin_ms = self.views.bin_ms(&meter.id);
+        let mut new_bin_ms = bin_ms;
         let mut export = false;
         ui.horizontal(|ui| {
             ui.strong(if meter.label.is_empty() {
@@ -312,8 +465,35 @@ impl MeterDock<'_> {
                 .on_hover_text("Save what this meter holds as a CSV file")
                 .clicked();
         });
-        if neurons.is_empty() {
+        if meter.kind == MeterKind::RatePlot && crowds {
+            ui.horizontal(|ui| {
+                ui.spacing_mut().slider_width = 90.0;
+                ui.label("Histogram bin");
+                ui.add(
+                    egui::Slider::new(&mut new_bin_ms, 1.0..=50.0)
+                        .logarithmic(true)
+                        .suffix(" ms"),
+                )
+                .on_hover_text("The width of each bar of a population's rate histogram");
+            });
+        }
+        if items.is_empty() {
             ui.weak("Not connected: select the meter and drag its green handle to a neuron.");
+        }
+        // Say what part of a crowd is shown.
+        for item in &items {
+            let Some(size) = item.size else { continue };
+            let shown = match meter.kind {
+                MeterKind::Voltmeter => size.min(VOLTMETER_MEMBERS),
+                MeterKind::SpikeRaster => size.min(MAX_RASTER_ROWS),
+                _ => size,
+            };
+            if shown < size {
+                ui.weak(format!(
+                    "{}: {shown} of {size} members shown, evenly spaced",
+                    item.name
+                ));
+            }
         }
         let plot = Plot::new(("plot", &meter.id))
             .x_axis_label("time (s)")
@@ -323,6 +503,44 @@ impl MeterDock<'_> {
             .allow_zoom(false)
             .allow_scroll(false);
         let recorder = &*self.recorder;
+        let raster = || {
+            let times = raster_rows(
+                recorder.recent_spikes().copied(),
+                &items,
+                MAX_RASTER_ROWS,
+                since,
+                member_of,
+            );
+            (raster_names(&items, MAX_RASTER_ROWS), times)
+        };
+        // Per observed item: a neuron's sliding-window rate, a population's histogram.
+        let item_rates = || -> Vec<Vec<[f64; 2]>> {
+            let mut times = vec![Vec::new(); items.len()];
+            let index: HashMap<Entity, usize> = items
+                .iter()
+                .enumerate()
+                .map(|(k, i)| (i.entity, k))
+                .collect();
+            for s in recorder.recent_spikes() {
+                let owner = index
+                    .get(&s.source)
+                    .or_else(|| member_of(s.source).and_then(|(p, _)| index.get(&p)));
+                if let Some(&k) = owner {
+                    times[k].push(s.time_s());
+                }
+            }
+            items
+                .iter()
+                .zip(&mut times)
+                .map(|(item, ts)| {
+                    ts.sort_by(f64::total_cmp);
+                    match item.size {
+                        Some(size) => population_rate(ts, size, since, span.until, bin_ms / 1e3),
+                        None => rate_series(ts, span.since, span.until, 300),
+                    }
+                })
+                .collect()
+        };
         match meter.kind {
             MeterKind::Voltmeter => {
                 plot.legend(Legend::default())
@@ -339,51 +557,84 @@ impl MeterDock<'_> {
                     });
             }
             MeterKind::SpikeRaster => {
-                let times = spike_times(recorder.recent_spikes().copied(), &neurons, since);
-                // The first observed neuron on top, each row named on the axis.
-                let rows = names.len();
+                let (row_names, times) = raster();
+                // The first observed item on top; a neuron's row is named on the axis, a
+                // population's block at its middle row, and a block has one colour.
+                let rows = row_names.len();
                 let y_of = move |row: usize| (rows - 1 - row) as f64;
-                let row_names = names.clone();
+                let mut marks: Vec<(usize, String)> = Vec::new();
+                let mut colour_of_row = Vec::with_capacity(rows);
+                for (k, item) in items.iter().enumerate() {
+                    let block = item.shown_members(MAX_RASTER_ROWS).len();
+                    let first = colour_of_row.len();
+                    marks.push((first + block / 2, item.name.clone()));
+                    colour_of_row.extend(std::iter::repeat_n(LINE_COLOURS[k % 6], block));
+                }
+                let (spacer_marks, formatter_marks) = (marks.clone(), marks);
+                let dot = if rows > 40 { 1.5 } else { 3.0 };
                 plot.include_y(-0.5)
                     .include_y(rows as f64 - 0.5)
                     .y_grid_spacer(move |_| {
-                        (0..rows)
-                            .map(|row| egui_plot::GridMark {
-                                value: y_of(row),
-                                step_size: 1.0,
+                        spacer_marks
+                            .iter()
+                            .map(|(row, _)| egui_plot::GridMark {
+                                value: y_of(*row),
+                                // A label per item, however many rows a population takes:
+                                // the plot hides marks whose step is too fine to read.
+                                step_size: rows as f64,
                             })
                             .collect()
                     })
                     .y_axis_formatter(move |mark, _| {
-                        let row = rows as f64 - 1.0 - mark.value;
-                        row_names
-                            .get(row.round() as usize)
-                            .filter(|_| row.fract() == 0.0 && row >= 0.0)
-                            .map(|name| short(name, 14))
+                        formatter_marks
+                            .iter()
+                            .find(|(row, _)| y_of(*row) == mark.value)
+                            .map(|(_, name)| short(name, 14))
                             .unwrap_or_default()
                     })
                     .show(ui, |p| {
-                        for (row, ts) in times.iter().enumerate() {
-                            let pts: Vec<[f64; 2]> = ts.iter().map(|t| [*t, y_of(row)]).collect();
+                        // One series per observed item, so a crowd is one draw call.
+                        let mut first = 0;
+                        for item in &items {
+                            let block = item.shown_members(MAX_RASTER_ROWS).len();
+                            let pts: Vec<[f64; 2]> = (first..first + block)
+                                .flat_map(|row| times[row].iter().map(move |t| [*t, y_of(row)]))
+                                .collect();
                             p.points(
-                                Points::new(names[row].clone(), pts)
+                                Points::new(item.name.clone(), pts)
                                     .shape(MarkerShape::Circle)
-                                    .radius(3.0)
-                                    .color(LINE_COLOURS[row % 6]),
+                                    .radius(dot)
+                                    .color(
+                                        colour_of_row
+                                            .get(first)
+                                            .copied()
+                                            .unwrap_or(LINE_COLOURS[0]),
+                                    ),
                             );
+                            first += block;
                         }
                     });
             }
             MeterKind::RatePlot => {
+                let series = item_rates();
                 plot.legend(Legend::default())
                     .y_axis_label("rate (Hz)")
                     .include_y(0.0)
                     .include_y(20.0)
                     .show(ui, |p| {
-                        for (row, series) in rates(recorder, &span).into_iter().enumerate() {
-                            p.line(
-                                Line::new(names[row].clone(), series).color(LINE_COLOURS[row % 6]),
-                            );
+                        for (k, (item, series)) in items.iter().zip(series).enumerate() {
+                            let colour = LINE_COLOURS[k % 6];
+                            if item.size.is_some() {
+                                let bars = series
+                                    .iter()
+                                    .map(|[t, hz]| egui_plot::Bar::new(*t, *hz).width(bin_ms / 1e3))
+                                    .collect();
+                                p.bar_chart(
+                                    egui_plot::BarChart::new(item.name.clone(), bars).color(colour),
+                                );
+                            } else {
+                                p.line(Line::new(item.name.clone(), series).color(colour));
+                            }
                         }
                     });
             }
@@ -400,14 +651,20 @@ impl MeterDock<'_> {
         if new_window != window_s {
             self.views.window_s.insert(meter.id.clone(), new_window);
         }
+        if new_bin_ms != bin_ms {
+            self.views.bin_ms.insert(meter.id.clone(), new_bin_ms);
+        }
         if export {
             let text = match meter.kind {
                 MeterKind::Voltmeter => voltage_csv(&names, &voltages(recorder, &span)),
-                MeterKind::SpikeRaster | MeterKind::RingReadout => spikes_csv(
-                    &names,
-                    &spike_times(recorder.recent_spikes().copied(), &neurons, since),
-                ),
-                _ => rates_csv(&names, &rates(recorder, &span)),
+                MeterKind::SpikeRaster | MeterKind::RingReadout => {
+                    let (row_names, times) = raster();
+                    spikes_csv(&row_names, &times)
+                }
+                _ => {
+                    let names: Vec<String> = items.iter().map(|i| i.name.clone()).collect();
+                    rates_csv(&names, &item_rates())
+                }
             };
             let folder = self.doc.folder();
             let path: PathBuf = folder.join(format!("{}-t{:.3}s.csv", meter.id, now));
@@ -488,17 +745,6 @@ fn voltages(recorder: &Recorder, span: &Span) -> Vec<Vec<[f64; 2]>> {
         .collect()
 }
 
-fn rates(recorder: &Recorder, span: &Span) -> Vec<Vec<[f64; 2]>> {
-    spike_times(
-        recorder.recent_spikes().copied(),
-        span.neurons,
-        span.since - RATE_WINDOW_S,
-    )
-    .iter()
-    .map(|ts| rate_series(ts, span.since, span.until, 300))
-    .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -545,5 +791,66 @@ mod tests {
         assert_eq!(s, "time_s,neuron\n0.1000,\"B, the second\"\n0.3000,A\n");
         let r = rates_csv(&names[..1], &[vec![[0.0, 5.0]]]);
         assert_eq!(r, "time_s,A_Hz\n0.0000,5.00\n");
+    }
+
+    #[test]
+    fn a_population_in_a_raster_is_an_evenly_spaced_block_of_its_members() {
+        let mut world = World::new();
+        let (neuron, population) = (world.spawn_empty().id(), world.spawn_empty().id());
+        let members: Vec<Entity> = (0..1000).map(|_| world.spawn_empty().id()).collect();
+        let items = [
+            ObservedItem {
+                entity: neuron,
+                id: "n".into(),
+                name: "N".into(),
+                size: None,
+            },
+            ObservedItem {
+                entity: population,
+                id: "exc".into(),
+                name: "Excitatory".into(),
+                size: Some(1000),
+            },
+        ];
+        let names = raster_names(&items, 200);
+        assert_eq!(names.len(), 201, "the neuron and 200 of 1000 members");
+        assert_eq!((names[0].as_str(), names[1].as_str()), ("N", "exc[0]"));
+        assert_eq!(names[2], "exc[5]", "every fifth member");
+        let spike = |source: Entity, step: u64| SpikeEvent { source, step };
+        let spikes = vec![
+            spike(neuron, 10),
+            spike(members[5], 20),
+            spike(members[6], 30),
+            spike(members[995], 40),
+        ];
+        let member_of = |e: Entity| {
+            members
+                .iter()
+                .position(|&m| m == e)
+                .map(|i| (population, i as u32))
+        };
+        let rows = raster_rows(spikes.into_iter(), &items, 200, 0.0, member_of);
+        assert_eq!(rows.len(), 201);
+        assert_eq!(rows[0].len(), 1, "the neuron's spike");
+        assert_eq!(rows[2].len(), 1, "member 5 is shown");
+        assert_eq!(rows[200].len(), 1, "member 995 is the last row");
+        let shown: usize = rows.iter().map(Vec::len).sum();
+        assert_eq!(shown, 3, "member 6 is not among the rows");
+    }
+
+    #[test]
+    fn a_population_rate_is_its_spikes_per_member_and_second_in_each_bin() {
+        // 100 members, 50 spikes in the first 10 ms bin and none in the second: 50 Hz, 0 Hz.
+        let times: Vec<f64> = (0..50).map(|i| 1.0 + i as f64 * 1e-4).collect();
+        let series = population_rate(&times, 100, 1.0, 1.02, 0.01);
+        assert_eq!(series.len(), 2);
+        assert!((series[0][0] - 1.005).abs() < 1e-12 && (series[0][1] - 50.0).abs() < 1e-9);
+        assert_eq!(series[1][1], 0.0);
+        let csv = rates_csv(
+            &["N".into(), "exc".into()],
+            &[vec![[1.0, 3.0], [1.01, 4.0], [1.02, 5.0]], series],
+        );
+        assert_eq!(csv.lines().next(), Some("time_s,item,rate_Hz"));
+        assert!(csv.contains("1.0050,exc,50.00"), "{csv}");
     }
 }

@@ -73,7 +73,7 @@ type Panels = (
     palette::Palette<'static>,
     properties::Properties<'static, 'static>,
     Res<'static, Hint>,
-    meters::MeterDock<'static>,
+    meters::MeterDock<'static, 'static>,
     Res<'static, Document>,
     level_ui::LevelUi<'static>,
     (Res<'static, Selection>, ResMut<'static, Tool>),

@@ -11,7 +11,7 @@ use crate::app::ui_state::{self, Hint, PaletteDrag, Tool};
 use crate::circuit::ItemKind;
 use crate::editor::Document;
 
-const GROUPS: [(&str, &[ItemKind]); 5] = [
+const GROUPS: [(&str, &[ItemKind]); 6] = [
     (
         "Neurons",
         &[
@@ -50,6 +50,7 @@ const GROUPS: [(&str, &[ItemKind]); 5] = [
         ],
     ),
     ("Annotations", &[ItemKind::Note]),
+    ("Networks", &[ItemKind::Population]),
 ];
 
 /// Paints a small copy of the kind's canvas glyph at `centre`.
@@ -173,6 +174,24 @@ fn paint_icon(painter: &egui::Painter, centre: egui::Pos2, kind: ItemKind) {
             ];
             let points: Vec<Pos2> = trace.iter().map(|(x, y)| centre + vec2(*x, *y)).collect();
             painter.add(egui::Shape::line(points, Stroke::new(1.5, purple)));
+        }
+        ItemKind::Population => {
+            // A rounded square of members, as on the canvas.
+            rect(
+                vec2(22.0, 22.0),
+                Color32::from_rgb(219, 227, 237),
+                blue,
+                5.0,
+            );
+            for (dx, dy) in [
+                (-1.0, -1.0),
+                (1.0, -1.0),
+                (-1.0, 1.0),
+                (1.0, 1.0),
+                (0.0, 0.0),
+            ] {
+                painter.circle_filled(centre + vec2(dx * 5.0, dy * 5.0), 2.2, blue);
+            }
         }
         ItemKind::Note => {
             rect(vec2(20.0, 16.0), Color32::from_rgb(255, 250, 219), ink, 2.0);

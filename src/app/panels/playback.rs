@@ -93,6 +93,10 @@ pub fn format_time(seconds: f64) -> String {
     }
 }
 
+/// The room the speed buttons, the time readout with its warning and the sound switch need
+/// after the editing and playback buttons of a wide bar.
+const SPEED_BUTTONS_NEED_PX: f32 = 720.0;
+
 /// What the top bar reads and changes.
 #[derive(SystemParam)]
 pub struct TopBar<'w> {
@@ -129,7 +133,13 @@ impl TopBar<'_> {
                 self.play_pause(ui);
                 self.step_and_reset(ui);
                 ui.separator();
-                self.speed_presets(ui);
+                // Six speed buttons need about 200 px more than the list; below that the time
+                // readout and its warning would be pushed under the sound switch.
+                if ui.available_width() >= SPEED_BUTTONS_NEED_PX {
+                    self.speed_presets(ui);
+                } else {
+                    self.speed_list(ui);
+                }
                 ui.separator();
                 self.time_readout(ui);
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

@@ -4,6 +4,8 @@
 //! change applies to all that have that parameter. With nothing selected it shows the
 //! circuit's name and description.
 
+mod groups;
+
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui;
@@ -73,7 +75,20 @@ fn describe(c: &Circuit, id: &str) -> String {
             .replace("SpikeRaster", "Spike raster")
             .replace("RatePlot", "Firing-rate plot");
     }
+    if let Some(p) = c.populations.iter().find(|p| p.id == id) {
+        let sign = if p.inhibitory {
+            "Inhibitory"
+        } else {
+            "Excitatory"
+        };
+        let model = match p.model {
+            NeuronModel::HodgkinHuxley(_) => "Hodgkin–Huxley",
+            NeuronModel::Lif(_) => "integrate-and-fire",
+        };
+        return format!("{sign} population of {} {model} neurons", p.size);
+    }
     match c.role(id) {
+        Some(Role::Projection) => "Projection".into(),
         Some(Role::Sensor) => "Touch sensor".into(),
         Some(Role::Note) => "Note".into(),
         Some(Role::Synapse) => "Synapse".into(),
@@ -181,6 +196,14 @@ impl Properties<'_, '_> {
             ]
             .join(" · "),
         );
+        if !c.populations.is_empty() {
+            let members: u64 = c.populations.iter().map(|p| u64::from(p.size)).sum();
+            ui.weak(format!(
+                "{} of {members} neurons · {}",
+                count(c.populations.len(), "population"),
+                count(c.projections.len(), "projection")
+            ));
+        }
         if c.synapses.iter().any(|s| s.reward.is_some()) {
             ui.add_space(8.0);
             ui.label("Some synapses learn from reward:");
@@ -286,12 +309,7 @@ impl Properties<'_, '_> {
                 Ok(())
             });
         }
-        if let Some(NeuronModel::Lif(m)) = circuit
-            .neurons
-            .iter()
-            .find(|n| n.id == id)
-            .map(|n| &n.model)
-        {
+        if let Some(NeuronModel::Lif(m)) = circuit.model(id) {
             let (mut adaptation, mut burst) = (m.adaptation.is_some(), m.burst.is_some());
             let a = ui
                 .checkbox(&mut adaptation, "Spike-rate adaptation")
@@ -338,6 +356,12 @@ impl Properties<'_, '_> {
             .map(|g| &g.kind)
         {
             self.place_cell(ui, p);
+        }
+        if let Some(p) = circuit.populations.iter().find(|p| p.id == id) {
+            self.population(ui, &ids, p);
+        }
+        if let Some(p) = circuit.projections.iter().find(|p| p.id == id) {
+            self.projection(ui, &ids, p, &circuit);
         }
         if let Some(s) = circuit.synapses.iter().find(|s| s.id == id) {
             self.learning(ui, &ids, s);

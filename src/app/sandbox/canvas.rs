@@ -11,13 +11,13 @@ use bevy_prototype_lyon::prelude::*;
 
 use crate::app::AppSystems;
 use crate::app::sandbox::geometry::{
-    EdgeCurve, HANDLE_OFFSET, NEURON_RADIUS, can_wire_from, edge_curve, note_half_size,
-    note_text_width,
+    EdgeCurve, NEURON_RADIUS, can_wire_from, edge_curve, group_half_size, handle_offset,
+    note_half_size, note_text_width, projection_ends, self_loop,
 };
 use crate::app::sandbox::gestures::GesturePreview;
 use crate::app::sandbox::view::to_world;
 use crate::app::ui_state::Selection;
-use crate::circuit::Restyled;
+use crate::circuit::{Restyled, Role};
 use crate::editor::Document;
 use crate::sim::{
     AcSource, CurrentEdge, DcSource, Delay, HhParams, Inhibitory, Label, LifParams, Membrane,
@@ -72,6 +72,8 @@ pub enum EdgeKind {
     Synapse,
     Current,
     Observation,
+    /// A projection between populations (see `populations`).
+    Projection,
 }
 
 /// A shape entity that draws a connection between two items.
@@ -189,7 +191,7 @@ fn glyph_of(k: ItemFlags) -> Option<Glyph> {
 }
 
 /// Items whose look changed lose their visuals; the next system draws them anew.
-fn despawn_restyled_visuals(
+pub(crate) fn despawn_restyled_visuals(
     mut commands: Commands,
     restyled: Query<(), With<Restyled>>,
     visuals: Query<(Entity, &ItemVisual)>,
@@ -480,7 +482,13 @@ fn sign_glyph(inhibitory: bool, colour: Color) -> Shape {
 
 /// The geometry of a connection: a curve between the items' rims with an arrow head
 /// (excitatory) or a round end (inhibitory), as in Neuronify; observations are thin dashes.
-fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, kind: EdgeKind, width: f32) -> Shape {
+pub(crate) fn edge_shape(
+    from: Vec2,
+    to: Vec2,
+    inhibitory: bool,
+    kind: EdgeKind,
+    width: f32,
+) -> Shape {
     let curve = edge_curve(from, to).world();
     if kind == EdgeKind::Observation {
         // Straight dashes from the meter to the neuron it observes.
@@ -509,7 +517,7 @@ fn edge_shape(from: Vec2, to: Vec2, inhibitory: bool, kind: EdgeKind, width: f32
     let mut path = ShapePath::new()
         .move_to(curve.start)
         .quadratic_bezier_to(curve.ctrl, end);
-    if inhibitory && kind == EdgeKind::Synapse {
+    if inhibitory && matches!(kind, EdgeKind::Synapse | EdgeKind::Projection) {
         let radius = 7.0;
         path = path.move_to(end + Vec2::X * radius).arc(
             end,
@@ -665,7 +673,10 @@ fn redraw_edges(
     mut edges: Query<(&EdgeVisual, &mut Shape, &mut DrawnWidth)>,
 ) {
     for (edge, mut shape, mut drawn) in &mut edges {
-        if !touched.contains(edge.from) && !touched.contains(edge.to) {
+        // Projections are drawn between glyph frames by `populations`.
+        if edge.kind == EdgeKind::Projection
+            || (!touched.contains(edge.from) && !touched.contains(edge.to))
+        {
             continue;
         }
         if let (Ok((a, inhibitory)), Ok((b, _))) =
@@ -825,14 +836,41 @@ fn draw_selection(
     let circuit = doc.circuit();
     let highlight = palette::SKY_BLUE;
     for id in &selection.ids {
-        if let Some(s) = circuit.synapses.iter().find(|s| &s.id == id) {
-            let (Some(a), Some(b)) = (circuit.position(&s.from), circuit.position(&s.to)) else {
+        let edge = circuit
+            .synapses
+            .iter()
+            .find(|s| &s.id == id)
+            .map(|s| (&s.from, &s.to, false))
+            .or_else(|| {
+                circuit
+                    .projections
+                    .iter()
+                    .find(|p| &p.id == id)
+                    .map(|p| (&p.from, &p.to, true))
+            });
+        if let Some((from, to, projection)) = edge {
+            let (Some(a), Some(b)) = (circuit.position(from), circuit.position(to)) else {
                 continue;
             };
-            let c = edge_curve(a, b).world();
-            let path = ShapePath::new()
-                .move_to(c.start)
-                .quadratic_bezier_to(c.ctrl, c.end);
+            let (from_half, to_half) =
+                (group_half_size(circuit, from), group_half_size(circuit, to));
+            let path = if projection && from == to {
+                let (centre, radius) = self_loop(a, from_half);
+                let centre = to_world(centre);
+                ShapePath::new()
+                    .move_to(centre + Vec2::new(radius, 0.0))
+                    .arc(centre, Vec2::splat(radius), std::f32::consts::TAU, 0.0)
+            } else {
+                let (a, b) = if projection {
+                    projection_ends(a, b, from_half, to_half)
+                } else {
+                    (a, b)
+                };
+                let c = edge_curve(a, b).world();
+                ShapePath::new()
+                    .move_to(c.start)
+                    .quadratic_bezier_to(c.ctrl, c.end)
+            };
             commands.spawn((
                 ShapeBuilder::with(&path)
                     .stroke((highlight.with_alpha(0.6), 14.0))
@@ -847,6 +885,9 @@ fn draw_selection(
         };
         let half = match circuit.notes.iter().find(|n| &n.id == id) {
             Some(n) => note_half_size(&n.text, n.width) + Vec2::splat(8.0),
+            None if circuit.role(id) == Some(Role::Population) => {
+                Vec2::splat(group_half_size(circuit, id) + 10.0)
+            }
             None => Vec2::splat(46.0),
         };
         let ring = shapes::Rectangle {
@@ -864,7 +905,7 @@ fn draw_selection(
         && let (Some(p), Some(role)) = (circuit.position(only), circuit.role(only))
         && can_wire_from(role)
     {
-        let handle = to_world(p + HANDLE_OFFSET);
+        let handle = to_world(p + handle_offset(circuit, only));
         let knob = shapes::Circle {
             radius: 12.0,
             center: Vec2::ZERO,

@@ -1,17 +1,69 @@
 //! The geometry of items on the canvas, shared by drawing and hit-testing: where a selected
-//! item's wiring handle sits, how far an item reaches, how big a note's card is, and the
-//! curve a synapse follows. Pure functions of canvas coordinates (pixels, y down).
+//! item's wiring handle sits, how far an item reaches, how big a note's card and a
+//! population's glyph are, and the curve a synapse or a projection follows. Pure functions of
+//! canvas coordinates (pixels, y down).
 
 use bevy::prelude::*;
 
 use crate::app::sandbox::view::to_world;
-use crate::circuit::Role;
+use crate::circuit::{Circuit, Role};
 
 /// Radius of a neuron in canvas pixels: a 60 px target, above the 48 px touch minimum.
 pub const NEURON_RADIUS: f32 = 30.0;
 
 /// Where a selected item's wiring handle sits, from its centre (canvas pixels, y down).
 pub const HANDLE_OFFSET: Vec2 = Vec2::new(40.0, -40.0);
+
+/// The largest side of a population's texture: above 128² members a sample is shown.
+pub const MAX_GLYPH_SIDE: u32 = 128;
+
+/// The side of a population's texture; a disc needs more pixels for the same members.
+pub fn texture_side(size: u32, disc: bool) -> u32 {
+    let shown = size.min(MAX_GLYPH_SIDE * MAX_GLYPH_SIDE);
+    let area = if disc {
+        f64::from(shown) * 4.0 / std::f64::consts::PI
+    } else {
+        f64::from(shown)
+    };
+    (area.sqrt().ceil() as u32).clamp(1, MAX_GLYPH_SIDE)
+}
+
+/// Half the width of a population's glyph on the canvas, from its size.
+pub fn glyph_half_size(size: u32) -> f32 {
+    let side = texture_side(size, true);
+    (side as f32 * 3.0).clamp(28.0, 75.0)
+}
+
+/// How far a projection's end reaches from its centre: a population's glyph, else a neuron.
+pub fn group_half_size(circuit: &Circuit, id: &str) -> f32 {
+    circuit
+        .populations
+        .iter()
+        .find(|p| p.id == id)
+        .map_or(NEURON_RADIUS, |p| glyph_half_size(p.size))
+}
+
+/// Where an item's wiring handle sits from its centre: beyond a population's corner.
+pub fn handle_offset(circuit: &Circuit, id: &str) -> Vec2 {
+    match circuit.populations.iter().find(|p| p.id == id) {
+        Some(p) => Vec2::new(1.0, -1.0) * (glyph_half_size(p.size) + 12.0),
+        None => HANDLE_OFFSET,
+    }
+}
+
+/// Where a projection's arrow runs: between the frames of its ends, not their centres.
+/// [`edge_curve`] then stops at a neuron's rim, so the ends move out by the difference.
+pub fn projection_ends(from: Vec2, to: Vec2, from_half: f32, to_half: f32) -> (Vec2, Vec2) {
+    let dir = (to - from).normalize_or_zero();
+    let out = |half: f32| (half + 6.0 - NEURON_RADIUS).max(0.0);
+    (from + dir * out(from_half), to - dir * out(to_half))
+}
+
+/// The centre of the loop at a glyph's upper left corner that stands for a population's
+/// projection onto itself, and its radius.
+pub fn self_loop(centre: Vec2, half: f32) -> (Vec2, f32) {
+    (centre - Vec2::splat(half + 6.0), 18.0)
+}
 
 /// The average advance of a character of note text (canvas pixels, 15 px monospace).
 const NOTE_CHAR_PX: f32 = 9.0;
@@ -52,7 +104,7 @@ pub fn item_radius(role: Role) -> f32 {
 
 /// Whether a role can start a wire.
 pub fn can_wire_from(role: Role) -> bool {
-    !matches!(role, Role::Note | Role::Synapse)
+    !matches!(role, Role::Note | Role::Synapse | Role::Projection)
 }
 
 /// A connection's path in canvas coordinates: a quadratic curve from rim to rim that bends to

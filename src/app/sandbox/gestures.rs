@@ -13,7 +13,8 @@ use bevy::window::CursorMoved;
 
 use crate::app::AppSystems;
 use crate::app::sandbox::geometry::{
-    HANDLE_OFFSET, can_wire_from, edge_curve, item_radius, note_half_size,
+    can_wire_from, edge_curve, group_half_size, handle_offset, item_radius, note_half_size,
+    projection_ends, self_loop,
 };
 use crate::app::sandbox::view::CanvasView;
 use crate::app::ui_state::{Hint, PaletteDrag, Selection, Tool, UiFocus};
@@ -197,7 +198,7 @@ pub fn hit_test(
     if let [only] = selection.ids.as_slice()
         && let (Some(p), Some(role)) = (circuit.position(only), circuit.role(only))
         && can_wire_from(role)
-        && at.distance(p + HANDLE_OFFSET) <= finger.max(16.0)
+        && at.distance(p + handle_offset(circuit, only)) <= finger.max(16.0)
     {
         return Some(Hit::Handle(only.clone()));
     }
@@ -210,6 +211,10 @@ pub fn hit_test(
                 let half = note.map_or(Vec2::ZERO, |n| note_half_size(&n.text, n.width));
                 (at - p).abs().cmple(half).all()
             }
+            Some(Role::Population) => {
+                let half = group_half_size(circuit, id).max(finger);
+                (at - p).abs().cmple(Vec2::splat(half)).all()
+            }
             Some(role) => d <= item_radius(role).max(finger),
             None => false,
         };
@@ -221,14 +226,28 @@ pub fn hit_test(
         return Some(Hit::Item(id.to_owned()));
     }
     let reach = view.canvas_len(12.0).max(8.0);
-    circuit
-        .synapses
-        .iter()
-        .filter_map(|s| {
-            let (a, b) = (circuit.position(&s.from)?, circuit.position(&s.to)?);
-            let d = edge_curve(a, b).distance_to(at);
-            (d <= reach).then_some((d, &s.id))
-        })
+    let synapses = circuit.synapses.iter().filter_map(|s| {
+        let (a, b) = (circuit.position(&s.from)?, circuit.position(&s.to)?);
+        Some((edge_curve(a, b).distance_to(at), &s.id))
+    });
+    let projections = circuit.projections.iter().filter_map(|p| {
+        let (a, b) = (circuit.position(&p.from)?, circuit.position(&p.to)?);
+        let (from_half, to_half) = (
+            group_half_size(circuit, &p.from),
+            group_half_size(circuit, &p.to),
+        );
+        let d = if p.from == p.to {
+            let (centre, radius) = self_loop(a, from_half);
+            (at.distance(centre) - radius).abs()
+        } else {
+            let (a, b) = projection_ends(a, b, from_half, to_half);
+            edge_curve(a, b).distance_to(at)
+        };
+        Some((d, &p.id))
+    });
+    synapses
+        .chain(projections)
+        .filter(|(d, _)| *d <= reach)
         .min_by(|x, y| x.0.total_cmp(&y.0))
         .map(|(_, id)| Hit::Synapse(id.clone()))
 }

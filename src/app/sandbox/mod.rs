@@ -6,6 +6,7 @@
 pub mod canvas;
 pub mod geometry;
 pub mod gestures;
+pub mod populations;
 pub mod shortcuts;
 pub mod speaker;
 pub mod view;
@@ -20,5 +21,5 @@ pub fn input_plugin(app: &mut App) {
 
 /// What needs a renderer and an audio device: the drawn canvas and the loudspeaker.
 pub fn output_plugin(app: &mut App) {
-    app.add_plugins((canvas::plugin, speaker::plugin));
+    app.add_plugins((canvas::plugin, populations::plugin, speaker::plugin));
 }

@@ -15,9 +15,6 @@ pub(crate) struct NetworkBuilder {
     pub(super) max_channels: usize,
 }
 
-/// The largest synaptic weight (A), as circuit files allow.
-const MAX_WEIGHT_A: f64 = 1e-6;
-
 /// Most distinct synaptic time constants one network holds.
 pub(crate) const MAX_CHANNELS: usize = u16::MAX as usize + 1;
 
@@ -337,42 +334,24 @@ impl NetworkBuilder {
             SynapseMode::ImmediateFire => ProjectionEffect::Fire,
         };
         let stream = |what: &str| generator_rng(self.seed, &format!("{stable_id}/{what}"));
-        let same = proj.from == proj.to;
-        let population::Expanded { start, mut post } = population::expand(
-            proj.rule,
-            pre_count,
-            post_count,
-            same,
-            proj.autapses,
-            &mut stream("connect"),
-        );
+        let population::DrawnSynapses {
+            pairs: population::Expanded { start, mut post },
+            weights_a,
+            delays_s,
+        } = proj.draw(pre_count, post_count, stream);
         for t in &mut post {
             *t += post_first;
         }
         let n = post.len();
-        let weights = match proj.weight_a.fixed() {
-            Some(w) => Weights::Fixed(sign * w),
-            None => {
-                let mut rng = stream("weight");
-                Weights::PerSynapse(
-                    (0..n)
-                        .map(|_| sign * proj.weight_a.draw(&mut rng, 0.0, MAX_WEIGHT_A))
-                        .collect(),
-                )
-            }
+        let weights = match weights_a {
+            Some(w) => Weights::PerSynapse(w.into_iter().map(|w| sign * w).collect()),
+            None => Weights::Fixed(sign * proj.weight_a.fixed().unwrap_or_default()),
         };
         let max_steps = (RING_SLOTS - 1) as f64;
         let steps = |seconds: f64| (seconds / DT).round().clamp(0.0, max_steps);
-        let delays = match proj.delay_s.fixed() {
-            Some(d) => Delays::Fixed(steps(d) as u32),
-            None => {
-                let mut rng = stream("delay");
-                Delays::PerSynapse(
-                    (0..n)
-                        .map(|_| steps(proj.delay_s.draw(&mut rng, 0.0, MAX_DELAY_S)) as u16)
-                        .collect(),
-                )
-            }
+        let delays = match delays_s {
+            Some(d) => Delays::PerSynapse(d.into_iter().map(|d| steps(d) as u16).collect()),
+            None => Delays::Fixed(steps(proj.delay_s.fixed().unwrap_or_default()) as u32),
         };
         let effect = match effect {
             ProjectionEffect::Saturate { decay, .. } => ProjectionEffect::Saturate {
