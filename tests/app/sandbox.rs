@@ -333,14 +333,14 @@ fn a_level_is_played_by_touch_checked_solved_and_opens_the_next_chapter() {
     });
     // The level files arrive through the asset server, in the background.
     for _ in 0..200 {
-        if s.app.world().resource::<LevelLibrary>().levels.len() == 20 {
+        if s.app.world().resource::<LevelLibrary>().levels.len() == 23 {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
         s.frame();
     }
     let library = s.app.world().resource::<LevelLibrary>();
-    assert_eq!(library.levels.len(), 20, "errors: {:?}", library.errors);
+    assert_eq!(library.levels.len(), 23, "errors: {:?}", library.errors);
     let unlocked = |s: &Sandbox| {
         let levels = &s.app.world().resource::<LevelLibrary>().levels;
         s.app
