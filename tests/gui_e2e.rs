@@ -254,6 +254,22 @@ fn frame_time_of_a_running_200_neuron_circuit() {
         .parse()
         .unwrap();
     assert!(simulated > 0.0, "the circuit ran while measured");
+    let field = |name: &str| -> f64 {
+        report
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap_or_else(|| panic!("the report has no {name}"))
+            .parse()
+            .unwrap()
+    };
+    let (frame_ms, simulation_ms) = (
+        field("mean_frame_ms: "),
+        field("mean_simulation_ms_per_frame: "),
+    );
+    assert!(
+        simulation_ms > 0.0 && simulation_ms <= frame_ms,
+        "the simulation takes a share of each frame: {simulation_ms} of {frame_ms} ms"
+    );
     assert!(distinct_colours(&dir.join("200.png")) > 50);
 }
 

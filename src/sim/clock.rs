@@ -33,6 +33,8 @@ pub struct SimClock {
     carry: f64,
     requested_steps: u64,
     last: TickReport,
+    /// Wall-clock seconds spent stepping so far, for frame-time measurements.
+    busy_s: f64,
 }
 
 impl Default for SimClock {
@@ -45,6 +47,7 @@ impl Default for SimClock {
             carry: 0.0,
             requested_steps: 0,
             last: TickReport::default(),
+            busy_s: 0.0,
         }
     }
 }
@@ -94,6 +97,15 @@ impl SimClock {
 
     pub fn last_tick(&self) -> TickReport {
         self.last
+    }
+
+    /// Wall-clock seconds the simulation has spent stepping since the program started.
+    pub fn busy_s(&self) -> f64 {
+        self.busy_s
+    }
+
+    pub(crate) fn add_busy(&mut self, seconds: f64) {
+        self.busy_s += seconds;
     }
 
     /// Decides how many substeps a tick of `tick_s` wall seconds runs.

@@ -226,12 +226,16 @@ fn advance(world: &mut World) {
         .map_or(1.0 / TICK_HZ, |t| t.timestep().as_secs_f64());
     let substeps = world.resource_mut::<SimClock>().plan_tick(tick_s);
     if substeps > 0 {
+        let started = bevy::platform::time::Instant::now();
         // One scope for all substeps: the schedule is taken out of the registry only once.
         world.schedule_scope(SimStep, |world, schedule| {
             for _ in 0..substeps {
                 schedule.run(world);
             }
         });
+        world
+            .resource_mut::<SimClock>()
+            .add_busy(started.elapsed().as_secs_f64());
     }
 }
 

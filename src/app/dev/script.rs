@@ -56,7 +56,8 @@ pub enum Step {
     Screenshot(String),
     /// Save the circuit to this path.
     SaveAs(String),
-    /// Measure the next frames and write the mean frame time and the simulated speed to a file.
+    /// Measure the next frames and write the mean frame time, the simulation's share of it and
+    /// the simulated speed to a file.
     Measure(u32, String),
     /// Leave without asking (as a crash or a killed process would, the autosave stays).
     Quit,
@@ -79,6 +80,7 @@ struct Measurement {
     left: u32,
     wall_start_s: f64,
     sim_start_s: f64,
+    busy_start_s: f64,
     path: PathBuf,
 }
 
@@ -234,10 +236,12 @@ fn run_script(
         }
         let wall = time.elapsed_secs_f64() - m.wall_start_s;
         let sim = clock.time_s() - m.sim_start_s;
+        let busy = clock.busy_s() - m.busy_start_s;
         let report = format!(
-            "frames: {}\nwall_s: {wall:.3}\nmean_frame_ms: {:.2}\nsimulated_s: {sim:.4}\neffective_speed: {:.3}\n",
+            "frames: {}\nwall_s: {wall:.3}\nmean_frame_ms: {:.2}\nmean_simulation_ms_per_frame: {:.2}\nsimulated_s: {sim:.4}\neffective_speed: {:.3}\n",
             m.frames,
             wall * 1e3 / f64::from(m.frames),
+            busy * 1e3 / f64::from(m.frames),
             sim / wall
         );
         info!("script: measured\n{report}");
@@ -363,6 +367,7 @@ fn run_script(
                 left: frames.max(1),
                 wall_start_s: time.elapsed_secs_f64(),
                 sim_start_s: clock.time_s(),
+                busy_start_s: clock.busy_s(),
                 path: PathBuf::from(path),
             });
         }

@@ -1,6 +1,7 @@
 //! Populations and projections on the canvas. A population is one glyph that still shows
 //! every neuron: its members are the pixels of one texture (rows in a square, or rings in a
-//! disc), each coloured by its membrane voltage and flashing on its spikes, repainted once per
+//! disc), each coloured by its membrane voltage and flashing on its spikes (for at most 10 ms of
+//! simulated time, so a fast-running crowd is not all lit), repainted once per
 //! frame — not one mesh per neuron. Above a texture of 128 × 128 an evenly spaced sample is
 //! shown, and the label says so. Excitatory populations have a rounded square frame with a +,
 //! inhibitory ones a bevelled frame with a −, as neurons differ by shape. A projection is one
@@ -49,6 +50,8 @@ pub struct PopulationGlyph {
     stride: u32,
     /// Wall-clock second until which each shown member flashes.
     flash_until: Vec<f64>,
+    /// Simulated second of each shown member's last spike.
+    spiked_s: Vec<f64>,
     /// Voltages (V) that paint cold and warm: the reset and the threshold.
     range: (f64, f64),
 }
@@ -138,6 +141,7 @@ fn spawn_population_glyphs(
                     pixels,
                     stride,
                     flash_until: vec![0.0; shown as usize],
+                    spiked_s: vec![f64::NEG_INFINITY; shown as usize],
                     range,
                 },
             ))
@@ -226,8 +230,13 @@ fn sign(_half: f32, inhibitory: bool) -> ShapePath {
 
 /// Repaints every population's texture: each member's voltage as a colour, members that
 /// spiked since the last frame flashing yellow for [`FLASH_S`] of wall time.
+/// A member's flash also ends once its spike is this old in simulated time, so at fast speeds
+/// a crowd firing at 10 spikes/s shows a tenth of its members lit, not all of them.
+const FLASH_SIM_S: f64 = 0.010;
+
 fn paint_populations(
     time: Res<Time<Real>>,
+    clock: Res<crate::sim::SimClock>,
     network: Res<Network>,
     fresh: Res<canvas::FreshSpikes>,
     members: Query<&PopulationMember>,
@@ -244,6 +253,7 @@ fn paint_populations(
                 let slot = (m.index / glyph.stride) as usize;
                 if let Some(f) = glyph.flash_until.get_mut(slot) {
                     *f = now + FLASH_S;
+                    glyph.spiked_s[slot] = spike.time_s();
                 }
             }
         }
@@ -260,8 +270,13 @@ fn paint_populations(
         };
         let (reset, threshold) = glyph.range;
         let shown = voltages.step_by(glyph.stride as usize);
-        for ((v, &pixel), &flash) in shown.zip(&glyph.pixels).zip(&glyph.flash_until) {
-            let colour = if now < flash {
+        let sim_now = clock.time_s();
+        let members = shown
+            .zip(&glyph.pixels)
+            .zip(&glyph.flash_until)
+            .zip(&glyph.spiked_s);
+        for (((v, &pixel), &flash), &spiked) in members {
+            let colour = if now < flash && sim_now - spiked < FLASH_SIM_S {
                 palette::YELLOW
             } else {
                 voltage_colour(v, reset, threshold)
