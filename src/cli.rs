@@ -146,6 +146,19 @@ enum Bench {
         #[arg(long)]
         populations: bool,
     },
+    /// Run a circuit for a long time with the sandbox's bounded recorder and print resident
+    /// memory and the mean rate every interval (a leak or a drift shows in the table).
+    Soak {
+        /// The circuit file (*.circuit.ron).
+        circuit: PathBuf,
+        #[arg(long, default_value = "3600s")]
+        duration: String,
+        /// Simulated time between reports.
+        #[arg(long, default_value = "60s")]
+        every: String,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
 }
 
 #[cfg(feature = "gui")]
@@ -214,6 +227,23 @@ fn check(level: &std::path::Path, solution: Option<PathBuf>) -> Result<bool, Str
     let verdict = spikeworks::level::check(&level, &circuit);
     print!("{verdict}");
     Ok(verdict.passed())
+}
+
+/// `spikeworks bench soak`: one row per interval on stdout, as it comes.
+fn soak(circuit: &std::path::Path, duration: &str, every: &str, seed: u64) -> Result<(), String> {
+    let duration_s =
+        runner::parse_duration(duration).map_err(|e| flag("--duration", e).to_string())?;
+    let every_s = runner::parse_duration(every).map_err(|e| flag("--every", e).to_string())?;
+    let circuit = spikeworks::circuit::Circuit::load(circuit).map_err(|e| e.to_string())?;
+    println!("simulated_s  wall_s  resident_MB  rate_Hz");
+    spikeworks::soak::soak(&circuit, duration_s, every_s, seed, |s| {
+        let resident = s.resident_mb.map_or("?".into(), |mb| format!("{mb:.1}"));
+        println!(
+            "{:>11.1}  {:>6.1}  {resident:>11}  {:>7.2}",
+            s.simulated_s, s.wall_s, s.rate_hz
+        );
+    });
+    Ok(())
 }
 
 /// `spikeworks maze`: progress on stderr, the curve and the ratio on stdout.
@@ -306,6 +336,15 @@ pub fn main() -> ExitCode {
             learning_rate,
             out,
         } => maze(trials, seeds, seed0, &tau_c, learning_rate, out),
+        Command::Bench {
+            which:
+                Bench::Soak {
+                    circuit,
+                    duration,
+                    every,
+                    seed,
+                },
+        } => soak(&circuit, &duration, &every, seed),
         Command::Bench {
             which:
                 Bench::Cuba {

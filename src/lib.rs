@@ -1,6 +1,6 @@
 //! Spikeworks: an educational spiking-neural-circuit simulator. `sim` is the headless core,
 //! `circuit` the saved-file format, `editor` the editable document with undo, `nfy` Neuronify import, `level` the guided levels and their checker, `runner` the
-//! command-line runner, `cuba` the benchmark network, `bundled` the examples and levels compiled in. The plugin groups below
+//! command-line runner, `cuba` the benchmark network, `soak` the long-run memory and rate check, `bundled` the examples and levels compiled in. The plugin groups below
 //! are what apps add: [`SimPlugins`] headless; `app` (feature `gui`) is the sandbox window.
 
 #[cfg(feature = "gui")]
@@ -14,6 +14,7 @@ pub mod maze;
 pub mod nfy;
 pub mod runner;
 pub mod sim;
+pub mod soak;
 
 use bevy::app::plugin_group;
 

@@ -677,3 +677,30 @@ fn neuronify_export_writes_out_small_populations_and_names_what_it_leaves_out() 
     assert_eq!(back.synapses.len(), 10);
     assert_eq!(back.meters[0].observes.len(), 10);
 }
+
+#[test]
+fn a_soak_run_reports_memory_and_rate_every_interval() {
+    let circuit = Circuit::from_ron_str(
+        &format!(
+            "(version: 2,
+              populations: [(id: \"p\", size: 50, model: {LIF}, initial_mV: Uniform(-70.0, -56.0))],
+              generators: [(id: \"drive\", kind: Dc(current_nA: 0.4), targets: [\"p\"])],
+            )"
+        ),
+        "soak.circuit.ron",
+    )
+    .unwrap();
+    let mut reported = 0;
+    let samples = spikeworks::soak::soak(&circuit, 1.0, 0.25, 0, |_| reported += 1);
+    assert_eq!((samples.len(), reported), (4, 4));
+    let times: Vec<f64> = samples.iter().map(|s| s.simulated_s).collect();
+    assert!((times[3] - 1.0).abs() < 1e-9, "{times:?}");
+    // A driven LIF neuron of these parameters fires steadily at tens of Hz.
+    assert!(samples.iter().all(|s| s.rate_hz > 10.0), "{samples:?}");
+    assert!(
+        samples
+            .iter()
+            .all(|s| s.resident_mb.is_some_and(|mb| mb > 1.0)),
+        "memory is read from /proc: {samples:?}"
+    );
+}

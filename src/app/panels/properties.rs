@@ -366,20 +366,7 @@ impl Properties<'_, '_> {
         if let Some(s) = circuit.synapses.iter().find(|s| s.id == id) {
             self.learning(ui, &ids, s);
             ui.label(format!("From {} to {}", s.from, s.to));
-            let mut mode = s.mode;
-            ui.label("Kind");
-            egui::ComboBox::from_id_salt("synapse-kind")
-                .width(ui.available_width() - 8.0)
-                .selected_text(mode_name(mode))
-                .show_ui(ui, |ui| {
-                    for m in [
-                        SynapseMode::Add,
-                        SynapseMode::Saturate,
-                        SynapseMode::ImmediateFire,
-                    ] {
-                        ui.selectable_value(&mut mode, m, mode_name(m));
-                    }
-                });
+            let mode = mode_choice(ui, "synapse-kind", s.mode);
             if mode != s.mode {
                 self.edit(EditKey::Step, |c| {
                     for s in c.synapses.iter_mut().filter(|s| ids.contains(&s.id)) {
@@ -762,6 +749,25 @@ fn scene_name(scene: Scene) -> &'static str {
         Scene::Spot => "A bright spot",
         Scene::Grey => "Plain grey (nothing to see)",
     }
+}
+
+/// The choice of how a synapse's spikes act, as a labelled list; returns the chosen kind.
+fn mode_choice(ui: &mut egui::Ui, salt: &str, current: SynapseMode) -> SynapseMode {
+    let mut mode = current;
+    ui.label("Kind");
+    egui::ComboBox::from_id_salt(salt)
+        .width(ui.available_width() - 8.0)
+        .selected_text(mode_name(mode))
+        .show_ui(ui, |ui| {
+            for m in [
+                SynapseMode::Add,
+                SynapseMode::Saturate,
+                SynapseMode::ImmediateFire,
+            ] {
+                ui.selectable_value(&mut mode, m, mode_name(m));
+            }
+        });
+    mode
 }
 
 fn mode_name(mode: SynapseMode) -> &'static str {

@@ -8,6 +8,8 @@
 //! thick arrow labelled with its rule and weight (`k = 80 in, 0.2 nA`); a projection from a
 //! population onto itself is a loop at its corner.
 
+use std::collections::HashSet;
+
 use bevy::asset::RenderAssetUsages;
 use bevy::image::ImageSampler;
 use bevy::prelude::*;
@@ -153,7 +155,7 @@ fn spawn_population_glyphs(
                     Transform::from_xyz(0.0, 0.0, 0.1),
                 ));
                 glyph.spawn((
-                    ShapeBuilder::with(&sign(half + 6.0, inhibitory))
+                    ShapeBuilder::with(&sign(inhibitory))
                         .fill(palette::COLD)
                         .stroke((colour, 3.0))
                         .build(),
@@ -202,7 +204,7 @@ fn frame(half: f32, inhibitory: bool) -> ShapePath {
 }
 
 /// The badge at a glyph's corner: a + in a circle, or a − in a diamond, as for neurons.
-fn sign(_half: f32, inhibitory: bool) -> ShapePath {
+fn sign(inhibitory: bool) -> ShapePath {
     let r = 12.0;
     let outline = if inhibitory {
         ShapePath::new()
@@ -287,6 +289,9 @@ fn paint_populations(
         }
     }
 }
+
+/// The average advance of a character of a projection's label (15 px monospace).
+const LABEL_CHAR_PX: f32 = 9.0;
 
 /// The text beside a projection's arrow.
 #[derive(Component, Debug)]
@@ -381,27 +386,49 @@ fn self_loop_shape(centre: Vec2, half: f32, inhibitory: bool) -> Shape {
 }
 
 /// Keeps each projection's label beside the middle of its arrow, on the outer side of its
-/// bend (so the labels of A→B and B→A part), or left of its loop.
+/// bend (so the labels of A→B and B→A part), or left of its loop; hidden on an arrow shorter
+/// than itself, and on all but one of a source's projections that read the same.
 fn place_projection_labels(
     projections: Query<&Projection>,
     positions: Query<&Position>,
     sizes: Query<&Population>,
-    mut labels: Query<(&ProjectionLabel, &mut Transform, &mut Anchor)>,
+    mut labels: Query<(
+        &ProjectionLabel,
+        &Text2d,
+        &mut Transform,
+        &mut Anchor,
+        &mut Visibility,
+    )>,
 ) {
-    for (label, mut transform, mut anchor) in &mut labels {
+    // A source fanning out to many groups with the same rule and weight says it once.
+    let mut said: HashSet<(Entity, String)> = HashSet::new();
+    for (label, text, mut transform, mut anchor, mut visibility) in &mut labels {
         let Ok(p) = projections.get(label.projection) else {
             continue;
         };
+        if !said.insert((p.from, text.0.clone())) {
+            visibility.set_if_neq(Visibility::Hidden);
+            continue;
+        }
         let (Ok(a), Ok(b)) = (positions.get(p.from), positions.get(p.to)) else {
             continue;
         };
         let at = if p.from == p.to {
             let (centre, radius) = geometry::self_loop(a.0, half_of(&sizes, p.from));
             *anchor = Anchor::CENTER_RIGHT;
+            visibility.set_if_neq(Visibility::Inherited);
             centre - Vec2::new(radius + 6.0, 0.0)
         } else {
             let (from, to) =
                 projection_ends(a.0, b.0, half_of(&sizes, p.from), half_of(&sizes, p.to));
+            // A label longer than its arrow would lie across the glyphs at its ends: the
+            // properties panel says the rule when the arrow is selected.
+            let fits = from.distance(to) > text.0.chars().count() as f32 * LABEL_CHAR_PX;
+            visibility.set_if_neq(if fits {
+                Visibility::Inherited
+            } else {
+                Visibility::Hidden
+            });
             let curve = edge_curve(from, to);
             let middle = curve.start * 0.25 + curve.ctrl * 0.5 + curve.end * 0.25;
             let outward = (curve.ctrl - (curve.start + curve.end) / 2.0).normalize_or_zero();

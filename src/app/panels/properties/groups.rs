@@ -4,10 +4,10 @@
 
 use bevy_egui::egui;
 
-use super::{Properties, mode_name};
+use super::{Properties, mode_choice};
 use crate::circuit::{Circuit, InitialPotential, NeuronModel, PopulationItem, ProjectionItem};
 use crate::editor::EditKey;
-use crate::sim::{ConnectionRule, Drawn, PopulationLayout, SynapseMode};
+use crate::sim::{ConnectionRule, Drawn, PopulationLayout};
 
 /// The shape of a quantity that may be drawn per synapse.
 #[derive(Clone, Copy, PartialEq)]
@@ -229,20 +229,7 @@ impl Properties<'_, '_> {
                 });
             }
         }
-        let mut mode = p.mode;
-        ui.label("Kind");
-        egui::ComboBox::from_id_salt("projection-kind")
-            .width(ui.available_width() - 8.0)
-            .selected_text(mode_name(mode))
-            .show_ui(ui, |ui| {
-                for m in [
-                    SynapseMode::Add,
-                    SynapseMode::Saturate,
-                    SynapseMode::ImmediateFire,
-                ] {
-                    ui.selectable_value(&mut mode, m, mode_name(m));
-                }
-            });
+        let mode = mode_choice(ui, "projection-kind", p.mode);
         if mode != p.mode {
             self.edit(EditKey::Step, |c| {
                 for q in c.projections.iter_mut().filter(|q| ids.contains(&q.id)) {
