@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod components;
+pub(crate) mod draws;
 pub mod escape;
 pub mod hh;
 pub mod network;

@@ -9,6 +9,7 @@ use rand::Rng;
 use rand_pcg::Pcg64;
 use serde::{Deserialize, Serialize};
 
+use super::draws::{geometric_skip, standard_normal};
 use super::components::{Adaptation, BurstCurrent, EscapeNoise, HhParams, LifParams, SynapseMode};
 
 /// `size` neurons of one model; its members are child entities.
@@ -265,26 +266,6 @@ impl Drawn {
             Self::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
         };
         x.clamp(min, max)
-    }
-}
-
-/// A standard normal draw (Box–Muller; one of the pair is used, so a stream is one draw per
-/// value whatever came before).
-fn standard_normal(rng: &mut Pcg64) -> f64 {
-    let u1 = 1.0 - rng.random::<f64>();
-    let u2 = rng.random::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-}
-
-/// The number of failures before the next success of a Bernoulli(p) trial, for `0 < p < 1`:
-/// jumping over the pairs that are not connected costs one draw per synapse, not per pair.
-pub(crate) fn geometric_skip(rng: &mut Pcg64, ln_q: f64) -> u64 {
-    let u = 1.0 - rng.random::<f64>();
-    let k = (u.ln() / ln_q).floor();
-    if k >= u64::MAX as f64 {
-        u64::MAX
-    } else {
-        k as u64
     }
 }
 

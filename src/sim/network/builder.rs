@@ -360,15 +360,7 @@ impl NetworkBuilder {
             },
             other => other,
         };
-        let trains = poisson_hz.map(|hz| {
-            let rng = stream("trains");
-            IndependentTrains {
-                probability: hz * DT,
-                next: None,
-                initial_rng: rng.clone(),
-                rng,
-            }
-        });
+        let trains = poisson_hz.map(|hz| IndependentTrains::new(hz, n, stream("trains")));
         self.net.synapses.projections.push(ProjectionBlock {
             entity: e,
             pre_first,

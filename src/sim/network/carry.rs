@@ -178,7 +178,7 @@ impl Network {
             if let (Some(t), Some(was)) = (&mut proj.trains, &before.trains) {
                 t.rng = was.rng.clone();
                 t.initial_rng = was.initial_rng.clone();
-                t.next = was.next;
+                t.started = was.started;
             }
         }
         for (slot, due) in old.synapses.bulk_ring.iter().enumerate() {

@@ -5,6 +5,7 @@
 //! waits in the ring as one entry. A Poisson generator gives every synapse its own train.
 
 use super::*;
+use crate::sim::draws::PoissonCount;
 
 /// Marks a ring entry that names one synapse (per-synapse delays) instead of a row.
 const SINGLE: u32 = 1 << 31;
@@ -46,16 +47,30 @@ pub(super) enum ProjectionEffect {
     Fire,
 }
 
-/// A Poisson source whose every synapse draws its own train: the pairs (step, synapse) are
-/// Bernoulli trials, and the gap to the next success is geometric.
+/// A Poisson source whose every synapse carries its own train, as NEST's `poisson_generator`
+/// gives each target: in every step, each synapse carries a Poisson number of spikes of mean
+/// rate·dt, independently of the others. Drawn as one Poisson count over all synapses per step,
+/// spread over uniformly chosen synapses (the same law: splitting a Poisson count uniformly
+/// gives independent Poisson counts), so a step costs one draw per spike, not per synapse.
 #[derive(Debug, Clone)]
 pub(super) struct IndependentTrains {
-    pub(super) probability: f64,
-    /// The next trial that succeeds, as `step · synapses + synapse`; `None` until the first
-    /// step after a build or reset.
-    pub(super) next: Option<u64>,
+    /// Spikes per step over all the projection's synapses.
+    pub(super) counts: PoissonCount,
+    /// The step the trains started at after a build or reset; `None` until the first step.
+    pub(super) started: Option<u64>,
     pub(super) rng: Pcg64,
     pub(super) initial_rng: Pcg64,
+}
+
+impl IndependentTrains {
+    pub(super) fn new(rate_hz: f64, synapses: usize, rng: Pcg64) -> Self {
+        Self {
+            counts: PoissonCount::new(rate_hz * DT * synapses as f64),
+            started: None,
+            initial_rng: rng.clone(),
+            rng,
+        }
+    }
 }
 
 /// The synapses of one projection.
@@ -167,35 +182,55 @@ impl SynapseBlock {
         }
     }
 
-    /// Each synapse of a Poisson projection fires with the generator's probability, drawn
-    /// independently: one draw per spike sent, not per synapse and step.
+    /// This step's spikes of a Poisson projection's trains. With one delay `d` for all
+    /// synapses, the spikes drawn now are those sent `d` steps ago, delivered at once (the
+    /// trains depend on nothing else, so drawing them on arrival is the same process, and
+    /// nothing arrives in the first `d` steps); with a delay per synapse they wait in the ring.
     fn send_trains(&mut self, p: usize, step: u64, now: usize) {
-        let n = self.projections[p].synapse_count() as u64;
-        let Some(trains) = self.projections[p].trains.as_mut() else {
+        let proj = &mut self.projections[p];
+        let n = proj.post.len() as u32;
+        let Some(trains) = proj.trains.as_mut() else {
             return;
         };
-        let q = trains.probability;
-        if n == 0 || q <= 0.0 {
-            trains.next = None;
+        let started = *trains.started.get_or_insert(step);
+        if let Delays::Fixed(d) = proj.delays
+            && step < started + u64::from(d)
+        {
             return;
         }
-        let ln_q = (1.0 - q.min(1.0 - 1e-12)).ln();
-        let step_start = step * n;
-        let mut next = match trains.next {
-            Some(k) if k >= step_start => k,
-            _ => step_start + population::geometric_skip(&mut trains.rng, ln_q),
-        };
-        let mut fired = Vec::new();
-        while next < step_start + n {
-            fired.push((next - step_start) as usize);
-            next = next
-                .saturating_add(1)
-                .saturating_add(population::geometric_skip(&mut trains.rng, ln_q));
+        let count = trains.counts.draw(&mut trains.rng);
+        let mut chosen = std::mem::take(&mut self.train_scratch);
+        chosen.clear();
+        chosen.extend((0..count).map(|_| trains.rng.random_range(0..n)));
+        match (&self.projections[p].delays, &self.projections[p].effect) {
+            (Delays::PerSynapse(_), _) => {
+                for &j in &chosen {
+                    self.send_one(p, j as usize, now);
+                }
+            }
+            (Delays::Fixed(_), &ProjectionEffect::Add { channel }) => {
+                let proj = &self.projections[p];
+                let current = &mut self.channels[channel as usize].current;
+                match &proj.weights {
+                    &Weights::Fixed(w) => {
+                        for &j in &chosen {
+                            current[proj.post[j as usize] as usize] += w;
+                        }
+                    }
+                    Weights::PerSynapse(ws) => {
+                        for &j in &chosen {
+                            current[proj.post[j as usize] as usize] += ws[j as usize];
+                        }
+                    }
+                }
+            }
+            (Delays::Fixed(_), _) => {
+                for &j in &chosen {
+                    self.deliver_one(p, j as usize);
+                }
+            }
         }
-        trains.next = Some(next);
-        for j in fired {
-            self.send_one(p, j, now);
-        }
+        self.train_scratch = chosen;
     }
 
     fn deliver_row(&mut self, p: usize, row: usize) {
@@ -262,10 +297,11 @@ impl SynapseBlock {
     /// Sets the rate of the independent trains that a Poisson source sends.
     pub(super) fn set_train_rate(&mut self, source: Idx, rate_hz: f64) {
         for proj in &mut self.projections {
+            let synapses = proj.post.len();
             if proj.pre_first == source
                 && let Some(t) = &mut proj.trains
             {
-                t.probability = rate_hz * DT;
+                t.counts = PoissonCount::new(rate_hz * DT * synapses as f64);
             }
         }
     }
@@ -278,7 +314,7 @@ impl SynapseBlock {
             }
             if let Some(t) = &mut proj.trains {
                 t.rng = t.initial_rng.clone();
-                t.next = None;
+                t.started = None;
             }
         }
         self.bulk_ring.iter_mut().for_each(Vec::clear);

@@ -60,6 +60,8 @@ pub(super) struct SynapseBlock {
     pub(super) projections: Vec<ProjectionBlock>,
     /// Projection rows (or single projection synapses) due at each step.
     pub(super) bulk_ring: Vec<Vec<(u32, u32)>>,
+    /// Scratch: the synapses a Poisson projection's trains chose in the present step.
+    pub(super) train_scratch: Vec<u32>,
 }
 
 impl Default for SynapseBlock {
@@ -75,6 +77,7 @@ impl Default for SynapseBlock {
             ring: vec![Vec::new(); RING_SLOTS],
             projections: Vec::new(),
             bulk_ring: vec![Vec::new(); RING_SLOTS],
+            train_scratch: Vec::new(),
         }
     }
 }
