@@ -14,6 +14,7 @@ use super::load::{check_model, locate};
 use super::schema::{Circuit, NeuronModel, RewardModel, StdpModel};
 use super::units::{from_milli, from_nano, to_milli};
 use crate::sim::params::{in_range, positive};
+use crate::sim::plasticity::Rule;
 use crate::sim::{
     self, ConnectionRule, Drawn, MAX_DELAY_S, ParamError, PopulationLayout, SynapseMode,
 };
@@ -79,7 +80,8 @@ pub struct ProjectionItem {
     pub tau_ms: f64,
     #[serde(default)]
     pub mode: SynapseMode,
-    /// Refused at load for now (see `validate_groups`); named so the error can point at it.
+    /// Every synapse learns by pair-based STDP (or by `reward`), each with its own weight;
+    /// learned weights live while the circuit runs, the file keeps the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdp: Option<StdpModel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,6 +153,11 @@ impl ProjectionItem {
             delay_s: self.delay_ms.scaled(1e-3),
             tau_s: from_milli(self.tau_ms),
             mode: self.mode,
+            learning: match (&self.stdp, &self.reward) {
+                (Some(m), _) => Some(Rule::Pairs(m.to_sim())),
+                (None, Some(m)) => Some(Rule::Reward(m.to_sim())),
+                (None, None) => None,
+            },
         }
     }
 }
@@ -258,18 +265,31 @@ impl Circuit {
                 .check("delay_ms", 0.0, to_milli(MAX_DELAY_S))
                 .map_err(|why| invalid(&p.id, "delay_ms", why))?;
             positive("tau_ms", p.tau_ms).map_err(|e| invalid(&p.id, "tau_ms", e.to_string()))?;
-            // Learning needs per-synapse traces the compact arrays do not hold yet.
-            for (present, field) in [(p.stdp.is_some(), "stdp"), (p.reward.is_some(), "reward")] {
-                if present {
-                    return Err(invalid(
-                        &p.id,
-                        field,
-                        "learning rules on projections are not built yet; give learning \
-                         synapses one by one in `synapses`"
-                            .into(),
-                    ));
-                }
+            if p.stdp.is_some() && p.reward.is_some() {
+                return Err(invalid(
+                    &p.id,
+                    "reward",
+                    "a projection learns by one rule: give `stdp` or `reward`, not both".into(),
+                ));
             }
+            if (p.stdp.is_some() || p.reward.is_some()) && p.mode == SynapseMode::ImmediateFire {
+                let field = if p.stdp.is_some() { "stdp" } else { "reward" };
+                return Err(invalid(
+                    &p.id,
+                    field,
+                    "an ImmediateFire projection has no weight to learn".into(),
+                ));
+            }
+            let learning = || -> Result<(), ParamError> {
+                if let Some(m) = &p.stdp {
+                    m.validate()?;
+                }
+                if let Some(m) = &p.reward {
+                    m.validate()?;
+                }
+                Ok(())
+            };
+            learning().map_err(|e| invalid(&p.id, e.name(), e.to_string()))?;
             let expected = p
                 .rule
                 .expected_synapses(u64::from(pre), u64::from(post), no_self);

@@ -12,6 +12,7 @@ use super::units::{tidy, to_mega, to_milli, to_nano};
 use crate::sim::*;
 // Named explicitly: with rendering built, bevy's prelude also exports a camera `Projection`.
 use crate::sim::Projection;
+use crate::sim::plasticity::Rule;
 
 fn pos(p: Option<&Position>) -> (f32, f32) {
     p.map_or((0.0, 0.0), |p| (p.0.x, p.0.y))
@@ -340,8 +341,14 @@ impl Circuit {
                 delay_ms: tidy_drawn(p.delay_s.scaled(1e3)),
                 tau_ms: to_milli(p.tau_s),
                 mode: p.mode,
-                stdp: None,
-                reward: None,
+                stdp: match &p.learning {
+                    Some(Rule::Pairs(s)) => Some(StdpModel::from_sim(s)),
+                    _ => None,
+                },
+                reward: match &p.learning {
+                    Some(Rule::Reward(r)) => Some(RewardModel::from_sim(r)),
+                    _ => None,
+                },
             });
         }
     }

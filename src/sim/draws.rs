@@ -114,8 +114,8 @@ fn ln_factorial(k: f64) -> f64 {
     let x = k + 1.0;
     let inv = 1.0 / x;
     let inv2 = inv * inv;
-    let series = inv
-        * (1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0))));
+    let series =
+        inv * (1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0))));
     (x - 0.5) * x.ln() - x + 0.5 * std::f64::consts::TAU.ln() + series
 }
 

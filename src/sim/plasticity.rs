@@ -59,12 +59,21 @@ impl Rule {
     }
 }
 
+/// Where a plastic synapse's weight lives in the dense network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WeightAt {
+    /// A synapse entity: its index in the network's outgoing list.
+    Outgoing(u32),
+    /// Synapse `synapse` of the network's projection `projection`.
+    Projection { projection: u32, synapse: u32 },
+}
+
 /// The dense state of one plastic synapse inside the network.
 #[derive(Debug, Clone)]
 pub(crate) struct PlasticSynapse {
+    /// The synapse entity, or the projection entity for a projection's synapse.
     pub entity: Entity,
-    /// Index of the synapse in the network's outgoing list.
-    pub out: u32,
+    pub at: WeightAt,
     pub post: u32,
     /// Weight magnitude (A).
     pub w: f64,
@@ -81,14 +90,21 @@ pub(crate) struct PlasticSynapse {
 
 impl PlasticSynapse {
     /// `epsp_tau_s` is the synapse's own time constant, the reward rule's ε kernel.
-    pub fn new(entity: Entity, out: u32, post: u32, w: f64, rule: Rule, epsp_tau_s: f64) -> Self {
+    pub fn new(
+        entity: Entity,
+        at: WeightAt,
+        post: u32,
+        w: f64,
+        rule: Rule,
+        epsp_tau_s: f64,
+    ) -> Self {
         let (decay_x, decay_y) = match rule {
             Rule::Pairs(r) => ((-DT / r.tau_plus_s).exp(), (-DT / r.tau_minus_s).exp()),
             Rule::Reward(r) => ((-DT / epsp_tau_s).exp(), (-DT / r.tau_e_s).exp()),
         };
         Self {
             entity,
-            out,
+            at,
             post,
             w: w.clamp(0.0, rule.w_max_a()),
             x: 0.0,
@@ -169,7 +185,7 @@ mod tests {
     fn hard_and_soft_bounds_hold_the_weight_in_range() {
         let mut p = PlasticSynapse::new(
             Entity::PLACEHOLDER,
-            0,
+            WeightAt::Outgoing(0),
             0,
             0.99e-9,
             Rule::Pairs(rule(false)),
@@ -187,7 +203,7 @@ mod tests {
         assert_eq!(p.w, 0.0, "hard bound at 0");
         let mut soft = PlasticSynapse::new(
             Entity::PLACEHOLDER,
-            0,
+            WeightAt::Outgoing(0),
             0,
             0.5e-9,
             Rule::Pairs(rule(true)),

@@ -9,8 +9,9 @@ use rand::Rng;
 use rand_pcg::Pcg64;
 use serde::{Deserialize, Serialize};
 
-use super::draws::{geometric_skip, standard_normal};
 use super::components::{Adaptation, BurstCurrent, EscapeNoise, HhParams, LifParams, SynapseMode};
+use super::draws::{geometric_skip, standard_normal};
+use super::plasticity::Rule;
 
 /// `size` neurons of one model; its members are child entities.
 #[derive(Component, Debug, Clone, PartialEq)]
@@ -84,6 +85,8 @@ pub struct Projection {
     pub delay_s: Drawn,
     pub tau_s: f64,
     pub mode: SynapseMode,
+    /// Every synapse of the projection learns by this rule, each with its own weight.
+    pub learning: Option<Rule>,
 }
 
 /// The largest synaptic weight a projection draws, in amperes (1 µA).

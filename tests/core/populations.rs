@@ -321,9 +321,15 @@ fn bad_populations_and_projections_are_refused_with_line_item_and_field() {
     assert_eq!(field, "delay_ms");
     assert!(reason.contains("ms"), "{reason}");
 
-    let (field, _, reason) = refused(&projection("AllToAll", ", stdp: ()"));
+    let (field, line, reason) = refused(&projection("AllToAll", ", stdp: (w_max_nA: -2.0)"));
+    assert_eq!((field.as_str(), line), ("w_max_nA", 6));
+    assert!(reason.contains("-2 nA"), "{reason}");
+    let (field, _, reason) = refused(&projection("AllToAll", ", mode: ImmediateFire, stdp: ()"));
     assert_eq!(field, "stdp");
-    assert!(reason.contains("not built yet"), "{reason}");
+    assert!(reason.contains("no weight to learn"), "{reason}");
+    let (field, _, reason) = refused(&projection("AllToAll", ", stdp: (), reward: ()"));
+    assert_eq!(field, "reward");
+    assert!(reason.contains("one rule"), "{reason}");
 
     // Ten million neurons all to all: refused on the estimate, at once, not after trying.
     let huge = format!(
@@ -633,6 +639,101 @@ fn populations_written_out_as_single_neurons_spike_exactly_as_the_populations_di
         "start potentials matter"
     );
     assert_eq!(sorted(grouped_at_reset), sorted(written_out));
+}
+
+/// Asserts two spike lists are equal, naming the first spike where they part.
+fn same_spikes(got: &[(u64, String)], want: &[(u64, String)], what: &str) {
+    let first = got.iter().zip(want).position(|(g, w)| g != w);
+    assert!(
+        got == want,
+        "{what}: {} spikes against {}, first different: {:?} against {:?}",
+        got.len(),
+        want.len(),
+        first.map(|i| &got[i]),
+        first.map(|i| &want[i]),
+    );
+}
+
+/// A projection whose synapses learn by STDP: every synapse keeps its own weight and traces,
+/// so it steps exactly like the same synapses given one by one, each learning on its own.
+#[test]
+fn a_learning_projection_learns_exactly_like_its_synapses_given_one_by_one() {
+    let text = |learning: &str| {
+        format!(
+            "(version: 2,
+              populations: [
+                (id: \"a\", size: 8, model: {LIF}),
+                (id: \"b\", size: 6, model: {LIF}),
+              ],
+              generators: [
+                (id: \"drive\", kind: Dc(current_nA: 0.6), targets: [\"a\"]),
+                (id: \"bias\", kind: Dc(current_nA: 0.16), targets: [\"b\"]),
+              ],
+              projections: [(id: \"ab\", from: \"a\", to: \"b\", rule: AllToAll,
+                weight_nA: Uniform(low: 0.2, high: 0.6), delay_ms: Uniform(low: 0.5, high: 5.0),
+                tau_ms: 2.0{learning})],
+            )"
+        )
+    };
+    let stdp = ", stdp: (a_plus: 0.05, a_minus: 0.06, w_max_nA: 2.0)";
+    let learning = Circuit::from_ron_str(&text(stdp), "learning.circuit.ron").unwrap();
+    let fixed = Circuit::from_ron_str(&text(""), "fixed.circuit.ron").unwrap();
+    let (flat, _) = learning.flattened(200, 7);
+    assert_eq!(flat.synapses.len(), 48);
+    assert!(flat.synapses.iter().all(|s| s.stdp.is_some()));
+
+    let sorted = |mut spikes: Vec<(u64, String)>| {
+        spikes.sort();
+        spikes
+    };
+    let (learned, mut app) = run_circuit(&learning, 7, 2.0);
+    let (one_by_one, mut flat_app) = run_circuit(&flat, 7, 2.0);
+    let (without, _) = run_circuit(&fixed, 7, 2.0);
+    let b = |spikes: &[(u64, String)]| spikes.iter().filter(|(_, n)| n.starts_with("b[")).count();
+    assert!(b(&learned) > 20, "b fires: {} spikes", b(&learned));
+    assert_ne!(
+        b(&learned),
+        b(&without),
+        "learning changes what b does ({} spikes learning, {} without)",
+        b(&learned),
+        b(&without)
+    );
+    same_spikes(&sorted(learned.clone()), &sorted(one_by_one), "one by one");
+
+    // A rebuild halfway (the projection touched, nothing changed) keeps what was learned.
+    let (_, mut interrupted) = run_circuit(&learning, 7, 1.0);
+    let world = interrupted.world_mut();
+    let (e, p) = world
+        .query::<(Entity, &sim::Projection)>()
+        .iter(world)
+        .map(|(e, p)| (e, p.clone()))
+        .next()
+        .unwrap();
+    world.entity_mut(e).insert(p);
+    run_for(world, 1.0);
+    same_spikes(
+        &sorted(named_spikes(world)),
+        &sorted(learned),
+        "rebuilt halfway",
+    );
+
+    // The flattened synapses' learned weights, against their drawn start: they moved.
+    let learned_weights: Vec<f64> = flat_app
+        .world_mut()
+        .query::<&sim::SynapseKinetics>()
+        .iter(flat_app.world())
+        .map(|k| k.weight_a * 1e9)
+        .collect();
+    let start: Vec<f64> = flat.synapses.iter().map(|s| s.weight_na).collect();
+    let moved = learned_weights
+        .iter()
+        .filter(|w| start.iter().all(|s| (*s - **w).abs() > 1e-6))
+        .count();
+    assert!(moved > 24, "{moved} of 48 weights moved");
+
+    // The rule is saved with the projection.
+    let saved = Circuit::from_world(app.world_mut(), "", "");
+    assert_eq!(saved.projections, learning.projections);
 }
 
 #[test]

@@ -343,9 +343,17 @@ impl NetworkBuilder {
             *t += post_first;
         }
         let n = post.len();
+        // A spike that forces firing has no weight to learn.
+        let learning = proj
+            .learning
+            .filter(|_| !matches!(effect, ProjectionEffect::Fire))
+            .map(|rule| (rule, proj.tau_s));
+        let fixed = || proj.weight_a.fixed().unwrap_or_default();
         let weights = match weights_a {
             Some(w) => Weights::PerSynapse(w.into_iter().map(|w| sign * w).collect()),
-            None => Weights::Fixed(sign * proj.weight_a.fixed().unwrap_or_default()),
+            // Learning synapses each keep their own weight.
+            None if learning.is_some() => Weights::PerSynapse(vec![sign * fixed(); post.len()]),
+            None => Weights::Fixed(sign * fixed()),
         };
         let max_steps = (RING_SLOTS - 1) as f64;
         let steps = |seconds: f64| (seconds / DT).round().clamp(0.0, max_steps);
@@ -371,6 +379,8 @@ impl NetworkBuilder {
             delays,
             effect,
             trains,
+            learning,
+            weight_spec: proj.weight_a,
         });
     }
 

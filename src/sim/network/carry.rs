@@ -116,14 +116,22 @@ impl Network {
                 k.initial_rng = ok.initial_rng.clone();
             }
         }
-        // Learning synapses keep their traces (their weights come back from the components).
+        // Learning synapse entities keep their traces (their weights come back from the
+        // components); a projection's learning synapses are carried with the projection.
+        let is_entity = |p: &&PlasticSynapse| matches!(p.at, WeightAt::Outgoing(_));
         let traces: EntityHashMap<(f64, f64, f64)> = old
             .learning
             .plastic
             .iter()
+            .filter(is_entity)
             .map(|p| (p.entity, (p.x, p.y, p.eligibility)))
             .collect();
-        for p in &mut self.learning.plastic {
+        for p in self
+            .learning
+            .plastic
+            .iter_mut()
+            .filter(|p| matches!(p.at, WeightAt::Outgoing(_)))
+        {
             if let Some(&(x, y, e)) = traces.get(&p.entity) {
                 (p.x, p.y, p.eligibility) = (x, y, e);
             }
@@ -148,7 +156,8 @@ impl Network {
 
 impl Network {
     /// A projection that expands the same way as before (same seed, rule and sizes) keeps its
-    /// currents, its trains' streams and its spikes in flight.
+    /// currents, its trains' streams and its spikes in flight; if it learns, it keeps what
+    /// each synapse learned and its traces, unless its weights were edited.
     fn carry_projections_from(&mut self, old: &Network) {
         let old_index: EntityHashMap<usize> = old
             .synapses
@@ -179,6 +188,24 @@ impl Network {
                 t.rng = was.rng.clone();
                 t.initial_rng = was.initial_rng.clone();
                 t.started = was.started;
+            }
+            let learned = proj.learning.is_some()
+                && before.learning.is_some()
+                && proj.weight_spec == before.weight_spec;
+            if learned
+                && let (Weights::PerSynapse(w), Weights::PerSynapse(was)) =
+                    (&mut proj.weights, &before.weights)
+                && w.len() == was.len()
+                && w.first().map(|x| x.is_sign_negative())
+                    == was.first().map(|x| x.is_sign_negative())
+            {
+                w.clone_from(was);
+                let n = was.len();
+                let old_state = old.learning.of_projection(o, n);
+                let new_state = self.learning.of_projection_mut(k, n);
+                for (s, was) in new_state.iter_mut().zip(old_state) {
+                    (s.w, s.x, s.y, s.eligibility) = (was.w, was.x, was.y, was.eligibility);
+                }
             }
         }
         for (slot, due) in old.synapses.bulk_ring.iter().enumerate() {

@@ -1,7 +1,8 @@
 //! The learning block of the dense network: the learning synapses (pair-based STDP and
-//! reward-modulated learning, see [`crate::sim::plasticity`]), where each one sits in the
-//! synapse block, and which end at each neuron. It learns from the spikes of a step and writes
-//! every changed weight into the synapse that delivers it.
+//! reward-modulated learning, see [`crate::sim::plasticity`]) — synapse entities and the
+//! synapses of learning projections alike — where each one's weight sits in the synapse
+//! block, and which end at each neuron. It learns from the spikes of a step and writes every
+//! changed weight into the synapse that delivers it.
 
 use super::*;
 
@@ -13,6 +14,9 @@ pub(super) struct LearningBlock {
     pub(super) plastic: Vec<PlasticSynapse>,
     /// For each outgoing index its slot in `plastic` (empty when no synapse learns).
     plastic_of: Vec<u32>,
+    /// For each projection the slot of its synapse 0 (its synapses follow in order), or
+    /// `NOT_PLASTIC` (empty when no projection learns).
+    projection_first: Vec<u32>,
     /// For each neuron, the slots of the plastic synapses that end at it.
     plastic_in: Vec<Vec<u32>>,
     /// Whether any plastic synapse learns from reward (its eligibility needs every step).
@@ -23,14 +27,15 @@ pub(super) struct LearningBlock {
 
 impl LearningBlock {
     /// The learning block of `synapses` whose outgoing entities have a rule (with its EPSP
-    /// τ) in `rules`, for a network of `n` neurons.
+    /// τ) in `rules`, and of the projections that learn, for a network of `n` neurons.
     pub(super) fn new(
         synapses: &SynapseBlock,
         rules: &EntityHashMap<(Rule, f64)>,
         n: usize,
     ) -> Self {
         let mut block = Self::default();
-        if rules.is_empty() {
+        let projections_learn = synapses.projections.iter().any(|p| p.learning.is_some());
+        if rules.is_empty() && !projections_learn {
             return block;
         }
         block.plastic_of = vec![NOT_PLASTIC; synapses.out.len()];
@@ -45,12 +50,28 @@ impl LearningBlock {
             block.plastic_of[j] = block.plastic.len() as u32;
             block.plastic.push(PlasticSynapse::new(
                 *e,
-                j as u32,
+                WeightAt::Outgoing(j as u32),
                 o.post,
                 w.abs(),
                 rule,
                 epsp_tau_s,
             ));
+        }
+        block.projection_first = vec![NOT_PLASTIC; synapses.projections.len()];
+        for (k, proj) in synapses.projections.iter().enumerate() {
+            let Some((rule, epsp_tau_s)) = proj.learning else {
+                continue;
+            };
+            block.projection_first[k] = block.plastic.len() as u32;
+            for (j, &post) in proj.post.iter().enumerate() {
+                let at = WeightAt::Projection {
+                    projection: k as u32,
+                    synapse: j as u32,
+                };
+                let w = proj.weights.of(j).abs();
+                let synapse = PlasticSynapse::new(proj.entity, at, post, w, rule, epsp_tau_s);
+                block.plastic.push(synapse);
+            }
         }
         block.any_reward = block
             .plastic
@@ -101,7 +122,7 @@ impl LearningBlock {
             for &k in &self.plastic_in[s as usize] {
                 let p = &mut self.plastic[k as usize];
                 p.on_post_spike();
-                synapses.set_magnitude(p.out, p.w);
+                synapses.set_plastic_weight(p.at, p.w);
             }
         }
     }
@@ -118,12 +139,50 @@ impl LearningBlock {
         }
     }
 
+    /// A spike arrives at synapse `j` of projection `p`: if it learns, it depresses by its
+    /// postsynaptic trace.
+    pub(super) fn on_projection_arrival(
+        &mut self,
+        p: usize,
+        j: usize,
+        synapses: &mut SynapseBlock,
+    ) {
+        if let Some(&first) = self.projection_first.get(p)
+            && first != NOT_PLASTIC
+        {
+            let s = &mut self.plastic[first as usize + j];
+            s.on_pre_arrival();
+            synapses.set_plastic_weight(s.at, s.w);
+        }
+    }
+
+    /// The learning state of projection `p`'s synapses, in synapse order (empty when it does
+    /// not learn).
+    pub(super) fn of_projection(&self, p: usize, synapses: usize) -> &[PlasticSynapse] {
+        match self.projection_first.get(p) {
+            Some(&first) if first != NOT_PLASTIC => {
+                &self.plastic[first as usize..first as usize + synapses]
+            }
+            _ => &[],
+        }
+    }
+
+    /// As [`Self::of_projection`], to change.
+    pub(super) fn of_projection_mut(&mut self, p: usize, synapses: usize) -> &mut [PlasticSynapse] {
+        match self.projection_first.get(p) {
+            Some(&first) if first != NOT_PLASTIC => {
+                &mut self.plastic[first as usize..first as usize + synapses]
+            }
+            _ => &mut [],
+        }
+    }
+
     /// A reward event: every reward-learning synapse changes by `α·(R − b)·e`.
     pub(super) fn reward(&mut self, reward: f64, synapses: &mut SynapseBlock) {
         for p in &mut self.plastic {
             if matches!(p.rule, Rule::Reward(_)) {
                 p.reward(reward);
-                synapses.set_magnitude(p.out, p.w);
+                synapses.set_plastic_weight(p.at, p.w);
             }
         }
     }

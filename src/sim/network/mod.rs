@@ -18,7 +18,7 @@ use super::DT;
 use super::components::*;
 use super::escape::EscapeRate;
 use super::hh::{self, HhGates, HhState};
-use super::plasticity::{PlasticSynapse, Rule};
+use super::plasticity::{PlasticSynapse, Rule, WeightAt};
 use super::population::{self, Projection};
 
 /// Index of a neuron in the dense arrays. Neurons also occupy source indices `0..n_neurons`.
@@ -236,6 +236,7 @@ impl Network {
             .plastic
             .iter()
             .filter(|p| matches!(p.rule, Rule::Reward(_)))
+            .filter(|p| matches!(p.at, WeightAt::Outgoing(_)))
             .map(|p| (p.entity, p.eligibility))
     }
 
@@ -292,14 +293,17 @@ impl Network {
         self.learning
             .learn_from_post_spikes(&self.spiked, n, &self.escape, &mut self.synapses);
         self.synapses.send(&self.spiked, step, &mut self.learning);
-        self.synapses.send_projections(&self.spiked, step);
+        self.synapses
+            .send_projections(&self.spiked, step, &mut self.learning);
     }
 
     /// Current signed weights (A) of the learning synapses, by entity.
+    /// (A projection's synapses learn too, but their weights are not a component: they stay
+    /// in the network and are carried over a rebuild.)
     pub fn plastic_weights(&self) -> impl Iterator<Item = (Entity, f64)> + '_ {
-        self.learning.plastic.iter().map(|p| {
-            let signed = self.synapses.weight(p.out).unwrap_or(p.w);
-            (p.entity, signed)
+        self.learning.plastic.iter().filter_map(|p| match p.at {
+            WeightAt::Outgoing(j) => Some((p.entity, self.synapses.weight(j).unwrap_or(p.w))),
+            WeightAt::Projection { .. } => None,
         })
     }
 

@@ -18,7 +18,7 @@ pub(super) enum Weights {
 }
 
 impl Weights {
-    fn of(&self, j: usize) -> f64 {
+    pub(super) fn of(&self, j: usize) -> f64 {
         match self {
             Self::Fixed(w) => *w,
             Self::PerSynapse(w) => w[j],
@@ -88,6 +88,12 @@ pub(super) struct ProjectionBlock {
     pub(super) delays: Delays,
     pub(super) effect: ProjectionEffect,
     pub(super) trains: Option<IndependentTrains>,
+    /// The rule every synapse learns by, with the synapses' own τ (the reward rule's EPSP
+    /// kernel); its weights are then per synapse.
+    pub(super) learning: Option<(Rule, f64)>,
+    /// The weights as the circuit gives them (A, magnitude), so a rebuild can tell learned
+    /// weights (kept) from edited ones (drawn afresh).
+    pub(super) weight_spec: population::Drawn,
 }
 
 impl ProjectionBlock {
@@ -124,7 +130,12 @@ impl SynapseBlock {
     /// Sends the spikes in `spiked` along every projection, and the independent trains of
     /// Poisson projections for this step: undelayed ones act at once, the rest wait in the
     /// ring; then delivers what the ring holds for now.
-    pub(super) fn send_projections(&mut self, spiked: &[Idx], step: u64) {
+    pub(super) fn send_projections(
+        &mut self,
+        spiked: &[Idx],
+        step: u64,
+        learning: &mut LearningBlock,
+    ) {
         if self.projections.is_empty() {
             return;
         }
@@ -135,48 +146,48 @@ impl SynapseBlock {
             if proj.trains.is_none() {
                 for &s in spiked {
                     if s >= first && s - first < count {
-                        self.send_row(p, (s - first) as usize, now);
+                        self.send_row(p, (s - first) as usize, now, learning);
                     }
                 }
             } else {
-                self.send_trains(p, step, now);
+                self.send_trains(p, step, now, learning);
             }
         }
         let mut due = std::mem::take(&mut self.bulk_ring[now]);
         for &(p, k) in &due {
             if k & SINGLE == 0 {
-                self.deliver_row(p as usize, k as usize);
+                self.deliver_row(p as usize, k as usize, learning);
             } else {
-                self.deliver_one(p as usize, (k & !SINGLE) as usize);
+                self.deliver_one(p as usize, (k & !SINGLE) as usize, learning);
             }
         }
         due.clear();
         self.bulk_ring[now] = due;
     }
 
-    fn send_row(&mut self, p: usize, row: usize, now: usize) {
+    fn send_row(&mut self, p: usize, row: usize, now: usize, learning: &mut LearningBlock) {
         let proj = &self.projections[p];
         match &proj.delays {
-            Delays::Fixed(0) => self.deliver_row(p, row),
+            Delays::Fixed(0) => self.deliver_row(p, row, learning),
             &Delays::Fixed(d) => {
                 self.bulk_ring[(now + d as usize) % RING_SLOTS].push((p as u32, row as u32));
             }
             Delays::PerSynapse(_) => {
                 let range = proj.start[row] as usize..proj.start[row + 1] as usize;
                 for j in range {
-                    self.send_one(p, j, now);
+                    self.send_one(p, j, now, learning);
                 }
             }
         }
     }
 
-    fn send_one(&mut self, p: usize, j: usize, now: usize) {
+    fn send_one(&mut self, p: usize, j: usize, now: usize, learning: &mut LearningBlock) {
         let d = match &self.projections[p].delays {
             &Delays::Fixed(d) => d as usize,
             Delays::PerSynapse(d) => usize::from(d[j]),
         };
         if d == 0 {
-            self.deliver_one(p, j);
+            self.deliver_one(p, j, learning);
         } else {
             self.bulk_ring[(now + d) % RING_SLOTS].push((p as u32, j as u32 | SINGLE));
         }
@@ -186,7 +197,7 @@ impl SynapseBlock {
     /// synapses, the spikes drawn now are those sent `d` steps ago, delivered at once (the
     /// trains depend on nothing else, so drawing them on arrival is the same process, and
     /// nothing arrives in the first `d` steps); with a delay per synapse they wait in the ring.
-    fn send_trains(&mut self, p: usize, step: u64, now: usize) {
+    fn send_trains(&mut self, p: usize, step: u64, now: usize, learning: &mut LearningBlock) {
         let proj = &mut self.projections[p];
         let n = proj.post.len() as u32;
         let Some(trains) = proj.trains.as_mut() else {
@@ -202,13 +213,14 @@ impl SynapseBlock {
         let mut chosen = std::mem::take(&mut self.train_scratch);
         chosen.clear();
         chosen.extend((0..count).map(|_| trains.rng.random_range(0..n)));
-        match (&self.projections[p].delays, &self.projections[p].effect) {
+        let proj = &self.projections[p];
+        match (&proj.delays, &proj.effect) {
             (Delays::PerSynapse(_), _) => {
                 for &j in &chosen {
-                    self.send_one(p, j as usize, now);
+                    self.send_one(p, j as usize, now, learning);
                 }
             }
-            (Delays::Fixed(_), &ProjectionEffect::Add { channel }) => {
+            (Delays::Fixed(_), &ProjectionEffect::Add { channel }) if proj.learning.is_none() => {
                 let proj = &self.projections[p];
                 let current = &mut self.channels[channel as usize].current;
                 match &proj.weights {
@@ -226,16 +238,22 @@ impl SynapseBlock {
             }
             (Delays::Fixed(_), _) => {
                 for &j in &chosen {
-                    self.deliver_one(p, j as usize);
+                    self.deliver_one(p, j as usize, learning);
                 }
             }
         }
         self.train_scratch = chosen;
     }
 
-    fn deliver_row(&mut self, p: usize, row: usize) {
+    fn deliver_row(&mut self, p: usize, row: usize, learning: &mut LearningBlock) {
         let proj = &mut self.projections[p];
         let range = proj.start[row] as usize..proj.start[row + 1] as usize;
+        if proj.learning.is_some() {
+            for j in range {
+                self.deliver_one(p, j, learning);
+            }
+            return;
+        }
         match &mut proj.effect {
             ProjectionEffect::Add { channel } => {
                 let current = &mut self.channels[*channel as usize].current;
@@ -266,7 +284,9 @@ impl SynapseBlock {
         }
     }
 
-    fn deliver_one(&mut self, p: usize, j: usize) {
+    /// Delivers synapse `j` of projection `p` with the weight it finds; if it learns, the
+    /// change applies to later spikes (as for a learning synapse entity).
+    fn deliver_one(&mut self, p: usize, j: usize, learning: &mut LearningBlock) {
         let proj = &mut self.projections[p];
         let t = proj.post[j] as usize;
         match &mut proj.effect {
@@ -278,6 +298,9 @@ impl SynapseBlock {
                 self.forced[t] = true;
                 self.any_forced = true;
             }
+        }
+        if proj.learning.is_some() {
+            learning.on_projection_arrival(p, j, self);
         }
     }
 

@@ -180,6 +180,22 @@ impl SynapseBlock {
         }
     }
 
+    /// Sets the size of a plastic synapse's weight to `magnitude` (A), keeping its sign.
+    pub(super) fn set_plastic_weight(&mut self, at: WeightAt, magnitude: f64) {
+        match at {
+            WeightAt::Outgoing(j) => self.set_magnitude(j, magnitude),
+            WeightAt::Projection {
+                projection,
+                synapse,
+            } => {
+                if let Weights::PerSynapse(w) = &mut self.projections[projection as usize].weights {
+                    let w = &mut w[synapse as usize];
+                    *w = w.signum() * magnitude;
+                }
+            }
+        }
+    }
+
     /// Total current (A) of neuron `i` in the additive channels.
     pub(super) fn channel_current(&self, i: usize) -> f64 {
         self.channels.iter().map(|c| c.current[i]).sum()

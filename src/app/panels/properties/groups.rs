@@ -238,6 +238,17 @@ impl Properties<'_, '_> {
                 Ok(())
             });
         }
+        let learns = match (&p.stdp, &p.reward) {
+            (Some(_), _) => Some("spike timing (STDP)"),
+            (None, Some(_)) => Some("reward"),
+            (None, None) => None,
+        };
+        if let Some(rule) = learns {
+            ui.label(format!(
+                "Every synapse learns by {rule}. What it learns lasts while the circuit runs; \
+                 the file keeps the rule."
+            ));
+        }
     }
 }
 
