@@ -153,8 +153,8 @@ impl Circuit {
                         tau_ms: proj.tau_ms,
                         delay_ms: tidy(delay_s.unwrap_or_default() * 1e3),
                         mode: proj.mode,
-                        stdp: proj.stdp.clone(),
-                        reward: proj.reward.clone(),
+                        stdp: proj.stdp,
+                        reward: proj.reward,
                     });
                     k += 1;
                 }
