@@ -271,14 +271,7 @@ impl Network {
     pub(crate) fn threshold(&mut self, step: u64) {
         self.lif.crossings(&mut self.firing);
         self.escape.draw(&self.lif, step, &mut self.firing);
-        if self.synapses.any_forced {
-            let forced = &self.synapses.forced[..self.n_lif];
-            let forced = forced.iter().enumerate().filter(|(_, f)| **f);
-            self.firing.extend(forced.map(|(i, _)| i as Idx));
-            // A neuron that crossed and was also forced fires once.
-            self.firing.sort_unstable();
-            self.firing.dedup();
-        }
+        self.synapses.forced_lif_into(self.n_lif, &mut self.firing);
         self.lif.fire(&self.firing, step, &mut self.spiked);
         self.firing.clear();
         self.hh

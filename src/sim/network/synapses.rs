@@ -180,6 +180,18 @@ impl SynapseBlock {
         }
     }
 
+    /// Adds the integrate-and-fire neurons (indices below `n_lif`) an immediate-fire synapse
+    /// reached to `firing`, so each fires once even if it also crossed its threshold.
+    pub(super) fn forced_lif_into(&self, n_lif: usize, firing: &mut Vec<Idx>) {
+        if !self.any_forced {
+            return;
+        }
+        let forced = self.forced[..n_lif].iter().enumerate().filter(|(_, f)| **f);
+        firing.extend(forced.map(|(i, _)| i as Idx));
+        firing.sort_unstable();
+        firing.dedup();
+    }
+
     /// Sets the size of a plastic synapse's weight to `magnitude` (A), keeping its sign.
     pub(super) fn set_plastic_weight(&mut self, at: WeightAt, magnitude: f64) {
         match at {
