@@ -3,6 +3,8 @@
 //! or per synapse (only where drawn), a delay per projection or per synapse (only where
 //! drawn). A spike of a source member sends its whole row at once: with one delay, the row
 //! waits in the ring as one entry. A Poisson generator gives every synapse its own train.
+//! The synapses of a learning projection are delivered one by one, each telling the learning
+//! block of its arrival.
 
 use super::*;
 use crate::sim::draws::PoissonCount;
