@@ -128,8 +128,7 @@ try {
     };
 
     const at = touchHelpers(page, cdp);
-    await at.tapOn("title/Sandbox");
-    await page.waitForFunction(() => window.__spikeworks.screen === "Sandbox", null, { timeout: 60_000 });
+    await at.tapToScreen("title/Sandbox", "Sandbox");
     // Open uploads a file from the device; Save downloads it.
     const relay = path.join(root, "assets/examples/relay.circuit.ron");
     await at.tapOn("top/file");
@@ -280,8 +279,22 @@ function touchHelpers(page, cdp) {
     }
     assert.fail(`tapping "${name}" three times did not take effect`);
   };
+  // A tap that changes the screen: waits for the new screen, and taps again only if the
+  // first tap was dropped (the control is still there after 20 s).
+  const tapToScreen = async (name, screen) => {
+    for (let k = 0; k < 3; k++) {
+      await tapOn(name);
+      const reached = await page.waitForFunction((to) => window.__spikeworks.screen === to, screen,
+        { timeout: 20_000, polling: 100 }).then(() => true, () => false);
+      if (reached) {
+        await frames(page, 3);
+        return;
+      }
+    }
+    assert.fail(`tapping "${name}" three times did not open the ${screen} screen`);
+  };
   return {
-    status, touch, tap, rectOf, tapOn,
+    status, touch, tap, rectOf, tapOn, tapToScreen,
     // Picks a palette item; with drawers it opens the palette drawer first, and the drawer
     // closes once the item is picked.
     fromPalette: async (item) => {
@@ -353,8 +366,7 @@ async function buildOn(page, at, width, height, name, shots) {
         assert.ok(inside([x, y, w, h], width, height), `${name}: ${button} is off screen`);
       }
     }
-    await at.tapOn("title/Sandbox");
-    await page.waitForFunction(() => window.__spikeworks.screen === "Sandbox", null, { timeout: 60_000 });
+    await at.tapToScreen("title/Sandbox", "Sandbox");
     await frames(page, 3);
     let s = await at.status();
     const drawers = "add" in s.buttons;
@@ -430,10 +442,9 @@ async function buildOn(page, at, width, height, name, shots) {
 // On the tablet: level 1 from the title screen to its verdict, then a turn to landscape and
 // back that keeps the view's centre.
 async function tabletLevelAndRotation(page, at, shots) {
-  await at.tapOn("top/home");
-  await at.tapOn("title/Play levels");
-  await at.tapOn("map/1");
-  await page.waitForFunction(() => window.__spikeworks.screen === "Level", null, { timeout: 60_000 });
+  await at.tapToScreen("top/home", "Title");
+  await at.tapToScreen("title/Play levels", "Map");
+  await at.tapToScreen("map/1", "Level");
   await frames(page, 5);
   // Level 1: a DC source left of the neuron N (at the canvas origin), wired to it. Software
   // WebGL may drop or delay a tap, so each step starts from the bare canvas and is made again
