@@ -166,12 +166,23 @@ fn axpy(s: &HhState, k: &HhState, a: f64) -> HhState {
 
 /// Advances `s` by `dt_ms` under a constant current density `i_ext` (µA/cm²).
 pub fn advance(s: &mut HhState, i_ext: f64, dt_ms: f64) {
+    advance_varying(s, &[i_ext; CURRENT_SAMPLES], dt_ms);
+}
+
+/// Samples of the input over one step that [`advance_varying`] needs: at the start, middle and
+/// end of every substep (`i[k]` at `k · h / 2`).
+pub const CURRENT_SAMPLES: usize = 2 * SUBSTEPS as usize + 1;
+
+/// As [`advance`], with an input that changes within the step (a decaying synaptic current),
+/// sampled where RK4 evaluates it.
+pub fn advance_varying(s: &mut HhState, i_ext: &[f64; CURRENT_SAMPLES], dt_ms: f64) {
     let h = dt_ms / f64::from(SUBSTEPS);
-    for _ in 0..SUBSTEPS {
-        let k1 = derivative(s, i_ext);
-        let k2 = derivative(&axpy(s, &k1, 0.5 * h), i_ext);
-        let k3 = derivative(&axpy(s, &k2, 0.5 * h), i_ext);
-        let k4 = derivative(&axpy(s, &k3, h), i_ext);
+    for sub in 0..SUBSTEPS as usize {
+        let (start, middle, end) = (i_ext[2 * sub], i_ext[2 * sub + 1], i_ext[2 * sub + 2]);
+        let k1 = derivative(s, start);
+        let k2 = derivative(&axpy(s, &k1, 0.5 * h), middle);
+        let k3 = derivative(&axpy(s, &k2, 0.5 * h), middle);
+        let k4 = derivative(&axpy(s, &k3, h), end);
         let w = h / 6.0;
         s.v += w * (k1.v + 2.0 * k2.v + 2.0 * k3.v + k4.v);
         s.m = (s.m + w * (k1.m + 2.0 * k2.m + 2.0 * k3.m + k4.m)).clamp(0.0, 1.0);

@@ -121,8 +121,8 @@ fn tuned_to_exact_timing() -> Circuit {
         reward: None,
     };
     c.synapses.extend([
-        synapse("s1", "a", "m", 0.15, 5.0),
-        synapse("s2", "b", "m", 0.15, 4.0),
+        synapse("s1", "a", "m", 0.16, 5.0),
+        synapse("s2", "b", "m", 0.16, 4.0),
         synapse("s3", "m", "out", 3.0, 5.0),
     ]);
     c

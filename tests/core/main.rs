@@ -10,6 +10,7 @@ mod cli;
 mod clock;
 mod determinism;
 mod editing;
+mod exact_synapses;
 mod examples;
 mod hh;
 mod levels;

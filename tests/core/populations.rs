@@ -480,17 +480,17 @@ fn the_balanced_network_moves_from_runaway_to_irregular_to_silence_with_inhibiti
         }
         activity(&member_trains(&c, to as f64 * DT)["exc"], from, to)
     };
-    let (rate, cv, fano) = run(3.0, 1600.0);
+    let (rate, cv, fano) = run(3.0, 1760.0);
     assert!(
         rate > 50.0 && cv < 0.4 && fano > 4.0,
         "g = 3 runs away: {rate:.1} Hz, CV {cv:.2}, Fano {fano:.1}"
     );
-    let (rate, cv, fano) = run(5.0, 1600.0);
+    let (rate, cv, fano) = run(5.0, 1760.0);
     assert!(
         (5.0..25.0).contains(&rate) && cv > 0.45 && fano > 4.0,
         "g = 5 fires irregularly in waves: {rate:.1} Hz, CV {cv:.2}, Fano {fano:.1}"
     );
-    let (rate, cv, fano) = run(12.0, 1600.0);
+    let (rate, cv, fano) = run(12.0, 1760.0);
     assert!(
         rate < 7.0 && rate > 1.0 && cv > 0.4 && fano < 4.0,
         "g = 12 is sparse and asynchronous: {rate:.1} Hz, CV {cv:.2}, Fano {fano:.1}"

@@ -189,13 +189,14 @@ impl NetworkBuilder {
         }
     }
 
-    /// The channel of the synapses with time constant `tau_s`, made if it is new; `None`
-    /// when the network already holds `max_channels` of them (a channel index is a `u16`).
-    fn channel_for(&mut self, tau_s: f64, decay: f64) -> Option<u16> {
+    /// The channel of the additive (or `saturating`) synapses with time constant `tau_s`,
+    /// made if it is new; `None` when the network already holds `max_channels` of them (a
+    /// channel index is a `u16`).
+    fn channel_for(&mut self, tau_s: f64, decay: f64, saturating: bool) -> Option<u16> {
         let channels = &mut self.net.synapses.channels;
         let index = match channels
             .iter()
-            .position(|c| c.tau_s.to_bits() == tau_s.to_bits())
+            .position(|c| c.tau_s.to_bits() == tau_s.to_bits() && c.saturating == saturating)
         {
             Some(c) => c,
             None if channels.len() < self.max_channels => {
@@ -203,6 +204,7 @@ impl NetworkBuilder {
                     tau_s,
                     decay,
                     current: Vec::new(),
+                    saturating,
                 });
                 channels.len() - 1
             }
@@ -232,22 +234,28 @@ impl NetworkBuilder {
         };
         let weight = sign * k.weight_a;
         let decay = (-DT / k.tau_s).exp();
-        let effect = match k.mode {
-            SynapseMode::Add => {
-                let Some(channel) = self.channel_for(k.tau_s, decay) else {
+        let saturating = k.mode == SynapseMode::Saturate;
+        let channel = match k.mode {
+            SynapseMode::ImmediateFire => 0,
+            _ => match self.channel_for(k.tau_s, decay, saturating) {
+                Some(channel) => channel,
+                None => {
                     warn!(
                         "synapse {e} is left out: a network holds at most {} distinct synaptic \
                          time constants",
                         self.max_channels
                     );
                     return;
-                };
-                Effect::Add { channel, weight }
-            }
+                }
+            },
+        };
+        let effect = match k.mode {
+            SynapseMode::Add => Effect::Add { channel, weight },
             SynapseMode::Saturate => {
                 let saturating = &mut self.net.synapses.saturating;
                 saturating.push(SaturatingSynapse {
                     post,
+                    channel,
                     weight,
                     decay,
                     current: 0.0,
@@ -316,21 +324,31 @@ impl NetworkBuilder {
             return;
         };
         let decay = (-DT / proj.tau_s).exp();
-        let effect = match proj.mode {
-            SynapseMode::Add => match self.channel_for(proj.tau_s, decay) {
-                Some(channel) => ProjectionEffect::Add { channel },
+        let saturating = proj.mode == SynapseMode::Saturate;
+        let channel = match proj.mode {
+            SynapseMode::ImmediateFire => 0,
+            _ => match self.channel_for(proj.tau_s, decay, saturating) {
+                Some(channel) => channel,
                 None => {
                     warn!(
-                        "projection {stable_id} is left out: a network holds at most {} distinct                          synaptic time constants",
+                        "projection {stable_id} is left out: a network holds at most {} \
+                         distinct synaptic time constants",
                         self.max_channels
                     );
                     return;
                 }
             },
-            SynapseMode::Saturate => ProjectionEffect::Saturate {
-                decay,
-                current: Vec::new(),
-            },
+        };
+        let effect = match proj.mode {
+            SynapseMode::Add => ProjectionEffect::Add { channel },
+            SynapseMode::Saturate => {
+                self.net.synapses.any_saturating_projection = true;
+                ProjectionEffect::Saturate {
+                    channel,
+                    decay,
+                    current: Vec::new(),
+                }
+            }
             SynapseMode::ImmediateFire => ProjectionEffect::Fire,
         };
         let stream = |what: &str| generator_rng(self.seed, &format!("{stable_id}/{what}"));
@@ -362,7 +380,8 @@ impl NetworkBuilder {
             None => Delays::Fixed(steps(proj.delay_s.fixed().unwrap_or_default()) as u32),
         };
         let effect = match effect {
-            ProjectionEffect::Saturate { decay, .. } => ProjectionEffect::Saturate {
+            ProjectionEffect::Saturate { channel, decay, .. } => ProjectionEffect::Saturate {
+                channel,
                 decay,
                 current: vec![0.0; n],
             },
@@ -407,6 +426,12 @@ impl NetworkBuilder {
         for c in &mut synapses.channels {
             c.current = vec![0.0; n];
         }
+        let channels = &self.net.synapses.channels;
+        self.net
+            .lif
+            .prepare_synaptic_gains(channels, self.net.n_plain);
+        self.net.hh.prepare_channel_decay(channels);
+        let synapses = &mut self.net.synapses;
         synapses.forced = vec![false; n];
         // Stable sort keeps the synapses of one source in entity order.
         self.pending.sort_by_key(|(pre, ..)| *pre);

@@ -8,14 +8,16 @@ impl Network {
     /// Copies the dynamic state of every item that exists in both `old` and `self`.
     pub(crate) fn carry_state_from(&mut self, old: &Network) {
         let n_lif = self.n_lif;
-        // Each new channel's old one, by τ: matched once, not once per neuron.
+        // Each new channel's old one, by τ and kind: matched once, not once per neuron.
         let channels: Vec<(usize, usize)> = self
             .synapses
             .channels
             .iter()
             .enumerate()
             .filter_map(|(new, c)| {
-                let same_tau = |oc: &Channel| oc.tau_s.to_bits() == c.tau_s.to_bits();
+                let same_tau = |oc: &Channel| {
+                    oc.tau_s.to_bits() == c.tau_s.to_bits() && oc.saturating == c.saturating
+                };
                 old.synapses
                     .channels
                     .iter()

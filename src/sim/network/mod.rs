@@ -190,7 +190,8 @@ impl Network {
             .filter_map(|&(e, i)| Some((e, self.voltage_at(i as usize)?)))
     }
 
-    /// Total synaptic current (A) flowing into a neuron from its additive channels.
+    /// Total synaptic current (A) flowing into a neuron (at the start of the present step
+    /// for its saturating synapses).
     pub fn synaptic_current(&self, entity: Entity) -> Option<f64> {
         let i = *self.source_index.get(&entity)? as usize;
         (i < self.neuron_count()).then(|| self.synapses.channel_current(i))
@@ -242,16 +243,14 @@ impl Network {
 
     // ---- phases -------------------------------------------------------------------------
 
-    /// Stimulus phase: generators and sensors decide their spikes; synaptic and injected
-    /// currents make up each neuron's input.
+    /// Stimulus phase: generators and sensors decide their spikes; injected currents make up
+    /// each neuron's held input, and the saturating synapses' currents their channels.
     pub(crate) fn stimulus(&mut self, step: u64) {
         self.spiked.clear();
         self.sources.fire(&mut self.spiked);
-        self.synapses.channel_currents_into(&mut self.input);
+        self.input.fill(0.0);
         self.sources.inject(&mut self.input, step);
-        self.synapses.add_saturating_currents(&mut self.input);
-        self.synapses
-            .add_projection_saturating_currents(&mut self.input);
+        self.synapses.gather_saturating_currents();
         if self.synapses.any_forced {
             let n_lif = self.n_lif;
             self.hh
@@ -259,11 +258,16 @@ impl Network {
         }
     }
 
-    /// Integrate phase: advance every membrane from t to t+dt with inputs held constant.
+    /// Integrate phase: advance every membrane from t to t+dt, the synaptic currents of the
+    /// channels decaying within the step (integrated exactly), injected inputs held
+    /// constant; then the additive channels' currents decay by the step.
     pub(crate) fn integrate(&mut self, step: u64) {
         let (lif_input, hh_input) = self.input.split_at(self.n_lif);
-        self.lif.integrate(lif_input, self.n_plain, step);
-        self.hh.integrate(hh_input, &mut self.hh_before);
+        let channels = &self.synapses.channels;
+        self.lif.integrate(lif_input, channels, self.n_plain, step);
+        self.hh
+            .integrate(hh_input, channels, self.n_lif, &mut self.hh_before);
+        self.synapses.decay_channels();
     }
 
     /// Threshold/reset phase: LIF fires on `V > V_th` (or by escape noise, or forced by an

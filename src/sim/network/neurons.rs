@@ -30,6 +30,29 @@ pub(super) struct LifBlock {
     pub(super) burst_peak: Vec<f64>,
     pub(super) burst_drop: Vec<f64>,
     pub(super) burst_i: Vec<f64>,
+    /// For each synaptic channel, what its current at the start of a step adds to the
+    /// voltage at the end of it, per ampere, for each neuron without adaptation or burst
+    /// current (see [`synaptic_gain`]).
+    pub(super) synaptic_gain: Vec<Vec<f64>>,
+    /// Scratch: the voltage the synaptic currents add in the present step.
+    synaptic_dv: Vec<f64>,
+}
+
+/// What a synaptic current of 1 A at the start of a step, decaying with `tau_s`, adds over the
+/// step to the voltage of a membrane of capacitance `c` and time constant `tau_m` (V/A): the
+/// exact propagator of the linear system (Rotter & Diesmann 1999; NEST's `propagator_32`),
+/// `P_m/C · (e^(h·a) − 1)/a` with `a = 1/τ_m − 1/τ_s`, which is `R·τ_s/(τ_s − τ_m)·(P_s − P_m)`
+/// and tends to `R·(h/τ_m)·P_m` as τ_s → τ_m; the series near that limit keeps it exact
+/// there.
+pub(super) fn synaptic_gain(c: f64, tau_m: f64, tau_s: f64) -> f64 {
+    let a = 1.0 / tau_m - 1.0 / tau_s;
+    let x = DT * a;
+    let expm1_over_a = if x.abs() < 1e-5 {
+        DT * (1.0 + x / 2.0 + x * x / 6.0)
+    } else {
+        x.exp_m1() / a
+    };
+    (-DT / tau_m).exp() / c * expm1_over_a
 }
 
 #[derive(Debug, Clone, Default)]
@@ -37,6 +60,9 @@ pub(super) struct HhBlock {
     pub(super) state: Vec<HhState>,
     /// µA/cm² per A of input.
     pub(super) density_per_amp: Vec<f64>,
+    /// For each synaptic channel, how much of its current at the start of a step is left at
+    /// each point of the step where the RK4 substeps sample the input.
+    pub(super) channel_decay: Vec<[f64; hh::CURRENT_SAMPLES]>,
 }
 
 /// An integrate-and-fire neuron with escape noise: its threshold entry is +∞, and it fires
@@ -144,12 +170,42 @@ impl LifBlock {
         self.burst_i.fill(0.0);
     }
 
-    /// Advances every integrate-and-fire neuron one step with its input current (A) held
-    /// constant: the exact exponential propagator; the first `n_plain` have no adaptation or
-    /// burst current, so their loop has no branches.
-    pub(super) fn integrate(&mut self, input: &[f64], n_plain: usize, step: u64) {
+    /// The gains of every channel for the neurons without adaptation or burst current.
+    pub(super) fn prepare_synaptic_gains(&mut self, channels: &[Channel], n_plain: usize) {
+        self.synaptic_gain = channels
+            .iter()
+            .map(|ch| {
+                (0..n_plain)
+                    .map(|i| {
+                        let (c, r) = (self.capacitance[i], self.resistance[i]);
+                        synaptic_gain(c, r * c, ch.tau_s)
+                    })
+                    .collect()
+            })
+            .collect();
+        self.synaptic_dv = vec![0.0; n_plain];
+    }
+
+    /// Advances every integrate-and-fire neuron one step, exactly: the held `input` (A; DC,
+    /// AC, saturating synapses) by the exponential propagator, and each channel's current,
+    /// which decays within the step, by its own (see [`synaptic_gain`]). The first `n_plain`
+    /// have no adaptation or burst current, so their loops have no branches.
+    pub(super) fn integrate(
+        &mut self,
+        input: &[f64],
+        channels: &[Channel],
+        n_plain: usize,
+        step: u64,
+    ) {
         // Equal-length slices let the compiler drop bounds checks; the select is branch-free.
         let n = n_plain;
+        let dv = &mut self.synaptic_dv[..n];
+        dv.fill(0.0);
+        for (ch, gain) in channels.iter().zip(&self.synaptic_gain) {
+            for ((dv, &i), &g) in dv.iter_mut().zip(&ch.current[..n]).zip(&gain[..n]) {
+                *dv += i * g;
+            }
+        }
         let (v, plain_input) = (&mut self.v[..n], &input[..n]);
         let (rest, r, decay, active) = (
             &self.resting[..n],
@@ -159,7 +215,7 @@ impl LifBlock {
         );
         for i in 0..n {
             let v_inf = rest[i] + r[i] * plain_input[i];
-            let next = v_inf + (v[i] - v_inf) * decay[i];
+            let next = v_inf + (v[i] - v_inf) * decay[i] + dv[i];
             v[i] = if step >= active[i] { next } else { v[i] };
         }
         let n_lif = self.v.len();
@@ -168,8 +224,14 @@ impl LifBlock {
             let g = g_leak + self.adapt_g[i];
             let drive = current + self.burst_i[i];
             if step >= self.active_from[i] {
+                let c = self.capacitance[i];
+                let tau = c / g;
+                let synaptic: f64 = channels
+                    .iter()
+                    .map(|ch| ch.current[i] * synaptic_gain(c, tau, ch.tau_s))
+                    .sum();
                 let v_inf = self.resting[i] + drive / g;
-                self.v[i] = v_inf + (self.v[i] - v_inf) * (-DT * g / self.capacitance[i]).exp();
+                self.v[i] = v_inf + (self.v[i] - v_inf) * (-DT * g / c).exp() + synaptic;
             }
             self.adapt_g[i] *= self.adapt_decay[i];
             self.burst_i[i] = (self.burst_i[i] - self.burst_drop[i]).max(0.0);
@@ -210,14 +272,46 @@ impl HhBlock {
         });
     }
 
-    /// Advances every Hodgkin–Huxley neuron one step (on its internal substeps) with its input
-    /// current (A) held constant, keeping the voltages before the step in `v_before` (mV) for
-    /// the threshold's crossing test.
-    pub(super) fn integrate(&mut self, input: &[f64], v_before: &mut Vec<f64>) {
+    /// The decay of every channel's current within a step, at the RK4 substeps' samples.
+    pub(super) fn prepare_channel_decay(&mut self, channels: &[Channel]) {
+        let half_substep = DT / f64::from(hh::SUBSTEPS) / 2.0;
+        self.channel_decay = channels
+            .iter()
+            .map(|ch| std::array::from_fn(|k| (-(k as f64) * half_substep / ch.tau_s).exp()))
+            .collect();
+    }
+
+    /// Advances every Hodgkin–Huxley neuron one step on its internal substeps (the first is
+    /// neuron `first` of the network): the held `input` (A) constant over the step, each
+    /// channel's current decaying within it; keeps the voltages before the step in
+    /// `v_before` (mV) for the threshold's crossing test.
+    pub(super) fn integrate(
+        &mut self,
+        input: &[f64],
+        channels: &[Channel],
+        first: usize,
+        v_before: &mut Vec<f64>,
+    ) {
         v_before.clear();
         v_before.extend(self.state.iter().map(|s| s.v));
-        for ((s, current), per_amp) in self.state.iter_mut().zip(input).zip(&self.density_per_amp) {
-            hh::advance(s, current * per_amp, DT * 1e3);
+        for (k, ((s, held), per_amp)) in self
+            .state
+            .iter_mut()
+            .zip(input)
+            .zip(&self.density_per_amp)
+            .enumerate()
+        {
+            let mut samples = [*held; hh::CURRENT_SAMPLES];
+            for (ch, decay) in channels.iter().zip(&self.channel_decay) {
+                let start = ch.current[first + k];
+                if start != 0.0 {
+                    for (x, d) in samples.iter_mut().zip(decay) {
+                        *x += start * d;
+                    }
+                }
+            }
+            samples.iter_mut().for_each(|x| *x *= per_amp);
+            hh::advance_varying(s, &samples, DT * 1e3);
         }
     }
 }

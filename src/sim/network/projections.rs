@@ -43,6 +43,8 @@ pub(super) enum ProjectionEffect {
     },
     /// Every synapse keeps its own current (A), reset to its weight by each spike.
     Saturate {
+        /// The saturating channel of its τ.
+        channel: u16,
         decay: f64,
         current: Vec<f64>,
     },
@@ -306,13 +308,19 @@ impl SynapseBlock {
         }
     }
 
-    /// Adds this step's current (A) of every saturating projection synapse to `input`, then
-    /// lets it decay by one step.
-    pub(super) fn add_projection_saturating_currents(&mut self, input: &mut [f64]) {
+    /// Sums this step's current (A) of every saturating projection synapse into its
+    /// channel, then lets it decay by one step.
+    pub(super) fn gather_projection_saturating_currents(&mut self) {
         for proj in &mut self.projections {
-            if let ProjectionEffect::Saturate { decay, current } = &mut proj.effect {
+            if let ProjectionEffect::Saturate {
+                channel,
+                decay,
+                current,
+            } = &mut proj.effect
+            {
+                let sum = &mut self.channels[*channel as usize].current;
                 for (c, &t) in current.iter_mut().zip(&proj.post) {
-                    input[t as usize] += *c;
+                    sum[t as usize] += *c;
                     *c *= *decay;
                 }
             }

@@ -23,18 +23,24 @@ pub(super) struct Outgoing {
 }
 
 /// All additive synapses with the same time constant share one current per target neuron,
-/// since a sum of exponentials with one τ is one exponential.
+/// since a sum of exponentials with one τ is one exponential. The saturating synapses of one
+/// τ have a channel of their own, summed anew every step from each synapse's own current, so
+/// that both kinds decay within a step exactly as they do between steps.
 #[derive(Debug, Clone)]
 pub(super) struct Channel {
     pub(super) tau_s: f64,
     pub(super) decay: f64,
     pub(super) current: Vec<f64>,
+    /// Whether this channel gathers saturating synapses (and so does not decay by itself).
+    pub(super) saturating: bool,
 }
 
 /// A synapse that keeps its own current (Neuronify's reset-to-full synapse).
 #[derive(Debug, Clone)]
 pub(super) struct SaturatingSynapse {
     pub(super) post: Idx,
+    /// The saturating channel of its τ.
+    pub(super) channel: u16,
     pub(super) weight: f64,
     pub(super) decay: f64,
     pub(super) current: f64,
@@ -58,6 +64,8 @@ pub(super) struct SynapseBlock {
     pub(super) ring: Vec<Vec<u32>>,
     /// The synapses of projections, in compact arrays per projection.
     pub(super) projections: Vec<ProjectionBlock>,
+    /// Whether a projection has saturating synapses.
+    pub(super) any_saturating_projection: bool,
     /// Projection rows (or single projection synapses) due at each step.
     pub(super) bulk_ring: Vec<Vec<(u32, u32)>>,
     /// Scratch: the synapses a Poisson projection's trains chose in the present step.
@@ -76,6 +84,7 @@ impl Default for SynapseBlock {
             any_forced: false,
             ring: vec![Vec::new(); RING_SLOTS],
             projections: Vec::new(),
+            any_saturating_projection: false,
             bulk_ring: vec![Vec::new(); RING_SLOTS],
             train_scratch: Vec::new(),
         }
@@ -83,36 +92,28 @@ impl Default for SynapseBlock {
 }
 
 impl SynapseBlock {
-    /// Writes this step's current (A) of every neuron's additive channels into `input`, then
-    /// lets those currents decay by one step.
-    pub(super) fn channel_currents_into(&mut self, input: &mut [f64]) {
-        // The first channel initialises the input, saving a separate clearing pass.
-        match self.channels.split_first_mut() {
-            Some((first, rest)) => {
-                let decay = first.decay;
-                for (i, cur) in input.iter_mut().zip(first.current.iter_mut()) {
-                    *i = *cur;
-                    *cur *= decay;
-                }
-                for c in rest {
-                    let decay = c.decay;
-                    for (i, cur) in input.iter_mut().zip(c.current.iter_mut()) {
-                        *i += *cur;
-                        *cur *= decay;
-                    }
-                }
-            }
-            None => input.fill(0.0),
+    /// Every additive channel's current decays by one step.
+    pub(super) fn decay_channels(&mut self) {
+        for c in self.channels.iter_mut().filter(|c| !c.saturating) {
+            let decay = c.decay;
+            c.current.iter_mut().for_each(|x| *x *= decay);
         }
     }
 
-    /// Adds this step's current (A) of every saturating synapse to `input`, then lets it
-    /// decay by one step.
-    pub(super) fn add_saturating_currents(&mut self, input: &mut [f64]) {
+    /// Sums this step's current (A) of every saturating synapse, single or in a projection,
+    /// into the saturating channel of its τ, then lets each decay by one step.
+    pub(super) fn gather_saturating_currents(&mut self) {
+        if self.saturating.is_empty() && !self.any_saturating_projection {
+            return;
+        }
+        for c in self.channels.iter_mut().filter(|c| c.saturating) {
+            c.current.fill(0.0);
+        }
         for s in &mut self.saturating {
-            input[s.post as usize] += s.current;
+            self.channels[s.channel as usize].current[s.post as usize] += s.current;
             s.current *= s.decay;
         }
+        self.gather_projection_saturating_currents();
     }
 
     /// Sends the spikes of the sources in `spiked` at step `step`: undelayed ones act at
