@@ -186,10 +186,10 @@ impl LifBlock {
         self.synaptic_dv = vec![0.0; n_plain];
     }
 
-    /// Advances every integrate-and-fire neuron one step, exactly: the held `input` (A; DC,
-    /// AC, saturating synapses) by the exponential propagator, and each channel's current,
-    /// which decays within the step, by its own (see [`synaptic_gain`]). The first `n_plain`
-    /// have no adaptation or burst current, so their loops have no branches.
+    /// Advances every integrate-and-fire neuron one step, exactly: the held `input` (A; DC
+    /// and AC) by the exponential propagator, and each channel's current, which decays within
+    /// the step, by its own (see [`synaptic_gain`]). The first `n_plain` have no adaptation or
+    /// burst current, so their loops have no branches.
     pub(super) fn integrate(
         &mut self,
         input: &[f64],
@@ -228,6 +228,7 @@ impl LifBlock {
                 let tau = c / g;
                 let synaptic: f64 = channels
                     .iter()
+                    .filter(|ch| ch.current[i] != 0.0)
                     .map(|ch| ch.current[i] * synaptic_gain(c, tau, ch.tau_s))
                     .sum();
                 let v_inf = self.resting[i] + drive / g;
