@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prepares a fresh Debian/Ubuntu machine to build and test Spikeworks. Idempotent: it installs
+# Prepares a fresh Debian/Ubuntu machine to build and test Spikeworks (and NEST with PyNN in
+# ~/.cache/spikeworks/nest-venv for the export tests). Idempotent: it installs
 # only what is missing, so a second run does nothing and needs no network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,5 +45,23 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 if [[ ! -d web/node_modules/playwright-core ]]; then
     (cd web && npm ci --no-audit --no-fund)
+fi
+# NEST and PyNN for the export tests (tests/core/nest_export.rs), from PyPI into a virtual
+# environment of their own outside the clone; numpy below 2.4 so Brian2 works beside them.
+nest_venv="$HOME/.cache/spikeworks/nest-venv"
+if ! "$nest_venv/bin/python" -c "import nest, pyNN.nest" >/dev/null 2>&1; then
+    echo "setup: installing NEST and PyNN into $nest_venv"
+    if ! python3 -m venv --help >/dev/null 2>&1; then
+        sudo=""
+        [[ $(id -u) -eq 0 ]] || sudo="sudo"
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv
+    fi
+    rm -rf "$nest_venv"
+    python3 -m venv "$nest_venv"
+    "$nest_venv/bin/pip" install --quiet nest-simulator pynn "numpy<2.4"
+    "$nest_venv/bin/python" -c "import nest, pyNN.nest" >/dev/null 2>&1 || {
+        echo "setup: NEST or PyNN does not import in $nest_venv" >&2
+        exit 1
+    }
 fi
 echo "setup: ready"

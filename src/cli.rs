@@ -88,13 +88,40 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Write a circuit as a Neuronify file (format version 4) and list what changed.
+    /// Write a circuit as a Neuronify file (format version 4), or as a PyNEST 3 script, and
+    /// list what changed, what is exact and what is approximated.
     Export {
         /// The circuit file (*.circuit.ron).
         circuit: PathBuf,
         /// The Neuronify file to write.
-        #[arg(long, value_name = "FILE.nfy")]
-        nfy: PathBuf,
+        #[arg(
+            long,
+            value_name = "FILE.nfy",
+            required_unless_present = "nest",
+            conflicts_with = "nest"
+        )]
+        nfy: Option<PathBuf>,
+        /// The NEST script to write; run it with python3 (see its header).
+        #[arg(long, value_name = "OUT.py")]
+        nest: Option<PathBuf>,
+        /// Simulated time of the script, e.g. 2s or 500ms.
+        #[arg(long, default_value = "1s", requires = "nest")]
+        duration: String,
+        /// Seed of NEST's random numbers and of the engine's draws the script uses.
+        #[arg(long, default_value_t = 0, requires = "nest")]
+        seed: u64,
+        /// Touch presses of a trial, as for `run`: LABEL@0.1s or LABEL@0.1s..0.3s.
+        #[arg(long, requires = "nest")]
+        touch: Option<String>,
+        /// Multiply every population's size by K, keeping in-degrees (probabilities p/K).
+        #[arg(long, default_value_t = 1, requires = "nest")]
+        scale: u32,
+        /// NEST threads the script uses by default.
+        #[arg(long, default_value_t = 1, requires = "nest")]
+        threads: u32,
+        /// Write random connectivity as the engine's explicit connection list.
+        #[arg(long, requires = "nest")]
+        exact_connectivity: bool,
     },
     /// Check a circuit against a level: runs every trial and prints each verdict.
     /// Exits with 1 when the level is not solved.
@@ -216,6 +243,38 @@ fn export(circuit: &std::path::Path, nfy: &std::path::Path) -> Result<(), String
     Ok(())
 }
 
+/// `spikeworks export --nest`: writes the script atomically and prints its report.
+fn export_nest(
+    circuit_path: &std::path::Path,
+    out: &std::path::Path,
+    mut opts: spikeworks::nest::NestOptions,
+) -> Result<(), String> {
+    let circuit = spikeworks::circuit::Circuit::load(circuit_path).map_err(|e| e.to_string())?;
+    opts.source = circuit_path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let plan = spikeworks::nest::plan(&circuit, &opts).map_err(|e| e.to_string())?;
+    let script = spikeworks::nest::script::nest_script(&plan);
+    spikeworks::circuit::write_atomic(out, script.as_bytes())
+        .map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
+    print!("{}", plan.report);
+    println!(
+        "wrote {} (PyNEST 3: {} neurons in {} groups, {} connection calls{})",
+        out.display(),
+        plan.groups.iter().map(|g| u64::from(g.size)).sum::<u64>(),
+        plan.groups.len(),
+        plan.connections.len(),
+        if plan.report.is_exact() {
+            "; NEST gives the same spikes"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
 /// `spikeworks check`: the verdict on stdout; Ok(false) when the level is not solved.
 fn check(level: &std::path::Path, solution: Option<PathBuf>) -> Result<bool, String> {
     use spikeworks::level::Level;
@@ -322,7 +381,34 @@ pub fn main() -> ExitCode {
         })()
         .map_err(|e| e.to_string()),
         Command::Import { nfy, output } => import(&nfy, output),
-        Command::Export { circuit, nfy } => export(&circuit, &nfy),
+        Command::Export {
+            circuit,
+            nfy,
+            nest,
+            duration,
+            seed,
+            touch,
+            scale,
+            threads,
+            exact_connectivity,
+        } => match (nfy, nest) {
+            (Some(nfy), _) => export(&circuit, &nfy),
+            (None, Some(out)) => (|| {
+                let opts = spikeworks::nest::NestOptions {
+                    duration_s: runner::parse_duration(&duration)
+                        .map_err(|e| flag("--duration", e).to_string())?,
+                    seed,
+                    touches: runner::parse_touches(touch.as_deref().unwrap_or(""))
+                        .map_err(|e| flag("--touch", e).to_string())?,
+                    scale,
+                    threads,
+                    exact_connectivity,
+                    source: String::new(),
+                };
+                export_nest(&circuit, &out, opts)
+            })(),
+            (None, None) => Err("export: give --nfy FILE.nfy or --nest OUT.py".to_owned()),
+        },
         Command::Check { level, solution } => match check(&level, solution) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(1),

@@ -1,5 +1,5 @@
 //! Spikeworks: an educational spiking-neural-circuit simulator. `sim` is the headless core,
-//! `circuit` the saved-file format, `editor` the editable document with undo, `nfy` Neuronify import, `level` the guided levels and their checker, `runner` the
+//! `circuit` the saved-file format, `editor` the editable document with undo, `nfy` Neuronify import, `nest` export to NEST, `level` the guided levels and their checker, `runner` the
 //! command-line runner, `cuba` the benchmark network, `soak` the long-run memory and rate check, `bundled` the examples and levels compiled in. The plugin groups below
 //! are what apps add: [`SimPlugins`] headless; `app` (feature `gui`) is the sandbox window.
 
@@ -11,6 +11,7 @@ pub mod cuba;
 pub mod editor;
 pub mod level;
 pub mod maze;
+pub mod nest;
 pub mod nfy;
 pub mod runner;
 pub mod sim;

@@ -270,7 +270,7 @@ pub fn run_circuit(circuit: &Circuit, opts: &RunOptions) -> Result<RunReport, Ru
         names.insert(e, (format!("{id}[{}]", m.index), label));
     }
     let recorder = world.resource::<Recorder>();
-    let spikes: Vec<_> = recorder
+    let mut spikes: Vec<_> = recorder
         .spikes()
         .iter()
         .map(|s| {
@@ -278,6 +278,8 @@ pub fn run_circuit(circuit: &Circuit, opts: &RunOptions) -> Result<RunReport, Ru
             (s.time_s(), id, label)
         })
         .collect();
+    // By step, then id: the order a NEST export writes, so the two files compare with diff.
+    spikes.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     let duration_s = steps as f64 * DT;
     let mut neurons: Vec<NeuronSummary> = circuit
         .neurons

@@ -44,6 +44,25 @@ pub enum InitialVoltage {
     Uniform(f64, f64),
 }
 
+impl InitialVoltage {
+    /// Each of `n` members' start voltage (V), `reset_v` standing for `Reset`: drawn from the
+    /// seed and the population's stable id, so the same file and seed start the same way
+    /// wherever they are built (the engine, an export).
+    pub fn starts(&self, n: usize, reset_v: f64, seed: u64, population_id: &str) -> Vec<f64> {
+        match *self {
+            Self::Reset => vec![reset_v; n],
+            Self::Fixed(v) => vec![v; n],
+            Self::Uniform(lo, hi) => {
+                let mut rng =
+                    super::network::generator_rng(seed, &format!("{population_id}/initial"));
+                (0..n)
+                    .map(|_| lo + (hi - lo) * rng.random::<f64>())
+                    .collect()
+            }
+        }
+    }
+}
+
 /// How a population's members are laid out in its glyph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum PopulationLayout {

@@ -11,9 +11,7 @@ use super::components::*;
 use super::hh::{HhGates, HhState};
 use super::network::*;
 use super::plasticity::{Rule, Stdp};
-use super::population::{
-    InitialVoltage, Population, PopulationMember, PopulationModel, Projection,
-};
+use super::population::{Population, PopulationMember, PopulationModel, Projection};
 use super::reward::RewardLearning;
 
 /// Set when the circuit's structure or parameters changed; the next tick rebuilds.
@@ -243,17 +241,9 @@ impl Group {
     /// same file and seed start the same way.
     fn starts(&self, reset_v: f64) -> Vec<f64> {
         let n = self.members.len();
-        match self.population.initial {
-            InitialVoltage::Reset => vec![reset_v; n],
-            InitialVoltage::Fixed(v) => vec![v; n],
-            InitialVoltage::Uniform(lo, hi) => {
-                use rand::Rng;
-                let mut rng = generator_rng(self.seed, &format!("{}/initial", self.id));
-                (0..n)
-                    .map(|_| lo + (hi - lo) * rng.random::<f64>())
-                    .collect()
-            }
-        }
+        self.population
+            .initial
+            .starts(n, reset_v, self.seed, &self.id)
     }
 
     fn push_lif_members(&self, b: &mut NetworkBuilder) {

@@ -1,6 +1,6 @@
 //! The headless integration tests, in one binary so that Bevy is linked once: the simulation
 //! against its oracles (closed forms, Brian2, the Hodgkin–Huxley reference), circuit and
-//! Neuronify files, the shipped examples and levels, learning, the water maze and the command
+//! Neuronify files, export to NEST run in NEST, the shipped examples and levels, learning, the water maze and the command
 //! line. No window, no GPU; they build with `--no-default-features` too.
 
 mod common;
@@ -16,6 +16,7 @@ mod hh;
 mod levels;
 mod lif;
 mod maze;
+mod nest_export;
 mod nfy_import;
 mod plasticity;
 mod populations;
