@@ -5,7 +5,10 @@
 
 use std::fmt::Write as _;
 
-use super::{Connection, DT_MS, End, Model, Pattern, Plan, SourceKind, Start, Value};
+use super::{
+    Connection, DT_MS, End, FAR_REVERSAL_MV, KICK_TAU_MS, Model, Pattern, Plan, SourceKind, Start,
+    Value,
+};
 use crate::sim::ConnectionRule;
 
 /// How much a synaptic time constant equal to the membrane's is moved (relative) for NEST,
@@ -189,6 +192,63 @@ pub fn nest_script(plan: &Plan) -> String {
     out
 }
 
+/// The one synaptic time constant of a model with one per sign: the first receptor's that
+/// is not an immediate-fire kick.
+fn synaptic_tau(g: &super::Group) -> f64 {
+    let mut taus = g.receptors_ms.iter().copied();
+    taus.clone()
+        .find(|&t| t != KICK_TAU_MS)
+        .or_else(|| taus.next())
+        .unwrap_or(2.0)
+}
+
+/// Whether a group takes one time constant per sign (no receptor types), and the factor from
+/// a current (pA) to its synaptic weight.
+fn single_receptor(g: &super::Group) -> Option<f64> {
+    match g.model {
+        Model::Lif {
+            adaptation: Some(_),
+            ..
+        } => Some(1.0 / FAR_REVERSAL_MV),
+        Model::Hh { .. } => Some(1.0),
+        Model::Lif { .. } => None,
+    }
+}
+
+fn is_kick(g: &super::Group, receptor: usize) -> bool {
+    g.receptors_ms.get(receptor - 1) == Some(&KICK_TAU_MS)
+}
+
+/// Whether an adaptive group's inhibitory channel carries its immediate-fire kicks instead
+/// (it has kicks and no inhibitory input): that channel then gets the kick's time constant
+/// and a reversal potential far above, so a kick lifts the membrane within one step and is
+/// gone by the next, as in Spikeworks.
+fn kick_channel(plan: &Plan, group: usize) -> bool {
+    let g = &plan.groups[group];
+    let into = || plan.connections.iter().filter(move |c| c.to == group);
+    let negative = |v: &Value| match v {
+        Value::Fixed(x) => *x < 0.0,
+        Value::Normal { sign, .. } | Value::Uniform { sign, .. } => *sign < 0.0,
+        Value::Each(xs) => xs.iter().any(|x| *x < 0.0),
+    };
+    into().any(|c| is_kick(g, c.receptor))
+        && !into().any(|c| !is_kick(g, c.receptor) && negative(&c.weight_pa))
+}
+
+/// The factor from a connection's current (pA) to its weight on a single-receptor target:
+/// a kick made for [`KICK_TAU_MS`] lifts as far with the channel's own time constant, and
+/// through the inhibitory channel of [`kick_channel`] with the opposite sign.
+fn kick_factor(plan: &Plan, group: usize, receptor: usize) -> f64 {
+    let g = &plan.groups[group];
+    if !is_kick(g, receptor) {
+        1.0
+    } else if matches!(g.model, Model::Lif { .. }) && kick_channel(plan, group) {
+        -1.0
+    } else {
+        KICK_TAU_MS / synaptic_tau(g)
+    }
+}
+
 fn write_group(plan: &Plan, k: usize, g: &super::Group, out: &mut String) {
     let mut params: Vec<(String, String)> = Vec::new();
     let model = match g.model {
@@ -199,6 +259,41 @@ fn write_group(plan: &Plan, k: usize, g: &super::Group, out: &mut String) {
             v_th_mv,
             v_reset_mv,
             t_ref_ms,
+            adaptation: Some((q_sfa_ns, tau_sfa_ms)),
+        } => {
+            let tau = synaptic_tau(g);
+            let (e_in, tau_in) = match kick_channel(plan, k) {
+                true => (FAR_REVERSAL_MV, KICK_TAU_MS),
+                false => (-FAR_REVERSAL_MV, tau),
+            };
+            for (key, x) in [
+                ("C_m", c_pf),
+                ("g_L", c_pf / tau_m_ms),
+                ("E_L", e_l_mv),
+                ("V_th", v_th_mv),
+                ("V_reset", v_reset_mv),
+                ("t_ref", t_ref_ms),
+                ("E_ex", FAR_REVERSAL_MV),
+                ("E_in", e_in),
+                ("tau_syn_ex", tau),
+                ("tau_syn_in", tau_in),
+                ("q_sfa", q_sfa_ns),
+                ("tau_sfa", tau_sfa_ms),
+                ("E_sfa", e_l_mv),
+                ("q_rr", 0.0),
+            ] {
+                params.push((key.into(), num(x)));
+            }
+            "iaf_cond_exp_sfa_rr"
+        }
+        Model::Lif {
+            c_pf,
+            tau_m_ms,
+            e_l_mv,
+            v_th_mv,
+            v_reset_mv,
+            t_ref_ms,
+            adaptation: None,
         } => {
             for (key, x) in [
                 ("C_m", c_pf),
@@ -226,7 +321,7 @@ fn write_group(plan: &Plan, k: usize, g: &super::Group, out: &mut String) {
         Model::Hh { area_cm2 } => {
             // The squid membrane per cm² (DESIGN.md) times the area, in pF and nS.
             use crate::sim::hh;
-            let tau = g.receptors_ms.first().copied().unwrap_or(2.0);
+            let tau = synaptic_tau(g);
             for (key, x) in [
                 ("C_m", hh::C_M * area_cm2 * 1e6),
                 ("g_Na", hh::G_NA * area_cm2 * 1e6),
@@ -326,10 +421,18 @@ fn write_connection(plan: &Plan, c: &Connection, out: &mut String) {
             syn.push((k.to_owned(), num(x)));
         }
     }
-    syn.push(("weight".into(), value(&c.weight_pa)));
-    syn.push(("delay".into(), value(&c.delay_ms)));
-    if matches!(plan.groups[c.to].model, Model::Lif { .. }) {
-        syn.push(("receptor_type".into(), c.receptor.to_string()));
+    let target = &plan.groups[c.to];
+    match single_receptor(target) {
+        None => {
+            syn.push(("weight".into(), value(&c.weight_pa)));
+            syn.push(("delay".into(), value(&c.delay_ms)));
+            syn.push(("receptor_type".into(), c.receptor.to_string()));
+        }
+        Some(factor) => {
+            let factor = factor * kick_factor(plan, c.to, c.receptor);
+            syn.push(("weight".into(), value(&c.weight_pa.times(factor))));
+            syn.push(("delay".into(), value(&c.delay_ms)));
+        }
     }
     let syn = syn
         .iter()

@@ -91,7 +91,7 @@ fn prepare(
 }
 
 /// Runs every case's script in one Python process (NEST is imported once).
-fn run_in_nest(cases: &[Case]) {
+fn run_in_nest<'a>(cases: impl IntoIterator<Item = &'a Case>) {
     let python = nest_python();
     let mut driver = String::from("import runpy, sys\n");
     for c in cases {
@@ -310,7 +310,7 @@ fn a_thousand_neurons_connected_at_random_fire_in_nest_spike_for_spike_with_the_
     let case = prepare(&dir, "thousand", &circuit, &opts, true).unwrap();
     let spikes = case.ours.lines().count() - 1;
     assert!(spikes > 5_000, "rich activity: {spikes} spikes");
-    run_in_nest(std::slice::from_ref(&case));
+    run_in_nest([&case]);
     assert_identical(&[case]);
 }
 
@@ -418,4 +418,112 @@ fn a_circuit_nest_cannot_express_is_refused_with_the_item_named() {
         .unwrap_err()
         .to_string();
     assert!(message.starts_with("--scale"), "{message}");
+}
+
+/// Spike counts per id of a spike CSV.
+fn counts(csv: &str) -> std::collections::BTreeMap<String, usize> {
+    let mut n = std::collections::BTreeMap::new();
+    for line in csv.lines().skip(1) {
+        *n.entry(line.split(',').nth(1).unwrap().to_owned())
+            .or_default() += 1;
+    }
+    n
+}
+
+/// Two Hodgkin–Huxley neurons, one on DC driving the other.
+fn squid_pair() -> Circuit {
+    ron::from_str(
+        r#"Circuit(version: 1, name: "Squid pair",
+            neurons: [
+                (id: "axon", model: HodgkinHuxley(())),
+                (id: "follower", model: HodgkinHuxley(())),
+            ],
+            generators: [(id: "dc", kind: Dc(current_nA: 1.0), targets: ["axon"])],
+            synapses: [(from: "axon", to: "follower", weight_nA: 5.0, tau_ms: 2.0, delay_ms: 2.0)],
+        )"#,
+    )
+    .unwrap()
+}
+
+/// The tolerances the script's header states: adaptive neurons (NEST's adaptation
+/// conductance, integrated numerically) within 10 %, Hodgkin–Huxley (alpha-shaped synapses,
+/// spikes at the peak) and STDP within 5 %, and each within 2 spikes for short trains.
+#[test]
+fn approximated_neurons_and_learning_keep_their_spike_counts_in_nest_within_the_stated_tolerance() {
+    let dir = scratch("approximated");
+    let touch = |sensor: &str, from: f64, to: f64| TouchPlan {
+        sensor: sensor.to_owned(),
+        press_s: from,
+        release_s: to,
+    };
+    let runs = [
+        (
+            "adaptive_neuron",
+            example("adaptive_neuron"),
+            vec![touch("Hold me", 0.1, 1.5)],
+            0.10,
+            "adaptation",
+        ),
+        (
+            "prolonged_activity",
+            example("prolonged_activity"),
+            vec![touch("Touch", 0.1, 0.1)],
+            0.10,
+            "adaptation",
+        ),
+        ("squid_pair", squid_pair(), vec![], 0.05, "hh_psc_alpha"),
+        (
+            "stdp_order",
+            example("stdp_order"),
+            vec![],
+            0.05,
+            "stdp_synapse",
+        ),
+    ];
+    let cases: Vec<(Case, f64)> = runs
+        .into_iter()
+        .map(
+            |(name, circuit, touches, tolerance, model): (_, _, _, f64, _)| {
+                let opts = NestOptions {
+                    touches,
+                    ..options(2.0)
+                };
+                let plan = nest::plan(&circuit, &opts).unwrap();
+                assert!(
+                    plan.report.approximated.iter().any(|l| l.contains(model)),
+                    "{name}: the report says it is approximated with {model}:\n{}",
+                    plan.report
+                );
+                let tolerance_text = format!("within {} %", (tolerance * 100.0).round());
+                assert!(
+                    plan.report
+                        .approximated
+                        .iter()
+                        .any(|l| l.contains(&tolerance_text)),
+                    "{name}: the report states the tolerance ({tolerance_text}):\n{}",
+                    plan.report
+                );
+                (
+                    prepare(&dir, name, &circuit, &opts, false).unwrap(),
+                    tolerance,
+                )
+            },
+        )
+        .collect();
+    run_in_nest(cases.iter().map(|(c, _)| c));
+    for (case, tolerance) in &cases {
+        let ours = counts(&case.ours);
+        let theirs = counts(&std::fs::read_to_string(&case.nest_csv).unwrap());
+        assert!(ours.values().sum::<usize>() > 20, "{}: {ours:?}", case.name);
+        for (id, &n) in &ours {
+            let m = theirs.get(id).copied().unwrap_or(0);
+            let allowed = (n as f64 * tolerance).max(2.0);
+            eprintln!("{} {id}: Spikeworks {n}, NEST {m}", case.name);
+            assert!(
+                (m as f64 - n as f64).abs() <= allowed,
+                "{} {id}: NEST fires {m} times, Spikeworks {n} (allowed ±{allowed})",
+                case.name
+            );
+        }
+    }
 }
