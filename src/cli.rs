@@ -88,7 +88,7 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Write a circuit as a Neuronify file (format version 4), or as a PyNEST 3 script, and
+    /// Write a circuit as a Neuronify file (format version 4), or as a PyNEST 3 or PyNN script, and
     /// list what changed, what is exact and what is approximated.
     Export {
         /// The circuit file (*.circuit.ron).
@@ -97,30 +97,33 @@ enum Command {
         #[arg(
             long,
             value_name = "FILE.nfy",
-            required_unless_present = "nest",
-            conflicts_with = "nest"
+            required_unless_present_any = ["nest", "pynn"],
+            conflicts_with_all = ["nest", "pynn"]
         )]
         nfy: Option<PathBuf>,
-        /// The NEST script to write; run it with python3 (see its header).
-        #[arg(long, value_name = "OUT.py")]
+        /// The PyNEST script to write; run it with python3 (see its header).
+        #[arg(long, value_name = "OUT.py", group = "script", conflicts_with = "pynn")]
         nest: Option<PathBuf>,
+        /// The PyNN script to write (pyNN.nest by default, `--backend` chooses another).
+        #[arg(long, value_name = "OUT.py", group = "script")]
+        pynn: Option<PathBuf>,
         /// Simulated time of the script, e.g. 2s or 500ms.
-        #[arg(long, default_value = "1s", requires = "nest")]
+        #[arg(long, default_value = "1s", requires = "script")]
         duration: String,
         /// Seed of NEST's random numbers and of the engine's draws the script uses.
-        #[arg(long, default_value_t = 0, requires = "nest")]
+        #[arg(long, default_value_t = 0, requires = "script")]
         seed: u64,
         /// Touch presses of a trial, as for `run`: LABEL@0.1s or LABEL@0.1s..0.3s.
-        #[arg(long, requires = "nest")]
+        #[arg(long, requires = "script")]
         touch: Option<String>,
         /// Multiply every population's size by K, keeping in-degrees (probabilities p/K).
-        #[arg(long, default_value_t = 1, requires = "nest")]
+        #[arg(long, default_value_t = 1, requires = "script")]
         scale: u32,
         /// NEST threads the script uses by default.
-        #[arg(long, default_value_t = 1, requires = "nest")]
+        #[arg(long, default_value_t = 1, requires = "script")]
         threads: u32,
         /// Write random connectivity as the engine's explicit connection list.
-        #[arg(long, requires = "nest")]
+        #[arg(long, requires = "script")]
         exact_connectivity: bool,
     },
     /// Check a circuit against a level: runs every trial and prints each verdict.
@@ -243,10 +246,11 @@ fn export(circuit: &std::path::Path, nfy: &std::path::Path) -> Result<(), String
     Ok(())
 }
 
-/// `spikeworks export --nest`: writes the script atomically and prints its report.
+/// `spikeworks export --nest` or `--pynn`: writes the script atomically and prints its report.
 fn export_nest(
     circuit_path: &std::path::Path,
     out: &std::path::Path,
+    pynn: bool,
     mut opts: spikeworks::nest::NestOptions,
 ) -> Result<(), String> {
     let circuit = spikeworks::circuit::Circuit::load(circuit_path).map_err(|e| e.to_string())?;
@@ -256,13 +260,18 @@ fn export_nest(
         .to_string_lossy()
         .into_owned();
     let plan = spikeworks::nest::plan(&circuit, &opts).map_err(|e| e.to_string())?;
-    let script = spikeworks::nest::script::nest_script(&plan);
+    let script = if pynn {
+        spikeworks::nest::pynn::pynn_script(&plan)
+    } else {
+        spikeworks::nest::script::nest_script(&plan)
+    };
     spikeworks::circuit::write_atomic(out, script.as_bytes())
         .map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
     print!("{}", plan.report);
     println!(
-        "wrote {} (PyNEST 3: {} neurons in {} groups, {} connection calls{})",
+        "wrote {} ({}: {} neurons in {} groups, {} connection calls{})",
         out.display(),
+        if pynn { "PyNN" } else { "PyNEST 3" },
         plan.groups.iter().map(|g| u64::from(g.size)).sum::<u64>(),
         plan.groups.len(),
         plan.connections.len(),
@@ -385,15 +394,16 @@ pub fn main() -> ExitCode {
             circuit,
             nfy,
             nest,
+            pynn,
             duration,
             seed,
             touch,
             scale,
             threads,
             exact_connectivity,
-        } => match (nfy, nest) {
+        } => match (nfy, nest.map(|p| (p, false)).or(pynn.map(|p| (p, true)))) {
             (Some(nfy), _) => export(&circuit, &nfy),
-            (None, Some(out)) => (|| {
+            (None, Some((out, pynn))) => (|| {
                 let opts = spikeworks::nest::NestOptions {
                     duration_s: runner::parse_duration(&duration)
                         .map_err(|e| flag("--duration", e).to_string())?,
@@ -405,9 +415,9 @@ pub fn main() -> ExitCode {
                     exact_connectivity,
                     source: String::new(),
                 };
-                export_nest(&circuit, &out, opts)
+                export_nest(&circuit, &out, pynn, opts)
             })(),
-            (None, None) => Err("export: give --nfy FILE.nfy or --nest OUT.py".to_owned()),
+            (None, None) => Err("export: give --nfy FILE.nfy, --nest OUT.py or --pynn OUT.py".to_owned()),
         },
         Command::Check { level, solution } => match check(&level, solution) {
             Ok(true) => Ok(()),

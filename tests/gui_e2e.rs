@@ -421,3 +421,41 @@ fn on_a_phone_and_a_tablet_the_drawers_build_a_circuit() {
         }
     }
 }
+
+/// File → Export → NEST script in the window: the export window shows its report, and its
+/// Export button writes beside the circuit the same script `spikeworks export --nest` writes.
+#[test]
+#[ignore = "needs an X display: .ci/run runs it under xvfb-run"]
+fn file_export_writes_the_nest_script_and_shows_its_report() {
+    let dir = scratch("e2e-export");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/relay.circuit.ron");
+    std::fs::copy(&source, dir.join("relay.circuit.ron")).unwrap();
+    let script = r#"[
+        Wait(10), TapOn("top/file"), Wait(3), TapOn("file/Export"), Wait(3),
+        TapOn("export/NEST script…"), Wait(5), Screenshot("export.png"),
+        TapOn("export/write"), Wait(3), Screenshot("exported.png"), Quit,
+    ]"#;
+    let status = sandbox(&dir, script)
+        .arg("relay.circuit.ron")
+        .status()
+        .unwrap();
+    assert!(status.success(), "the sandbox exited with {status}");
+    let written = std::fs::read_to_string(dir.join("relay.nest.py"))
+        .expect("File → Export → NEST script wrote relay.nest.py beside the circuit");
+    let circuit = spikeworks::circuit::Circuit::load(&dir.join("relay.circuit.ron")).unwrap();
+    let opts = spikeworks::nest::NestOptions {
+        source: "relay.circuit.ron".into(),
+        ..Default::default()
+    };
+    let plan = spikeworks::nest::plan(&circuit, &opts).unwrap();
+    assert_eq!(
+        written,
+        spikeworks::nest::script::nest_script(&plan),
+        "the window writes what `spikeworks export --nest` writes"
+    );
+    for shot in ["export.png", "exported.png"] {
+        let colours = distinct_colours(&dir.join(shot));
+        assert!(colours > 50, "{shot}: only {colours} colours");
+        println!("screenshot: {}", dir.join(shot).display());
+    }
+}

@@ -23,6 +23,7 @@ pub mod panels;
 pub mod platform;
 pub mod sandbox;
 pub mod screens;
+pub mod script_export;
 pub mod ui_state;
 
 use std::path::PathBuf;
@@ -187,6 +188,7 @@ pub fn run(options: LaunchOptions) -> AppExit {
         sandbox::output_plugin,
         panels::plugin,
         documents::plugin,
+        script_export::plugin,
         levels::plugin,
         maze::plugin,
         dev::plugin,

@@ -13,6 +13,7 @@
 //! neuron's `I_e`. Regular generators and touch presses are replayed by the engine itself
 //! and written as `spike_generator` times, so they are exact by construction.
 
+pub mod pynn;
 pub mod script;
 
 use std::collections::HashMap;

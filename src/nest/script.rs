@@ -16,7 +16,7 @@ use crate::sim::ConnectionRule;
 const TAU_NUDGE: f64 = 1e-9;
 
 /// A Python literal of a float that reads back as the same float.
-fn num(x: f64) -> String {
+pub(super) fn num(x: f64) -> String {
     if x == x.trunc() && x.abs() < 1e15 {
         format!("{x:.1}")
     } else {
@@ -24,17 +24,17 @@ fn num(x: f64) -> String {
     }
 }
 
-fn list(xs: impl IntoIterator<Item = String>) -> String {
+pub(super) fn list(xs: impl IntoIterator<Item = String>) -> String {
     let items: Vec<String> = xs.into_iter().collect();
     format!("[{}]", items.join(", "))
 }
 
 /// A Python string literal.
-fn text(s: &str) -> String {
+pub(super) fn text(s: &str) -> String {
     format!("{s:?}")
 }
 
-fn value(v: &Value) -> String {
+pub(super) fn value(v: &Value) -> String {
     match v {
         Value::Fixed(x) => num(*x),
         Value::Normal {
@@ -61,20 +61,28 @@ fn value(v: &Value) -> String {
     }
 }
 
-fn header(plan: &Plan, out: &mut String) {
+/// Which script a header introduces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Flavor {
+    Nest,
+    Pynn,
+}
+
+pub(super) fn header(plan: &Plan, flavor: Flavor, out: &mut String) {
     let name = if plan.name.is_empty() {
         "A Spikeworks circuit"
     } else {
         &plan.name
     };
+    let (what, option) = match flavor {
+        Flavor::Nest => ("a PyNEST 3 script", "--nest"),
+        Flavor::Pynn => ("a PyNN script", "--pynn"),
+    };
     let _ = writeln!(out, "#!/usr/bin/env python3");
+    let _ = writeln!(out, "\"\"\"{name}: a Spikeworks circuit as {what}.\n");
     let _ = writeln!(
         out,
-        "\"\"\"{name}: a Spikeworks circuit as a PyNEST 3 script.\n"
-    );
-    let _ = writeln!(
-        out,
-        "Written by `spikeworks export {} --nest` (Spikeworks {}); seed {}, scale {}.",
+        "Written by `spikeworks export {} {option}` (Spikeworks {}); seed {}, scale {}.",
         plan.source,
         env!("CARGO_PKG_VERSION"),
         plan.seed,
@@ -87,17 +95,39 @@ fn header(plan: &Plan, out: &mut String) {
          id), so the two compare with diff.\n",
         plan.steps as f64 * DT_MS
     );
-    let _ = writeln!(
-        out,
-        "Needs:    python3 -m venv VENV && VENV/bin/pip install nest-simulator \"numpy<2.4\"\n\
-         Run:      VENV/bin/python SCRIPT.py [SPIKES.csv] [--threads T]\n\
-         \x20         (default: SPIKES.csv is the script's name with .spikes.csv, beside it)\n\
-         Threads:  --threads T uses T OpenMP threads (default {}); the spikes do not change.\n\
-         Cluster:  mpirun -np R VENV/bin/python SCRIPT.py SPIKES.csv, with a NEST built with MPI\n\
-         \x20         (the PyPI wheel has none); rank r writes SPIKES.csv.rank<r> with its neurons'\n\
-         \x20         spikes: concatenate them and sort.\n",
-        plan.threads
-    );
+    match flavor {
+        Flavor::Nest => {
+            let _ = writeln!(
+                out,
+                "Needs:    python3 -m venv VENV && VENV/bin/pip install nest-simulator \"numpy<2.4\"\n\
+                 Run:      VENV/bin/python SCRIPT.py [SPIKES.csv] [--threads T]\n\
+                 \x20         (default: SPIKES.csv is the script's name with .spikes.csv, beside it)\n\
+                 Threads:  --threads T uses T OpenMP threads (default {}); the spikes do not change.\n\
+                 Cluster:  mpirun -np R VENV/bin/python SCRIPT.py SPIKES.csv, with a NEST built with MPI\n\
+                 \x20         (the PyPI wheel has none); rank r writes SPIKES.csv.rank<r> with its neurons'\n\
+                 \x20         spikes: concatenate them and sort.\n",
+                plan.threads
+            );
+        }
+        Flavor::Pynn => {
+            let _ = writeln!(
+                out,
+                "Needs:    python3 -m venv VENV && VENV/bin/pip install pynn nest-simulator \"numpy<2.4\"\n\
+                 Run:      VENV/bin/python SCRIPT.py [SPIKES.csv] [--backend B] [--threads T]\n\
+                 \x20         (default: SPIKES.csv is the script's name with .spikes.csv, beside it)\n\
+                 Backend:  --backend nest (default) builds NEST's own models through PyNN, with\n\
+                 \x20         spike_precision=\"on_grid\": the spikes of the plain NEST script, exactly.\n\
+                 \x20         --backend brian2, neuron, ... use PyNN's standard models instead (IF_curr_exp,\n\
+                 \x20         StaticSynapse, SpikeSourceArray/Poisson): close, not exact (each simulator has\n\
+                 \x20         its own conventions); items without a standard model stop the script with\n\
+                 \x20         their name.\n\
+                 Threads:  --threads T uses T NEST threads (default {}); the spikes do not change.\n\
+                 Cluster:  mpirun -np R VENV/bin/python SCRIPT.py SPIKES.csv, with a NEST built with MPI\n\
+                 \x20         (the PyPI wheel has none); rank 0 gathers and writes every spike.\n",
+                plan.threads
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "Conventions (so NEST's spikes are Spikeworks' step for step): dt {DT_MS} ms; every\n\
@@ -127,10 +157,10 @@ fn header(plan: &Plan, out: &mut String) {
 /// The whole script.
 pub fn nest_script(plan: &Plan) -> String {
     let mut out = String::new();
-    header(plan, &mut out);
+    header(plan, Flavor::Nest, &mut out);
     let _ = writeln!(
         out,
-        "import bisect\nimport pathlib\nimport sys\n\nimport numpy\nimport nest\n"
+        "import bisect\nimport pathlib\nimport sys\nimport time\n\nimport numpy\nimport nest\n"
     );
     let _ = writeln!(out, "DT_MS = {}", num(DT_MS));
     let _ = writeln!(out, "DURATION_MS = {}", num(plan.steps as f64 * DT_MS));
@@ -249,7 +279,12 @@ fn kick_factor(plan: &Plan, group: usize, receptor: usize) -> f64 {
     }
 }
 
-fn write_group(plan: &Plan, k: usize, g: &super::Group, out: &mut String) {
+/// A group's NEST model and its parameters as Python literals (NEST's units).
+pub(super) fn nest_neuron(
+    plan: &Plan,
+    k: usize,
+    g: &super::Group,
+) -> (&'static str, Vec<(String, String)>) {
     let mut params: Vec<(String, String)> = Vec::new();
     let model = match g.model {
         Model::Lif {
@@ -347,6 +382,11 @@ fn write_group(plan: &Plan, k: usize, g: &super::Group, out: &mut String) {
     if let Start::All(v) = g.start {
         params.push(("V_m".into(), num(v)));
     }
+    (model, params)
+}
+
+fn write_group(plan: &Plan, k: usize, g: &super::Group, out: &mut String) {
+    let (model, params) = nest_neuron(plan, k, g);
     let params = params
         .iter()
         .map(|(k, v)| format!("\"{k}\": {v}"))
@@ -393,6 +433,55 @@ fn write_group(plan: &Plan, k: usize, g: &super::Group, out: &mut String) {
     );
 }
 
+/// A connection's NEST synapse: its model, its own parameters beside weight and delay (as
+/// Python literals), its weight and delay in NEST's units, and its receptor on a
+/// multi-receptor target.
+pub(super) struct NestSynapse {
+    pub model: &'static str,
+    pub params: Vec<(String, String)>,
+    pub weight: Value,
+    pub delay: Value,
+    pub receptor: Option<usize>,
+}
+
+pub(super) fn nest_synapse(plan: &Plan, c: &Connection) -> NestSynapse {
+    let mut params = Vec::new();
+    let mut model = "static_synapse";
+    if let Some(s) = c.stdp {
+        let sign = match &c.weight_pa {
+            Value::Fixed(w) if *w < 0.0 => -1.0,
+            _ => 1.0,
+        };
+        let mu = if s.multiplicative { 1.0 } else { 0.0 };
+        model = "stdp_synapse";
+        for (k, x) in [
+            ("lambda", s.lambda),
+            ("alpha", s.alpha),
+            ("tau_plus", s.tau_plus_ms),
+            ("Wmax", sign * s.w_max_pa),
+            ("mu_plus", mu),
+            ("mu_minus", mu),
+        ] {
+            params.push((k.to_owned(), num(x)));
+        }
+    }
+    let (weight, receptor) = match single_receptor(&plan.groups[c.to]) {
+        None => (c.weight_pa.clone(), Some(c.receptor)),
+        Some(factor) => (
+            c.weight_pa
+                .times(factor * kick_factor(plan, c.to, c.receptor)),
+            None,
+        ),
+    };
+    NestSynapse {
+        model,
+        params,
+        weight,
+        delay: c.delay_ms.clone(),
+        receptor,
+    }
+}
+
 fn write_connection(plan: &Plan, c: &Connection, out: &mut String) {
     let from = match c.from {
         End::Group(k) => format!("g{k}"),
@@ -402,37 +491,16 @@ fn write_connection(plan: &Plan, c: &Connection, out: &mut String) {
         },
     };
     let to = format!("g{}", c.to);
+    let synapse = nest_synapse(plan, c);
     let mut syn = Vec::new();
-    if let Some(s) = c.stdp {
-        let sign = match &c.weight_pa {
-            Value::Fixed(w) if *w < 0.0 => -1.0,
-            _ => 1.0,
-        };
-        let mu = if s.multiplicative { 1.0 } else { 0.0 };
-        syn.push(("synapse_model".to_owned(), text("stdp_synapse")));
-        for (k, x) in [
-            ("lambda", s.lambda),
-            ("alpha", s.alpha),
-            ("tau_plus", s.tau_plus_ms),
-            ("Wmax", sign * s.w_max_pa),
-            ("mu_plus", mu),
-            ("mu_minus", mu),
-        ] {
-            syn.push((k.to_owned(), num(x)));
-        }
+    if synapse.model != "static_synapse" {
+        syn.push(("synapse_model".to_owned(), text(synapse.model)));
     }
-    let target = &plan.groups[c.to];
-    match single_receptor(target) {
-        None => {
-            syn.push(("weight".into(), value(&c.weight_pa)));
-            syn.push(("delay".into(), value(&c.delay_ms)));
-            syn.push(("receptor_type".into(), c.receptor.to_string()));
-        }
-        Some(factor) => {
-            let factor = factor * kick_factor(plan, c.to, c.receptor);
-            syn.push(("weight".into(), value(&c.weight_pa.times(factor))));
-            syn.push(("delay".into(), value(&c.delay_ms)));
-        }
+    syn.extend(synapse.params);
+    syn.push(("weight".into(), value(&synapse.weight)));
+    syn.push(("delay".into(), value(&synapse.delay)));
+    if let Some(r) = synapse.receptor {
+        syn.push(("receptor_type".into(), r.to_string()));
     }
     let syn = syn
         .iter()
@@ -521,6 +589,7 @@ def main(argv):
     nest.resolution = DT_MS
     nest.local_num_threads = threads
     nest.rng_seed = SEED + 1
+    started = time.perf_counter()
     groups, sources = build()
     recorder = nest.Create("spike_recorder")
     for _, _, _, nodes in groups:
@@ -528,7 +597,9 @@ def main(argv):
     for _, _, _, parrot in sources:
         if parrot is not None:
             nest.Connect(parrot, recorder)
+    built = time.perf_counter()
     nest.Simulate(DURATION_MS)
+    simulated = time.perf_counter()
 
     # Node ids are consecutive within a Create: find a sender's group by its first id.
     named = [(nodes.tolist()[0], ident, label, population)
@@ -553,7 +624,9 @@ def main(argv):
         f.write("time_s,id,label\n")
         for step, ident, label in rows:
             f.write(f"{step_time(step)},{csv_field(ident)},{csv_field(label)}\n")
-    print(f"{len(rows)} spikes in {DURATION_MS / 1000} s biological; wrote {out}")
+    print(f"{len(rows)} spikes in {DURATION_MS / 1000} s biological; built in "
+          f"{built - started:.2f} s, simulated in {simulated - built:.2f} s on {threads} "
+          f"thread(s); wrote {out}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 //! spike CSV of `spikeworks run` byte for byte; so does a network of 1 000 neurons in ten
 //! populations connected at random, written with the engine's connection list; the balanced
 //! network driven by Poisson trains keeps its rates and irregularity in NEST; a circuit NEST
-//! cannot express is refused with the item named.
+//! cannot express is refused with the item named; the balanced network made ten times bigger
+//! keeps its rates on two threads; and the PyNN script on `pyNN.nest` gives the plain NEST
+//! script's spikes exactly.
 //!
 //! NEST comes from `scripts/setup.sh`, which installs it into a virtual environment of its own
 //! (`SPIKEWORKS_NEST_PYTHON` names another interpreter). Without it these tests fail and say
@@ -17,7 +19,7 @@ use spikeworks::circuit::{
     ProjectionItem,
 };
 use spikeworks::level::{self, Stimulus};
-use spikeworks::nest::{self, NestOptions, script::nest_script};
+use spikeworks::nest::{self, NestOptions, pynn::pynn_script, script::nest_script};
 use spikeworks::runner::{RunOptions, TouchPlan, run_circuit};
 use spikeworks::sim::{ConnectionRule, Drawn, PopulationLayout, SynapseMode};
 
@@ -92,14 +94,23 @@ fn prepare(
 
 /// Runs every case's script in one Python process (NEST is imported once).
 fn run_in_nest<'a>(cases: impl IntoIterator<Item = &'a Case>) {
+    run_scripts(
+        cases
+            .into_iter()
+            .map(|c| (c.script.as_path(), c.nest_csv.as_path())),
+    );
+}
+
+/// Runs scripts (plain or PyNN), each writing its spikes to its CSV, in one Python process.
+fn run_scripts<'a>(runs: impl IntoIterator<Item = (&'a Path, &'a Path)>) {
     let python = nest_python();
     let mut driver = String::from("import runpy, sys\n");
-    for c in cases {
+    for (script, csv) in runs {
         driver.push_str(&format!(
             "sys.argv = [{:?}, {:?}]\nrunpy.run_path({:?}, run_name='__main__')\n",
-            c.script.display().to_string(),
-            c.nest_csv.display().to_string(),
-            c.script.display().to_string()
+            script.display().to_string(),
+            csv.display().to_string(),
+            script.display().to_string()
         ));
     }
     let out = Command::new(python)
@@ -526,4 +537,164 @@ fn approximated_neurons_and_learning_keep_their_spike_counts_in_nest_within_the_
             );
         }
     }
+}
+
+/// Runs `script` with `args` in the NEST environment.
+fn run_script(script: &Path, args: &[&str]) {
+    let out = Command::new(nest_python())
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{} failed:\n{}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_balanced_network_ten_times_bigger_keeps_its_rates_in_nest_on_two_threads() {
+    let dir = scratch("scaled");
+    let circuit = example("balanced_network");
+    // 100 000 neurons and ten million synapses in NEST: half a second of one seed is plenty.
+    let duration_s = 0.5;
+    let seeds = [1];
+    let mut ours = std::collections::HashMap::<&str, f64>::new();
+    let mut theirs = std::collections::HashMap::<&str, f64>::new();
+    for seed in seeds {
+        let plain = prepare(
+            &dir,
+            &format!("plain-{seed}"),
+            &circuit,
+            &NestOptions {
+                seed,
+                ..options(duration_s)
+            },
+            false,
+        )
+        .unwrap();
+        let opts = NestOptions {
+            seed,
+            scale: 10,
+            threads: 2,
+            ..options(duration_s)
+        };
+        let plan = nest::plan(&circuit, &opts).unwrap();
+        let script = dir.join(format!("scaled-{seed}.py"));
+        std::fs::write(&script, nest_script(&plan)).unwrap();
+        let csv = dir.join(format!("scaled-{seed}.csv"));
+        run_script(&script, &[csv.to_str().unwrap()]);
+        let scaled = std::fs::read_to_string(&csv).unwrap();
+        for p in &circuit.populations {
+            *ours.entry(&p.id).or_default() +=
+                population_stats(&plain.ours, &p.id, p.size, duration_s).0 / seeds.len() as f64;
+            *theirs.entry(&p.id).or_default() +=
+                population_stats(&scaled, &p.id, p.size * 10, duration_s).0 / seeds.len() as f64;
+        }
+    }
+    for p in &circuit.populations {
+        let (a, b) = (ours[p.id.as_str()], theirs[p.id.as_str()]);
+        eprintln!(
+            "{}: Spikeworks {a:.2} Hz with {} neurons, NEST {b:.2} Hz with {} on 2 threads",
+            p.id,
+            p.size,
+            p.size * 10
+        );
+        assert!(a > 1.0, "{}: the network fires ({a:.2} Hz)", p.id);
+        assert!(
+            (b / a - 1.0).abs() <= 0.10,
+            "{}: at scale 10 NEST's rate is {b:.2} Hz against our {a:.2} Hz",
+            p.id
+        );
+    }
+}
+
+#[test]
+fn the_pynn_script_on_pynn_nest_gives_exactly_the_plain_nest_scripts_spikes() {
+    let dir = scratch("pynn");
+    let touch = |sensor: &str, from: f64, to: f64| TouchPlan {
+        sensor: sensor.to_owned(),
+        press_s: from,
+        release_s: to,
+    };
+    // Every example without random draws, exact or approximated (adaptation, Hodgkin–Huxley,
+    // STDP, immediate-fire kicks, AC), touch trials and a thousand neurons with the engine's
+    // connections: whatever NEST model the plain script uses, PyNN builds the same.
+    let mut runs: Vec<(String, Circuit, NestOptions)> = Vec::new();
+    for (name, circuit) in examples() {
+        runs.push((name, circuit, options(1.0)));
+    }
+    runs.push((
+        "touch_reflex-touched".into(),
+        example("touch_reflex"),
+        NestOptions {
+            touches: vec![touch("Touch", 0.2, 0.6)],
+            ..options(1.0)
+        },
+    ));
+    runs.push((
+        "adaptive_neuron-held".into(),
+        example("adaptive_neuron"),
+        NestOptions {
+            touches: vec![touch("Hold me", 0.1, 0.8)],
+            ..options(1.0)
+        },
+    ));
+    runs.push(("squid_pair".into(), squid_pair(), options(0.5)));
+    runs.push((
+        "thousand".into(),
+        thousand_neurons(),
+        NestOptions {
+            exact_connectivity: true,
+            seed: 3,
+            ..options(0.5)
+        },
+    ));
+    let mut compared = Vec::new();
+    for (name, circuit, opts) in &runs {
+        let Ok(plan) = nest::plan(circuit, opts) else {
+            continue;
+        };
+        if !plan.report.statistical.is_empty() {
+            continue;
+        }
+        let mut files = Vec::new();
+        for (kind, script) in [("nest", nest_script(&plan)), ("pynn", pynn_script(&plan))] {
+            let path = dir.join(format!("{name}.{kind}.py"));
+            std::fs::write(&path, script).unwrap();
+            files.push((path, dir.join(format!("{name}.{kind}.csv"))));
+        }
+        compared.push((name.clone(), files));
+    }
+    assert!(compared.len() >= 20, "{} circuits compared", compared.len());
+    run_scripts(
+        compared
+            .iter()
+            .flat_map(|(_, files)| files.iter().map(|(s, c)| (s.as_path(), c.as_path()))),
+    );
+    let mut total = 0;
+    for (name, files) in &compared {
+        let plain = std::fs::read_to_string(&files[0].1).unwrap();
+        let pynn = std::fs::read_to_string(&files[1].1).unwrap();
+        total += plain.lines().count() - 1;
+        if pynn != plain {
+            let first = pynn.lines().zip(plain.lines()).position(|(a, b)| a != b);
+            panic!(
+                "{name}: PyNN's spikes differ from the NEST script's at line {first:?}: PyNN \
+                 {:?}, NEST {:?} ({} lines against {})",
+                first.and_then(|i| pynn.lines().nth(i)),
+                first.and_then(|i| plain.lines().nth(i)),
+                pynn.lines().count(),
+                plain.lines().count()
+            );
+        }
+    }
+    let names: Vec<&str> = compared.iter().map(|(n, _)| n.as_str()).collect();
+    eprintln!(
+        "PyNN = NEST on {} circuits, {total} spikes: {names:?}",
+        compared.len()
+    );
+    assert!(total > 10_000, "rich activity: {total} spikes");
 }

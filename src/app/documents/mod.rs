@@ -1,7 +1,8 @@
 //! Files in the sandbox: New, Open, Save, Save As and the Examples menu, a path dialog (with
 //! the circuit files of a folder to pick from), the unsaved-changes prompt before anything
 //! that would lose work (New, Open, closing the window), and the autosave that brings back
-//! unsaved work after a crash. Ctrl+N, Ctrl+O, Ctrl+S and Ctrl+Shift+S.
+//! unsaved work after a crash. Ctrl+N, Ctrl+O, Ctrl+S and Ctrl+Shift+S. File → Export opens
+//! the NEST and PyNN export ([`crate::app::script_export`]).
 //!
 //! In the browser ([`crate::app::platform`]) there is no filesystem: Open offers the examples
 //! and an upload from the device, Save and Save As download the file, and the autosave lives
@@ -16,6 +17,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::app::platform::{TextStore, data_dir, write_user_file};
 use crate::app::sandbox::view::CanvasView;
+use crate::app::script_export::{OpenScriptExport, ScriptKind};
 use crate::app::ui_state::{self, Hint, UiFocus};
 use crate::app::{AppSystems, UiSystems};
 use crate::circuit::Circuit;
@@ -611,6 +613,7 @@ fn window_title(doc: Res<Document>, mut windows: Query<&mut Window>) {
 #[derive(SystemParam)]
 pub struct FileMenu<'w> {
     requests: MessageWriter<'w, FileRequest>,
+    exports: MessageWriter<'w, OpenScriptExport>,
     examples: Res<'w, Examples>,
 }
 
@@ -676,6 +679,21 @@ impl FileMenu<'_> {
             item(ui, "Open…", "Ctrl+O", FileRequest::ChooseOpen);
             item(ui, "Save", "Ctrl+S", FileRequest::Save);
             item(ui, "Save As…", "Ctrl+Shift+S", FileRequest::ChooseSaveAs);
+            let export = ui.menu_button("Export", |ui| {
+                for (text, kind) in [
+                    ("NEST script…", ScriptKind::Nest),
+                    ("PyNN script…", ScriptKind::Pynn),
+                ] {
+                    let button = ui.button(text);
+                    ui_state::expose_button(ui.ctx(), format!("export/{text}"), button.rect);
+                    if button.clicked() {
+                        self.exports.write(OpenScriptExport(kind));
+                        ui.close();
+                    }
+                }
+                ui.weak("A Neuronify file: Save As … .nfy");
+            });
+            ui_state::expose_button(ui.ctx(), "file/Export", export.response.rect);
             if compact {
                 ui.menu_button("Examples", |ui| self.examples_list(ui, width));
             }
