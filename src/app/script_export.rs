@@ -115,10 +115,15 @@ pub fn plugin(app: &mut App) {
         );
 }
 
-/// A file name from the circuit's name: letters, digits and underscores.
+/// A file name for the script: the circuit file's, else the circuit's name, in letters,
+/// digits and underscores.
 fn file_stem(doc: &Document) -> String {
-    let stem: String = doc
-        .title()
+    let name = doc
+        .path
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .map_or_else(|| doc.title(), |n| n.to_string_lossy().into_owned());
+    let stem: String = name
         .trim_end_matches(".circuit.ron")
         .chars()
         .map(|c| {
