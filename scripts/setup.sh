@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepares a fresh Debian/Ubuntu machine to build and test Spikeworks (and NEST with PyNN in
+# Prepares a fresh Debian/Ubuntu machine to build and test Spikeworks (and NEST, PyNN and Brian2 in
 # ~/.cache/spikeworks/nest-venv for the export tests). Idempotent: it installs
 # only what is missing, so a second run does nothing and needs no network.
 set -euo pipefail
@@ -46,11 +46,12 @@ fi
 if [[ ! -d web/node_modules/playwright-core ]]; then
     (cd web && npm ci --no-audit --no-fund)
 fi
-# NEST and PyNN for the export tests (tests/core/nest_export.rs), from PyPI into a virtual
-# environment of their own outside the clone; numpy below 2.4 so Brian2 works beside them.
+# NEST, PyNN and Brian2 (PyNN's second backend) for the export tests
+# (tests/core/nest_export.rs), from PyPI into a virtual environment of their own outside the
+# clone; numpy below 2.4 so Brian2 works beside NEST.
 nest_venv="$HOME/.cache/spikeworks/nest-venv"
-if ! "$nest_venv/bin/python" -c "import nest, pyNN.nest" >/dev/null 2>&1; then
-    echo "setup: installing NEST and PyNN into $nest_venv"
+if ! "$nest_venv/bin/python" -c "import nest, pyNN.nest, brian2" >/dev/null 2>&1; then
+    echo "setup: installing NEST, PyNN and Brian2 into $nest_venv"
     if ! python3 -m venv --help >/dev/null 2>&1; then
         sudo=""
         [[ $(id -u) -eq 0 ]] || sudo="sudo"
@@ -58,9 +59,9 @@ if ! "$nest_venv/bin/python" -c "import nest, pyNN.nest" >/dev/null 2>&1; then
     fi
     rm -rf "$nest_venv"
     python3 -m venv "$nest_venv"
-    "$nest_venv/bin/pip" install --quiet nest-simulator pynn "numpy<2.4"
-    "$nest_venv/bin/python" -c "import nest, pyNN.nest" >/dev/null 2>&1 || {
-        echo "setup: NEST or PyNN does not import in $nest_venv" >&2
+    "$nest_venv/bin/pip" install --quiet nest-simulator pynn brian2 "numpy<2.4"
+    "$nest_venv/bin/python" -c "import nest, pyNN.nest, brian2" >/dev/null 2>&1 || {
+        echo "setup: NEST, PyNN or Brian2 does not import in $nest_venv" >&2
         exit 1
     }
 fi

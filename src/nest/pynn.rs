@@ -80,20 +80,18 @@ fn standard_cell(plan: &Plan, k: usize, g: &Group) -> Result<String, String> {
     };
     let mut taus = [None::<f64>; 2];
     for c in plan.connections.iter().filter(|c| c.to == k) {
+        // An immediate-fire kick is a receptor of a very short time constant, as in NEST.
         let tau = g.receptors_ms[c.receptor - 1];
-        if tau == KICK_TAU_MS {
-            return Err("an immediate-fire synapse has no standard PyNN model".into());
-        }
         let sign = sign_of(&c.weight_pa)
             .ok_or_else(|| format!("{}: weights of both signs on one synapse", c.item))?;
         let slot = &mut taus[usize::from(sign < 0.0)];
         match *slot {
             Some(t) if t != tau => {
-                return Err(
-                    "inputs of one sign with two synaptic time constants (IF_curr_exp has one \
-                     per sign)"
-                        .into(),
-                );
+                return Err(format!(
+                    "inputs of one sign with two synaptic time constants, {t} and {tau} ms \
+                     (IF_curr_exp has one per sign; an immediate-fire synapse is one of \
+                     {KICK_TAU_MS} ms)"
+                ));
             }
             _ => *slot = Some(tau),
         }
@@ -210,7 +208,7 @@ pub fn pynn_script(plan: &Plan) -> String {
                 );
                 let _ = writeln!(
                     out,
-                    "    s{k} = sim.Population(1, sim.SpikeSourceArray(spike_times=sent_at(s{k}_steps)), label={label})"
+                    "    s{k} = sim.Population(1, sim.SpikeSourceArray(spike_times=sent_at(s{k}_steps, native)), label={label})"
                 );
                 let _ = writeln!(out, "    sources.append(({id}, {label}, s{k}_steps, None))");
             }
@@ -375,11 +373,14 @@ fn write_projection(plan: &Plan, c: &Connection, out: &mut String) {
 }
 
 const HELPERS: &str = r#"
-def sent_at(steps):
-    """A source's spike at Spikeworks' step k is sent at k*dt (its connections carry one step
-    more delay). PyNN relays a source through a parrot neuron one step earlier, so a spike of
-    step 0 or 1 goes at step 2."""
-    return [max(k, 2) * DT_MS for k in steps]
+def sent_at(steps, native):
+    """When a source's spike at Spikeworks' step k is sent (its connections carry one step
+    more delay). NEST stamps it at the end of the step, k*dt; pyNN.nest relays a source
+    through a parrot neuron one step earlier, so there a spike of step 0 or 1 goes at step 2.
+    Brian2 stamps the start of the step, (k - 1)*dt, and a spike of step 0 goes at step 1."""
+    if native:
+        return [max(k, 2) * DT_MS for k in steps]
+    return [max(k - 1, 0) * DT_MS for k in steps]
 
 
 def native_type(sim, model, receptors):
@@ -516,6 +517,8 @@ def main(argv):
     sim.run(DURATION_MS)
     simulated = time.perf_counter()
 
+    # NEST stamps a spike at the end of its step, Brian2 (like Spikeworks) at its start.
+    stamp_lag = 1 if native else 0
     spikes = []
     recorded = [(ident, label, population, pop) for ident, label, population, pop in groups]
     recorded += [(ident, label, False, pop) for ident, label, _, pop in sources if pop is not None]
@@ -523,7 +526,8 @@ def main(argv):
         for train in pop.get_data("spikes", gather=True).segments[0].spiketrains:
             index = int(train.annotations["source_index"])
             member = f"{ident}[{index}]" if population else ident
-            spikes.extend((round(float(t) / DT_MS) - 1, member, label) for t in train.magnitude)
+            spikes.extend((round(float(t) / DT_MS) - stamp_lag, member, label)
+                          for t in train.magnitude)
     for ident, label, steps, _ in sources:
         spikes.extend((k, ident, label) for k in steps or [])
     spikes.sort(key=lambda r: (r[0], r[1]))

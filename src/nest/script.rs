@@ -113,14 +113,17 @@ pub(super) fn header(plan: &Plan, flavor: Flavor, out: &mut String) {
             let _ = writeln!(
                 out,
                 "Needs:    python3 -m venv VENV && VENV/bin/pip install pynn nest-simulator \"numpy<2.4\"\n\
+                 \x20         (and brian2 for --backend brian2)\n\
                  Run:      VENV/bin/python SCRIPT.py [SPIKES.csv] [--backend B] [--threads T]\n\
                  \x20         (default: SPIKES.csv is the script's name with .spikes.csv, beside it)\n\
                  Backend:  --backend nest (default) builds NEST's own models through PyNN, with\n\
                  \x20         spike_precision=\"on_grid\": the spikes of the plain NEST script, exactly.\n\
-                 \x20         --backend brian2, neuron, ... use PyNN's standard models instead (IF_curr_exp,\n\
-                 \x20         StaticSynapse, SpikeSourceArray/Poisson): close, not exact (each simulator has\n\
-                 \x20         its own conventions); items without a standard model stop the script with\n\
-                 \x20         their name.\n\
+                 \x20         --backend brian2 (or another PyNN backend) uses PyNN's standard models instead\n\
+                 \x20         (IF_curr_exp, StaticSynapse, SpikeSourceArray/Poisson): on pyNN.brian2 plain\n\
+                 \x20         integrate-and-fire circuits give Spikeworks' spikes exactly; saturating\n\
+                 \x20         synapses and AC come close; an item without a standard model (adaptive,\n\
+                 \x20         Hodgkin-Huxley, STDP, two time constants of one sign on a neuron) stops the\n\
+                 \x20         script with its name.\n\
                  Threads:  --threads T uses T NEST threads (default {}); the spikes do not change.\n\
                  Cluster:  mpirun -np R VENV/bin/python SCRIPT.py SPIKES.csv, with a NEST built with MPI\n\
                  \x20         (the PyPI wheel has none); rank 0 gathers and writes every spike.\n",

@@ -4,12 +4,12 @@
 //! populations connected at random, written with the engine's connection list; the balanced
 //! network driven by Poisson trains keeps its rates and irregularity in NEST; a circuit NEST
 //! cannot express is refused with the item named; the balanced network made ten times bigger
-//! keeps its rates on two threads; and the PyNN script on `pyNN.nest` gives the plain NEST
-//! script's spikes exactly.
+//! keeps its rates on two threads; the PyNN script on `pyNN.nest` gives the plain NEST
+//! script's spikes exactly, and on `pyNN.brian2` Spikeworks' own for plain circuits.
 //!
-//! NEST comes from `scripts/setup.sh`, which installs it into a virtual environment of its own
-//! (`SPIKEWORKS_NEST_PYTHON` names another interpreter). Without it these tests fail and say
-//! so; they never pass by skipping.
+//! NEST, PyNN and Brian2 come from `scripts/setup.sh`, which installs them into a virtual
+//! environment of their own (`SPIKEWORKS_NEST_PYTHON` names another interpreter). Without
+//! them these tests fail and say so; they never pass by skipping.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -697,4 +697,72 @@ fn the_pynn_script_on_pynn_nest_gives_exactly_the_plain_nest_scripts_spikes() {
         compared.len()
     );
     assert!(total > 10_000, "rich activity: {total} spikes");
+}
+
+/// PyNN carries the script to other simulators: on `pyNN.brian2`, with PyNN's standard
+/// models, circuits of plain neurons, DC, touch presses and immediate-fire synapses give
+/// Spikeworks' spikes exactly (Brian2 stamps spikes and counts the refractory period as Spikeworks does); an
+/// item without a standard model stops the script with its name.
+#[test]
+fn the_pynn_script_on_pynn_brian2_gives_spikeworks_spikes_and_names_what_it_cannot_build() {
+    let dir = scratch("brian2");
+    let has_brian2 = Command::new(nest_python())
+        .args(["-c", "import brian2, pyNN.brian2"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        has_brian2,
+        "Brian2 or PyNN is missing beside NEST: run `bash scripts/setup.sh` (it installs both \
+         into ~/.cache/spikeworks/nest-venv)"
+    );
+    // Brian2 reads preferences from the working folder: plain numpy, no compiler needed.
+    std::fs::write(dir.join("brian_preferences"), "codegen.target = 'numpy'\n").unwrap();
+    let brian2 = |script: &Path, csv: &Path| {
+        Command::new(nest_python())
+            .current_dir(&dir)
+            .arg(script)
+            .arg(csv)
+            .args(["--backend", "brian2"])
+            .output()
+            .expect("python runs")
+    };
+    let pressed = NestOptions {
+        touches: vec![TouchPlan {
+            sensor: "Touch".into(),
+            press_s: 0.2,
+            release_s: 0.6,
+        }],
+        ..options(1.0)
+    };
+    for (name, opts) in [
+        ("relay", options(1.0)),
+        ("inhibitory_oscillator", options(1.0)),
+        ("input_summation", options(1.0)),
+        ("refractory_period", options(1.0)),
+        ("touch_reflex", pressed),
+    ] {
+        let case = prepare(&dir, name, &example(name), &opts, false).unwrap();
+        let plan = nest::plan(&example(name), &opts).unwrap();
+        std::fs::write(&case.script, pynn_script(&plan)).unwrap();
+        let out = brian2(&case.script, &case.nest_csv);
+        assert!(
+            out.status.success(),
+            "{name} on pyNN.brian2 failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let theirs = std::fs::read_to_string(&case.nest_csv).unwrap();
+        assert!(case.ours.lines().count() > 15, "{name} fires");
+        assert_eq!(theirs, case.ours, "{name}: pyNN.brian2 against Spikeworks");
+    }
+    let plan = nest::plan(&example("stdp_order"), &options(1.0)).unwrap();
+    let script = dir.join("stdp_order.py");
+    std::fs::write(&script, pynn_script(&plan)).unwrap();
+    let out = brian2(&script, &dir.join("stdp_order.csv"));
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success()
+            && message.contains("stdp_synapse")
+            && message.contains("--backend nest"),
+        "a learning synapse stops the script with its name: {message}"
+    );
 }
