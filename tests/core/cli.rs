@@ -1,5 +1,6 @@
 //! The `spikeworks` command line: `run` prints per-neuron spikes and rates and writes the CSV
-//! layouts other tools read; bad input exits non-zero with a one-line reason.
+//! layouts other tools read; `export` writes NEST and PyNN scripts; bad input exits non-zero
+//! with a one-line reason.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -132,6 +133,64 @@ fn bad_input_exits_non_zero_with_a_reason() {
     .unwrap();
     fails_with(&["run", broken.to_str().unwrap()], "broken.circuit.ron:1:");
     fails_with(&["bench", "cuba", "--neurons", "2"], "at least 5");
+}
+
+#[test]
+fn export_writes_nest_and_pynn_scripts_or_names_what_nest_cannot_express() {
+    let relay = example("relay.circuit.ron");
+    for (option, marker) in [
+        ("--nest", "nest.Simulate(DURATION_MS)"),
+        ("--pynn", "spike_precision"),
+    ] {
+        let script = scratch(&format!("relay{option}.py"));
+        let out = spikeworks()
+            .arg("export")
+            .arg(&relay)
+            .arg(option)
+            .arg(&script)
+            .args(["--duration", "2s", "--scale", "3"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{option}: {stdout}");
+        assert!(
+            stdout.contains("Exact:") && stdout.contains("same spikes"),
+            "{stdout}"
+        );
+        let text = std::fs::read_to_string(&script).unwrap();
+        assert!(text.contains(marker), "{option}: the script has {marker}");
+        assert!(
+            text.contains("DURATION_MS = 2000.0"),
+            "{option}: --duration is kept"
+        );
+    }
+    let visual = example("visual_input.circuit.ron");
+    let visual = visual.to_str().unwrap();
+    let unwritten = scratch("visual.py");
+    for option in ["--nest", "--pynn"] {
+        fails_with(
+            &["export", visual, option, unwritten.to_str().unwrap()],
+            "orientation: NEST cannot express a retina or place cell",
+        );
+    }
+    assert!(
+        !unwritten.exists(),
+        "nothing is written for a circuit NEST cannot express"
+    );
+    let relay = relay.to_str().unwrap();
+    fails_with(
+        &["export", relay, "--nest", "x.py", "--scale", "0"],
+        "--scale",
+    );
+    let both = spikeworks()
+        .args(["export", relay, "--nest", "x.py", "--pynn", "y.py"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&both.stderr);
+    assert!(
+        !both.status.success() && stderr.contains("cannot be used with"),
+        "one script at a time: {stderr}"
+    );
 }
 
 #[test]
