@@ -155,6 +155,7 @@ impl Circuit {
                         mode: proj.mode,
                         stdp: proj.stdp,
                         reward: proj.reward,
+                        neuronify: None,
                     });
                     k += 1;
                 }

@@ -11,8 +11,8 @@ use bevy::prelude::*;
 use super::error::{CircuitError, Location};
 use super::schema::*;
 use super::units::to_milli;
-use crate::sim::params::{in_range, non_negative, positive};
-use crate::sim::{MAX_DELAY_S, MAX_RATE_HZ, ParamError};
+use crate::sim::params::{finite, in_range, non_negative, positive};
+use crate::sim::{MAX_DELAY_S, MAX_RATE_HZ, ParamError, SynapseMode};
 
 /// The entities a circuit was spawned as, by stable id.
 #[derive(Debug, Clone, Default)]
@@ -157,6 +157,17 @@ impl Circuit {
 
         for n in &self.neurons {
             check_model(&n.model).map_err(|e| param(&n.id, e))?;
+            if let NeuronModel::Lif(m) = &n.model
+                && m.neuronify.is_some()
+                && m.escape.is_some()
+            {
+                return Err(invalid(
+                    &n.id,
+                    "neuronify",
+                    "a neuron stepped as Neuronify's fires at its threshold, without escape noise"
+                        .into(),
+                ));
+            }
         }
 
         for g in &self.generators {
@@ -204,6 +215,13 @@ impl Circuit {
                 }
             };
             check().map_err(|e| param(&g.id, e))?;
+            if g.neuronify_clock && !matches!(g.kind, GeneratorKind::Regular { .. }) {
+                return Err(invalid(
+                    &g.id,
+                    "neuronify_clock",
+                    "only a regular spike generator runs on Neuronify's clock".into(),
+                ));
+            }
             if !g.kind.is_current() && !g.targets.is_empty() {
                 return Err(invalid(
                     &g.id,
@@ -285,9 +303,29 @@ impl Circuit {
                 if let Some(m) = &s.reward {
                     m.validate()?;
                 }
+                if let Some(n) = &s.neuronify {
+                    finite("exponential", n.exponential)?;
+                    finite("linear", n.linear)?;
+                }
                 Ok(())
             };
             check().map_err(|e| bad(e.name(), e.to_string()))?;
+            if s.neuronify.is_some() {
+                if s.stdp.is_some() || s.reward.is_some() {
+                    return Err(bad(
+                        "neuronify",
+                        "a synapse stepped as Neuronify's does not learn".into(),
+                    ));
+                }
+                if s.mode == SynapseMode::Add {
+                    return Err(bad(
+                        "neuronify",
+                        "a synapse stepped as Neuronify's resets to full on each spike (mode \
+                         Saturate) or fires its target (ImmediateFire)"
+                            .into(),
+                    ));
+                }
+            }
         }
 
         for m in &self.meters {
@@ -332,6 +370,22 @@ pub(super) fn check_model(model: &NeuronModel) -> Result<(), ParamError> {
             if let Some(e) = &m.escape {
                 positive("width_mV", e.width_mv)?;
                 in_range("max_rate_Hz", e.max_rate_hz, 1e-3, MAX_RATE_HZ)?;
+            }
+            if let Some(v) = m.start_mv {
+                in_range("start_mV", v, -500.0, 500.0)?;
+            }
+            if let Some(n) = &m.neuronify {
+                if let Some((low, high)) = n.clamp_mv {
+                    in_range("clamp_mV", low, -500.0, 500.0)?;
+                    in_range("clamp_mV", high, -500.0, 500.0)?;
+                    if low >= high {
+                        return Err(ParamError::EmptyRange {
+                            name: "clamp_mV",
+                            low,
+                            high,
+                        });
+                    }
+                }
             }
             Ok(())
         }

@@ -201,6 +201,22 @@ impl Circuit {
                 ));
             }
             check_model(&p.model).map_err(|e| invalid(&p.id, e.name(), e.to_string()))?;
+            if let NeuronModel::Lif(m) = &p.model {
+                if m.start_mv.is_some() {
+                    return Err(invalid(
+                        &p.id,
+                        "start_mV",
+                        "a population's members start from its `initial_mV`".into(),
+                    ));
+                }
+                if m.neuronify.is_some() {
+                    return Err(invalid(
+                        &p.id,
+                        "neuronify",
+                        "only single neurons step as Neuronify's".into(),
+                    ));
+                }
+            }
             let check = || -> Result<(), ParamError> {
                 match p.initial_mv {
                     InitialPotential::Reset => Ok(()),

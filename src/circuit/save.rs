@@ -25,6 +25,8 @@ fn lif_model(
     adaptation: Option<&Adaptation>,
     burst: Option<&BurstCurrent>,
     escape: Option<&EscapeNoise>,
+    start: Option<&StartPotential>,
+    neuronify: Option<&NeuronifyStepping>,
 ) -> LifModel {
     LifModel {
         capacitance_nf: to_nano(m.capacitance_f),
@@ -42,6 +44,8 @@ fn lif_model(
             peak_na: to_nano(b.peak_a),
             ramp_na_per_s: to_nano(b.ramp_a_per_s),
         }),
+        start_mv: start.map(|s| to_milli(s.v)),
+        neuronify: neuronify.map(NeuronifyNeuronModel::from_sim),
     }
 }
 
@@ -95,14 +99,22 @@ impl Circuit {
                 Option<&BurstCurrent>,
                 Option<&HhParams>,
                 Option<&EscapeNoise>,
+                Option<&StartPotential>,
+                Option<&NeuronifyStepping>,
             )>()
             .iter(world)
             .filter(|q| q.4.is_some() || q.8.is_some())
-            .map(|(e, l, p, inh, lif, r, a, b, hh, noise)| {
+            .map(|(e, l, p, inh, lif, r, a, b, hh, noise, start, nfy)| {
                 let model = match (lif, hh) {
-                    (Some(m), _) => {
-                        NeuronModel::Lif(lif_model(m, r.map_or(0.0, |r| r.period_s), a, b, noise))
-                    }
+                    (Some(m), _) => NeuronModel::Lif(lif_model(
+                        m,
+                        r.map_or(0.0, |r| r.period_s),
+                        a,
+                        b,
+                        noise,
+                        start,
+                        nfy,
+                    )),
                     (None, h) => NeuronModel::HodgkinHuxley(HhModel {
                         area_cm2: h.map_or(1e-4, |h| h.area_cm2),
                     }),
@@ -140,9 +152,10 @@ impl Circuit {
                 AnyOf<(&DcSource, &AcSource, &RegularSpikes, &PoissonSpikes)>,
                 Option<&VisualInput>,
                 Option<&PlaceCell>,
+                Has<NeuronifyClock>,
             )>()
             .iter(world)
-            .map(|(e, l, p, inh, kinds, visual, place)| {
+            .map(|(e, l, p, inh, kinds, visual, place, clock)| {
                 let kind = match (kinds, visual, place) {
                     (.., Some(p)) => GeneratorKind::PlaceCell(*p),
                     (_, Some(v), _) => GeneratorKind::VisualInput(v.clone()),
@@ -158,11 +171,11 @@ impl Circuit {
                     ((_, _, _, Some(p)), ..) => GeneratorKind::Poisson { rate_hz: p.rate_hz },
                     _ => unreachable!("AnyOf matches at least one"),
                 };
-                (e, label(l), pos(p), inh, kind)
+                (e, label(l), pos(p), inh, kind, clock)
             })
             .collect();
         generators.sort_by_key(|g| g.0.index());
-        for (e, label, position, inhibitory, kind) in generators {
+        for (e, label, position, inhibitory, kind, neuronify_clock) in generators {
             let targets = targets.get(&e).cloned().unwrap_or_default();
             circuit.generators.push(GeneratorItem {
                 id: id_of(e),
@@ -171,6 +184,7 @@ impl Circuit {
                 inhibitory,
                 kind,
                 targets: targets.into_iter().map(&mut id_of).collect(),
+                neuronify_clock,
             });
         }
 
@@ -199,9 +213,10 @@ impl Circuit {
                 Option<&StableId>,
                 Option<&Stdp>,
                 Option<&RewardLearning>,
+                Option<&NeuronifySynapse>,
             )>()
             .iter(world)
-            .map(|(e, s, k, d, id, stdp, reward)| {
+            .map(|(e, s, k, d, id, stdp, reward, nfy)| {
                 (
                     e,
                     *s,
@@ -210,11 +225,12 @@ impl Circuit {
                     id.map_or_else(String::new, |id| id.0.clone()),
                     stdp.map(StdpModel::from_sim),
                     reward.map(RewardModel::from_sim),
+                    nfy.map(NeuronifySynapseModel::from_sim),
                 )
             })
             .collect();
         synapses.sort_by_key(|s| s.0.index());
-        for (_, s, k, d, id, stdp, reward) in synapses {
+        for (_, s, k, d, id, stdp, reward, neuronify) in synapses {
             circuit.synapses.push(SynapseItem {
                 id,
                 from: id_of(s.pre),
@@ -225,6 +241,7 @@ impl Circuit {
                 mode: k.mode,
                 stdp,
                 reward,
+                neuronify,
             });
         }
 
@@ -302,6 +319,8 @@ impl Circuit {
                     adaptation.as_ref(),
                     burst.as_ref(),
                     escape.as_ref(),
+                    None,
+                    None,
                 )),
                 PopulationModel::Hh(h) => NeuronModel::HodgkinHuxley(HhModel {
                     area_cm2: h.area_cm2,

@@ -92,6 +92,74 @@ pub struct LifModel {
     /// Fire at random around the threshold instead of exactly at it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escape: Option<EscapeModel>,
+    /// The membrane potential the neuron starts from, and returns to on Reset (absent: its
+    /// reset potential).
+    #[serde(rename = "start_mV", default, skip_serializing_if = "Option::is_none")]
+    pub start_mv: Option<f64>,
+    /// Stepped as Neuronify steps it (imported lessons; see `sim::neuronify`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neuronify: Option<NeuronifyNeuronModel>,
+}
+
+/// Neuronify's stepping of a neuron, in file units.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeuronifyNeuronModel {
+    /// Neuronify's voltage clamp: after each step the voltage is held within it.
+    #[serde(rename = "clamp_mV", default, skip_serializing_if = "Option::is_none")]
+    pub clamp_mv: Option<(f64, f64)>,
+}
+
+impl NeuronifyNeuronModel {
+    pub fn to_sim(&self) -> crate::sim::NeuronifyStepping {
+        crate::sim::NeuronifyStepping {
+            clamp_v: self
+                .clamp_mv
+                .map(|(low, high)| (from_milli(low), from_milli(high))),
+        }
+    }
+
+    pub fn from_sim(n: &crate::sim::NeuronifyStepping) -> Self {
+        Self {
+            clamp_mv: n.clamp_v.map(|(low, high)| (to_milli(low), to_milli(high))),
+        }
+    }
+}
+
+/// Neuronify's stepping of a synapse and the state it starts from, as Neuronify saved it.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeuronifySynapseModel {
+    /// An alpha-function synapse (output ∝ linear·exponential).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub alpha: bool,
+    /// The fraction of its maximum current the synapse starts with.
+    #[serde(default)]
+    pub exponential: f64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub linear: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+impl NeuronifySynapseModel {
+    pub fn to_sim(&self) -> crate::sim::NeuronifySynapse {
+        crate::sim::NeuronifySynapse {
+            alpha: self.alpha,
+            exponential: self.exponential,
+            linear: self.linear,
+        }
+    }
+
+    pub fn from_sim(n: &crate::sim::NeuronifySynapse) -> Self {
+        Self {
+            alpha: n.alpha,
+            exponential: n.exponential,
+            linear: n.linear,
+        }
+    }
 }
 
 /// Escape noise of an integrate-and-fire neuron, in file units (see `sim::escape`).
@@ -182,6 +250,8 @@ impl Default for LifModel {
             adaptation: None,
             burst: None,
             escape: None,
+            start_mv: None,
+            neuronify: None,
         }
     }
 }
@@ -267,6 +337,9 @@ pub struct GeneratorItem {
     /// Neurons a current generator injects into. Spike generators connect through `synapses`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<String>,
+    /// A regular generator on Neuronify's clock (imported lessons; see `sim::NeuronifyClock`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub neuronify_clock: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -341,6 +414,9 @@ pub struct SynapseItem {
     /// The three-factor rule: the weight learns from reward events, through eligibility.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reward: Option<RewardModel>,
+    /// Stepped as Neuronify steps it (imported lessons; see `sim::neuronify`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neuronify: Option<NeuronifySynapseModel>,
 }
 
 /// The reward-modulated three-factor rule of a synapse, in file units (see `sim::reward`).

@@ -226,6 +226,10 @@ impl Circuit {
                 .copied()
                 .filter(|e| !s.id.is_empty() && world.get_entity(*e).is_ok());
             let set_learning = |e: &mut EntityWorldMut| {
+                match &s.neuronify {
+                    Some(n) => e.insert(n.to_sim()),
+                    None => e.remove::<sim::NeuronifySynapse>(),
+                };
                 match &s.stdp {
                     Some(m) => e.insert(m.to_sim()),
                     None => e.remove::<sim::Stdp>(),
@@ -468,11 +472,22 @@ fn set_neuron(e: &mut EntityWorldMut, n: &NeuronItem) {
         NeuronModel::Lif(m) => {
             let params = m.params();
             e.remove::<(sim::HhParams, sim::HhGates)>();
-            // A new neuron starts at its reset potential (before `LifParams` would bring in
-            // the required default); an edited one keeps its voltage.
+            // A new neuron starts at its start (or reset) potential, before `LifParams` would
+            // bring in the required default; an edited one keeps its voltage.
+            let start = m.start_mv.map(from_milli);
             if !e.contains::<sim::Membrane>() {
-                e.insert(sim::Membrane { v: params.reset_v });
+                e.insert(sim::Membrane {
+                    v: start.unwrap_or(params.reset_v),
+                });
             }
+            match start {
+                Some(v) => e.insert(sim::StartPotential { v }),
+                None => e.remove::<sim::StartPotential>(),
+            };
+            match &m.neuronify {
+                Some(n) => e.insert(n.to_sim()),
+                None => e.remove::<sim::NeuronifyStepping>(),
+            };
             e.insert((
                 params,
                 sim::Refractory {
@@ -517,6 +532,8 @@ fn set_neuron(e: &mut EntityWorldMut, n: &NeuronItem) {
                 sim::Refractory,
                 sim::Adaptation,
                 sim::BurstCurrent,
+                sim::StartPotential,
+                sim::NeuronifyStepping,
             )>();
             e.insert(sim::HhParams {
                 area_cm2: m.area_cm2,
@@ -535,7 +552,11 @@ fn set_generator(e: &mut EntityWorldMut, g: &GeneratorItem) {
         sim::PoissonSpikes,
         sim::VisualInput,
         sim::PlaceCell,
+        sim::NeuronifyClock,
     )>();
+    if g.neuronify_clock {
+        e.insert(sim::NeuronifyClock);
+    }
     match &g.kind {
         GeneratorKind::Dc { current_na } => {
             e.insert(sim::DcSource {

@@ -63,6 +63,7 @@ impl Circuit {
             inhibitory: false,
             kind,
             targets: Vec::new(),
+            neuronify_clock: false,
         };
         let meter = |kind| MeterItem {
             id: id.clone(),
@@ -367,6 +368,7 @@ impl Circuit {
                     mode,
                     stdp: None,
                     reward: None,
+                    neuronify: None,
                 });
                 Ok(Wire::Synapse(id))
             }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::layout::{NOTE_MARGIN_PX, RETINA_SIZE};
 use super::{ImportReport, NfyError};
-use crate::circuit::units::{to_mega, to_milli, to_nano};
+use crate::circuit::units::{tidy, to_mega, to_milli, to_nano};
 use crate::circuit::*;
 use crate::sim::{MAX_DELAY_S, MeterKind, ReceptiveField, SynapseMode, VisualInput};
 
@@ -58,6 +58,19 @@ fn workspace(value: Option<&Value>, report: &mut ImportReport) -> Option<Workspa
     ));
     Some(Workspace { speed, visible })
 }
+
+/// The report's first line: what stepping as Neuronify means (`sim::neuronify`).
+const STEPPING: &str = "neurons, synapses and regular generators step as in Neuronify \
+     (marked `neuronify` in the circuit): forward Euler at 0.1 ms, the threshold tested on the \
+     voltage a step starts with, input integrated one step after it arrives (a spike reaches \
+     its target's voltage two steps later), refractory time and generator periods counted on \
+     Neuronify's clock, and its voltage clamp";
+
+/// Neuronify's saved voltage range when a file names none (its `NeuronEngine` defaults).
+const CLAMP_MV: (f64, f64) = (-90.0, 60.0);
+
+/// Neuronify's step (s): an AC clamp has advanced one step before its current first arrives.
+const NEURONIFY_DT_S: f64 = 1e-4;
 
 /// Neuronify type names of pre-2016 files and what they became (spec §4.3); the flag makes
 /// the item inhibitory.
@@ -140,11 +153,11 @@ pub fn import_json(bytes: &[u8], file: &str) -> Result<Imported, NfyError> {
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().replace('_', " "));
     let mut circuit = Circuit::empty(&stem);
+    report.mapped(STEPPING);
     let mut imported = Vec::with_capacity(nodes.len());
-    let mut clamped = Vec::new();
     for (index, node) in nodes.iter().enumerate() {
         let node = match node.as_object() {
-            Some(n) => import_node(index, n, &mut circuit, &mut report, &mut clamped),
+            Some(n) => import_node(index, n, &mut circuit, &mut report),
             None => {
                 report.ignored(format!("node {index}: not a JSON object"));
                 Node {
@@ -155,15 +168,6 @@ pub fn import_json(bytes: &[u8], file: &str) -> Result<Imported, NfyError> {
             }
         };
         imported.push(node);
-    }
-    if !clamped.is_empty() {
-        // Only the touch edge's 1 MA pulse ever reaches the clamp in Neuronify.
-        let list: Vec<String> = clamped.iter().map(usize::to_string).collect();
-        let nodes = if list.len() == 1 { "node" } else { "nodes" };
-        report.approximated(format!(
-            "{nodes} {}: Neuronify's voltage clamp (−90…+60 mV) is not modelled",
-            list.join(", ")
-        ));
     }
     let mut wired = HashSet::new();
     for (index, edge) in edges.iter().enumerate() {
@@ -186,7 +190,6 @@ pub fn import_json(bytes: &[u8], file: &str) -> Result<Imported, NfyError> {
 
 /// Rounds converted values to 12 significant digits (−1.3 mV, not −1.2999999999999956).
 fn tidy_numbers(c: &mut Circuit) {
-    use crate::circuit::units::tidy;
     for n in &mut c.neurons {
         if let NeuronModel::Lif(m) = &mut n.model {
             for v in [
@@ -202,6 +205,10 @@ fn tidy_numbers(c: &mut Circuit) {
             if let Some(a) = &mut m.adaptation {
                 a.increment_ns = tidy(a.increment_ns);
                 a.tau_ms = tidy(a.tau_ms);
+            }
+            m.start_mv = m.start_mv.map(tidy);
+            if let Some(n) = &mut m.neuronify {
+                n.clamp_mv = n.clamp_mv.map(|(low, high)| (tidy(low), tidy(high)));
             }
         }
     }
@@ -283,7 +290,6 @@ fn import_node(
     node: &Map<String, Value>,
     circuit: &mut Circuit,
     report: &mut ImportReport,
-    clamped: &mut Vec<usize>,
 ) -> Node {
     let raw_type = node
         .get("filename")
@@ -397,9 +403,47 @@ fn import_node(
                 ));
                 model.reset_mv = reset;
             }
-            if engine.get("voltageClamped").and_then(Value::as_bool) == Some(true) {
-                clamped.push(index);
-            }
+            let clamped = engine
+                .get("voltageClamped")
+                .and_then(Value::as_bool)
+                .unwrap_or(true);
+            let clamp_mv = clamped.then(|| {
+                let low = mv("minimumVoltage", CLAMP_MV.0);
+                let high = mv("maximumVoltage", CLAMP_MV.1);
+                if low < high && low >= -500.0 && high <= 500.0 {
+                    (low, high)
+                } else {
+                    report.approximated(format!(
+                        "{name}: voltage clamp {low} mV to {high} mV is not a range; \
+                         {} mV to {} mV is used",
+                        CLAMP_MV.0, CLAMP_MV.1
+                    ));
+                    CLAMP_MV
+                }
+            });
+            model.neuronify = Some(NeuronifyNeuronModel { clamp_mv });
+            // Neuronify's loader restores the saved voltage; without one a neuron starts at
+            // its reset potential.
+            let start = mv("voltage", model.reset_mv);
+            let start_mv = if (-500.0..=500.0).contains(&start) {
+                start
+            } else {
+                let within = start.clamp(-500.0, 500.0);
+                report.approximated(format!(
+                    "{name}: saved voltage {start} mV is out of range; it starts at {within} mV"
+                ));
+                within
+            };
+            model.start_mv = Some(start_mv);
+            report.mapped(format!(
+                "{name}: starts at {} mV{}",
+                tidy(start_mv),
+                if number(engine, "voltage").is_some() {
+                    " (its saved voltage)"
+                } else {
+                    " (its reset potential: no voltage saved)"
+                }
+            ));
             let id = id("neuron");
             circuit.neurons.push(NeuronItem {
                 id: id.clone(),
@@ -433,12 +477,22 @@ fn import_node(
                 "generators/ACClamp.qml" => {
                     let frequency_hz = number(engine, "frequency").unwrap_or(50.0);
                     let time = number(engine, "time").unwrap_or(0.0);
+                    // The saved clock as a phase, one step on: Neuronify advances the clock
+                    // before its current first reaches a neuron. (Its sine uses π ≈ 3.14159,
+                    // a phase error below 10⁻⁴ of a cycle over a lesson.)
+                    let phase_deg =
+                        (360.0 * frequency_hz * (time + NEURONIFY_DT_S)).rem_euclid(360.0);
+                    if time != 0.0 {
+                        report.mapped(format!(
+                            "{name}: its saved clock ({} ms) as the phase {phase_deg:.1}°",
+                            to_milli(time)
+                        ));
+                    }
                     (
                         GeneratorKind::Ac {
                             amplitude_na: to_nano(number(engine, "amplitude").unwrap_or(300e-12)),
                             frequency_hz,
-                            // The saved phase accumulator, as a phase.
-                            phase_deg: (360.0 * frequency_hz * time).rem_euclid(360.0),
+                            phase_deg,
                         },
                         "AC current source",
                         Kind::CurrentGenerator,
@@ -446,7 +500,8 @@ fn import_node(
                 }
                 "generators/RegularSpikeGenerator.qml" => (
                     GeneratorKind::Regular { rate_hz },
-                    "regular spike generator",
+                    "regular spike generator on Neuronify's clock (a period takes one step \
+                     more than 1/rate)",
                     Kind::SpikeGenerator,
                 ),
                 _ => (
@@ -461,6 +516,7 @@ fn import_node(
                 label,
                 position: centre(64.0, 64.0),
                 inhibitory,
+                neuronify_clock: matches!(kind, GeneratorKind::Regular { .. }),
                 kind,
                 targets: Vec::new(),
             });
@@ -638,6 +694,7 @@ fn import_node(
                 inhibitory,
                 kind: GeneratorKind::VisualInput(visual),
                 targets: Vec::new(),
+                neuronify_clock: false,
             });
             done(Kind::SpikeGenerator, id, "visual input (retina)", report)
         }
@@ -768,6 +825,7 @@ fn import_edge(
                     mode: SynapseMode::ImmediateFire,
                     stdp: None,
                     reward: None,
+                    neuronify: Some(NeuronifySynapseModel::default()),
                 }
             } else {
                 report_unknown(
@@ -784,9 +842,28 @@ fn import_edge(
                     ],
                     report,
                 );
-                if engine.get("alphaFunction").and_then(Value::as_bool) == Some(true) {
-                    report.approximated(format!(
-                        "{what}: alpha-function synapse imported as exponential"
+                let alpha = engine.get("alphaFunction").and_then(Value::as_bool) == Some(true);
+                // Neuronify's loader restores the synapse's state; its queue of spikes in
+                // flight is saved but never read back.
+                let state = NeuronifySynapseModel {
+                    alpha,
+                    exponential: number(engine, "exponential").unwrap_or(0.0),
+                    linear: number(engine, "linear").unwrap_or(0.0),
+                };
+                if state.exponential != 0.0 || state.linear != 0.0 {
+                    report.mapped(format!(
+                        "{what}: starts from its saved state (exponential {}, linear {})",
+                        state.exponential, state.linear
+                    ));
+                }
+                if engine
+                    .get("triggers")
+                    .and_then(Value::as_array)
+                    .is_some_and(|t| !t.is_empty())
+                {
+                    report.ignored(format!(
+                        "{what}: spikes saved in flight (triggers) are dropped, as Neuronify's \
+                         loader drops them"
                     ));
                 }
                 let mut delay_ms = number(engine, "delay").map_or(5.0, to_milli);
@@ -797,7 +874,12 @@ fn import_edge(
                     ));
                     delay_ms = clamped;
                 }
-                report.mapped(format!("{what}: {} → {}: current synapse", a.name, b.name));
+                report.mapped(format!(
+                    "{what}: {} → {}: {} synapse",
+                    a.name,
+                    b.name,
+                    if alpha { "alpha-function" } else { "current" }
+                ));
                 SynapseItem {
                     id,
                     from: a_id,
@@ -811,6 +893,7 @@ fn import_edge(
                     mode: SynapseMode::Saturate,
                     stdp: None,
                     reward: None,
+                    neuronify: Some(state),
                 }
             };
             circuit.synapses.push(synapse);

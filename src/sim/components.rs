@@ -28,6 +28,14 @@ pub struct Membrane {
     pub v: f64,
 }
 
+/// The membrane potential (V) a neuron starts from when its circuit is loaded, and returns to
+/// on a dynamics reset; without it an integrate-and-fire neuron starts at its reset
+/// potential.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct StartPotential {
+    pub v: f64,
+}
+
 /// Marks a neuron (or spike source) whose outgoing synapses all carry negative weight.
 #[derive(Component, Debug, Clone, Copy, Default)]
 pub struct Inhibitory;

@@ -23,6 +23,12 @@ pub enum ParamError {
         "reset potential ({reset_mv:.2} mV) must lie below the threshold ({threshold_mv:.2} mV)"
     )]
     ResetNotBelowThreshold { reset_mv: f64, threshold_mv: f64 },
+    #[error("{name} must go from low to high, got {} to {}", with_unit(name, *low), with_unit(name, *high))]
+    EmptyRange {
+        name: &'static str,
+        low: f64,
+        high: f64,
+    },
 }
 
 /// A value with the unit its name ends in (`w_max_nA` → `-2 nA`), so a message reads in the
@@ -44,7 +50,8 @@ impl ParamError {
             Self::NotFinite { name, .. }
             | Self::NotPositive { name, .. }
             | Self::Negative { name, .. }
-            | Self::OutOfRange { name, .. } => name,
+            | Self::OutOfRange { name, .. }
+            | Self::EmptyRange { name, .. } => name,
             Self::ResetNotBelowThreshold { .. } => "reset_mV",
         }
     }

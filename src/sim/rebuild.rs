@@ -10,6 +10,7 @@ use super::DT;
 use super::components::*;
 use super::hh::{HhGates, HhState};
 use super::network::*;
+use super::neuronify::{NeuronifyClock, NeuronifyStepping, NeuronifySynapse};
 use super::plasticity::{Rule, Stdp};
 use super::population::{Population, PopulationMember, PopulationModel, Projection};
 use super::reward::RewardLearning;
@@ -47,6 +48,10 @@ type GroupChange = Or<(
 )>;
 
 type ModelChange = Or<(
+    Changed<StartPotential>,
+    Changed<NeuronifyStepping>,
+    Changed<NeuronifySynapse>,
+    Changed<NeuronifyClock>,
     Changed<Adaptation>,
     Changed<BurstCurrent>,
     Changed<Stdp>,
@@ -73,6 +78,10 @@ pub(crate) struct RemovedItems<'w, 's> {
     stdp: RemovedComponents<'w, 's, Stdp>,
     reward: RemovedComponents<'w, 's, RewardLearning>,
     escape: RemovedComponents<'w, 's, EscapeNoise>,
+    start: RemovedComponents<'w, 's, StartPotential>,
+    neuronify: RemovedComponents<'w, 's, NeuronifyStepping>,
+    neuronify_synapse: RemovedComponents<'w, 's, NeuronifySynapse>,
+    neuronify_clock: RemovedComponents<'w, 's, NeuronifyClock>,
     population: RemovedComponents<'w, 's, Population>,
     member: RemovedComponents<'w, 's, PopulationMember>,
     projection: RemovedComponents<'w, 's, Projection>,
@@ -98,6 +107,10 @@ impl RemovedItems<'_, '_> {
             self.stdp.read().count(),
             self.reward.read().count(),
             self.escape.read().count(),
+            self.start.read().count(),
+            self.neuronify.read().count(),
+            self.neuronify_synapse.read().count(),
+            self.neuronify_clock.read().count(),
             self.population.read().count(),
             self.member.read().count(),
             self.projection.read().count(),
@@ -335,6 +348,16 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .iter(world)
         .map(|(e, n, id)| (e, (*n, stable_or_entity(e, id))))
         .collect();
+    let start: EntityHashMap<f64> = world
+        .query::<(Entity, &StartPotential)>()
+        .iter(world)
+        .map(|(e, s)| (e, s.v))
+        .collect();
+    let neuronify: EntityHashMap<NeuronifyStepping> = world
+        .query::<(Entity, &NeuronifyStepping)>()
+        .iter(world)
+        .map(|(e, n)| (e, *n))
+        .collect();
     let groups = Groups::of(world, seed);
     // Plain neurons, then plain populations, then the same with model extras.
     for extras in [false, true] {
@@ -344,7 +367,12 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         for &(e, p, m, r, a, bu) in singles {
             let refractory = r.map_or(0, |r| round_steps(r.period_s));
             b.push_lif(e, &p, m.v, refractory, a, bu);
-            if let Some((noise, id)) = escape.get(&e) {
+            if let Some(&v) = start.get(&e) {
+                b.set_start(v);
+            }
+            if let Some(n) = neuronify.get(&e) {
+                b.set_neuronify(r.map_or(0.0, |r| r.period_s), a, n.clamp_v);
+            } else if let Some((noise, id)) = escape.get(&e) {
                 b.set_escape(e, noise.width_v, noise.max_rate_hz, id);
             }
         }
@@ -375,13 +403,13 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
     }
 
     let mut regular: Vec<_> = world
-        .query::<(Entity, &RegularSpikes)>()
+        .query::<(Entity, &RegularSpikes, Has<NeuronifyClock>)>()
         .iter(world)
-        .map(|(e, g)| (e, *g))
+        .map(|(e, g, clock)| (e, *g, clock))
         .collect();
     regular.sort_by(|x, y| order.key(x.0).cmp(&order.key(y.0)));
-    for (e, g) in regular {
-        b.push_regular(e, g.rate_hz);
+    for (e, g, neuronify_clock) in regular {
+        b.push_regular(e, g.rate_hz, neuronify_clock);
     }
     let mut poisson: Vec<_> = world
         .query::<(Entity, &PoissonSpikes, Option<&StableId>)>()
@@ -448,19 +476,24 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
             &Delay,
             Option<&Stdp>,
             Option<&RewardLearning>,
+            Option<&NeuronifySynapse>,
         )>()
         .iter(world)
-        .map(|(e, s, k, d, stdp, reward)| {
+        .map(|(e, s, k, d, stdp, reward, nfy)| {
             let rule = match (stdp, reward) {
                 (Some(r), _) => Some(Rule::Pairs(*r)),
                 (None, Some(r)) => Some(Rule::Reward(*r)),
                 (None, None) => None,
             };
-            (e, *s, *k, *d, rule)
+            (e, *s, *k, *d, rule, nfy.copied())
         })
         .collect();
     synapses.sort_by(|x, y| order.key(x.0).cmp(&order.key(y.0)));
-    for (e, syn, k, d, rule) in synapses {
+    for (e, syn, k, d, rule, nfy) in synapses {
+        if let Some(state) = nfy {
+            b.push_neuronify_synapse(e, syn, k, d.seconds, sign(syn.pre), state);
+            continue;
+        }
         b.push_synapse(e, syn, k, round_steps(d.seconds), sign(syn.pre));
         if let Some(rule) = rule {
             b.set_plastic(e, rule, k.tau_s);

@@ -119,6 +119,7 @@ fn tuned_to_exact_timing() -> Circuit {
         mode: SynapseMode::Add,
         stdp: None,
         reward: None,
+        neuronify: None,
     };
     c.synapses.extend([
         synapse("s1", "a", "m", 0.16, 5.0),
@@ -166,6 +167,7 @@ fn broken_rules_are_named_and_fail_the_level() {
         inhibitory: false,
         kind: spikeworks::circuit::GeneratorKind::Dc { current_na: 1.0 },
         targets: vec![],
+        neuronify_clock: false,
     });
     c.synapses.retain(|s| s.id != "press-b");
     let verdict = check(&l, &c);

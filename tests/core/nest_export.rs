@@ -279,6 +279,7 @@ fn thousand_neurons() -> Circuit {
                 current_na: 0.16 + 0.01 * f64::from(k),
             },
             targets: vec![id],
+            neuronify_clock: false,
         });
     }
     for k in 0..10 {

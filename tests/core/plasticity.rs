@@ -48,6 +48,7 @@ fn pair(rule: StdpModel) -> Circuit {
         mode,
         stdp,
         reward: None,
+        neuronify: None,
     };
     c.synapses = vec![
         synapse(

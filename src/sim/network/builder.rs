@@ -96,6 +96,26 @@ impl NetworkBuilder {
         }
     }
 
+    /// Puts the LIF neuron just pushed on Neuronify's stepping (`sim::neuronify`).
+    pub fn set_neuronify(
+        &mut self,
+        refractory_s: f64,
+        adaptation: Option<Adaptation>,
+        clamp: Option<(f64, f64)>,
+    ) {
+        let Some(i) = self.net.n_lif.checked_sub(1) else {
+            return;
+        };
+        let adapt_tau_s = adaptation.map_or(f64::INFINITY, |a| a.tau_s);
+        self.net.neuronify.adopt(
+            &mut self.net.lif,
+            i as Idx,
+            refractory_s,
+            adapt_tau_s,
+            clamp,
+        );
+    }
+
     /// Makes the LIF neuron just pushed fire by escape noise around its threshold.
     pub fn set_escape(&mut self, e: Entity, width_v: f64, max_rate_hz: f64, stable_id: &str) {
         let Some(i) = self.neuron(e).filter(|&i| (i as usize) < self.net.n_lif) else {
@@ -126,12 +146,14 @@ impl NetworkBuilder {
         self.net.hh.density_per_amp.push(1e6 / area_cm2);
     }
 
-    pub fn push_regular(&mut self, e: Entity, rate_hz: f64) {
+    /// A regular generator; `neuronify_clock`: on Neuronify's clock (`sim::NeuronifyClock`).
+    pub fn push_regular(&mut self, e: Entity, rate_hz: f64, neuronify_clock: bool) {
         let source = self.push_source(e);
         self.net.sources.regular.push(RegularGenerator {
             source,
             per_step: rate_hz * DT,
             phase: 0.0,
+            neuronify_period_s: neuronify_clock.then(|| 1.0 / rate_hz),
         });
     }
 
@@ -211,6 +233,40 @@ impl NetworkBuilder {
             None => return None,
         };
         u16::try_from(index).ok()
+    }
+
+    /// Adds a synapse on Neuronify's stepping (`sim::neuronify`), starting from `state`. An
+    /// immediate-fire edge into a neuron that is stepped exactly forces its spike instead.
+    pub fn push_neuronify_synapse(
+        &mut self,
+        e: Entity,
+        syn: Synapse,
+        k: SynapseKinetics,
+        delay_s: f64,
+        sign: f64,
+        state: crate::sim::NeuronifySynapse,
+    ) {
+        let (Some(&pre), Some(post)) = (self.net.source_index.get(&syn.pre), self.neuron(syn.post))
+        else {
+            warn!("synapse {e} does not join a spike source to a neuron");
+            return;
+        };
+        let immediate = k.mode == SynapseMode::ImmediateFire;
+        if immediate && !self.net.neuronify.steps(post) {
+            self.push_synapse(e, syn, k, 0, sign);
+            return;
+        }
+        let weight = sign * k.weight_a;
+        self.net.neuronify.push_synapse(
+            e,
+            pre,
+            post,
+            weight,
+            k.tau_s,
+            delay_s.clamp(0.0, MAX_DELAY_S),
+            immediate,
+            state,
+        );
     }
 
     pub fn push_synapse(
@@ -446,6 +502,7 @@ impl NetworkBuilder {
         synapses.out = self.pending.iter().map(|p| p.1).collect();
         synapses.out_entity = self.pending.iter().map(|p| p.2).collect();
         self.net.learning = LearningBlock::new(&self.net.synapses, &self.pending_plastic, n);
+        self.net.neuronify.finish(n, sources);
         self.net
     }
 }

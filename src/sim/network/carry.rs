@@ -139,6 +139,10 @@ impl Network {
             }
         }
         self.carry_projections_from(old);
+        let entities = &self.source_entities;
+        self.neuronify.carry_from(&old.neuronify, |i| {
+            old.source_index.get(&entities[i as usize]).copied()
+        });
         // Spikes in flight keep their slot (slots are absolute step numbers modulo the ring).
         let new_index: EntityHashMap<u32> = self
             .synapses

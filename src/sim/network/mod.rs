@@ -27,6 +27,7 @@ type Idx = u32;
 mod builder;
 mod carry;
 mod learning;
+mod neuronify;
 mod neurons;
 mod projections;
 mod sources;
@@ -36,6 +37,7 @@ mod tests;
 
 pub(crate) use builder::NetworkBuilder;
 use learning::*;
+use neuronify::*;
 use neurons::*;
 use projections::*;
 use sources::*;
@@ -69,6 +71,8 @@ pub struct Network {
     sources: SourceBlock,
     synapses: SynapseBlock,
     learning: LearningBlock,
+    /// Items stepped as Neuronify steps them.
+    neuronify: NeuronifyBlock,
     /// Scratch: LIF neurons that fire in the present step.
     firing: Vec<Idx>,
     /// Scratch: total input current per neuron in the present step.
@@ -250,6 +254,7 @@ impl Network {
         self.sources.fire(&mut self.spiked);
         self.input.fill(0.0);
         self.sources.inject(&mut self.input, step);
+        self.neuronify.feed_foreign(&mut self.input);
         self.synapses.gather_saturating_currents();
         if self.synapses.any_forced {
             let n_lif = self.n_lif;
@@ -265,6 +270,7 @@ impl Network {
         let (lif_input, hh_input) = self.input.split_at(self.n_lif);
         let channels = &self.synapses.channels;
         self.lif.integrate(lif_input, channels, self.n_plain, step);
+        self.neuronify.integrate(&mut self.lif, lif_input, channels);
         self.hh
             .integrate(hh_input, channels, self.n_lif, &mut self.hh_before);
         self.synapses.decay_channels();
@@ -278,6 +284,7 @@ impl Network {
         self.synapses.forced_lif_into(self.n_lif, &mut self.firing);
         self.lif.fire(&self.firing, step, &mut self.spiked);
         self.firing.clear();
+        self.neuronify.fired_into(&mut self.spiked);
         self.hh
             .crossings(&self.hh_before, self.n_lif as Idx, &mut self.spiked);
         self.synapses.clear_forced();
@@ -292,6 +299,12 @@ impl Network {
         self.synapses.send(&self.spiked, step, &mut self.learning);
         self.synapses
             .send_projections(&self.spiked, step, &mut self.learning);
+        if !self.neuronify.is_empty() {
+            self.neuronify.propagate(&self.spiked);
+            if self.synapses.any_forced {
+                self.neuronify.absorb_forced(&mut self.synapses.forced);
+            }
+        }
     }
 
     /// Current signed weights (A) of the learning synapses, by entity.
@@ -304,7 +317,7 @@ impl Network {
         })
     }
 
-    /// Returns every dynamic variable to its start: LIF at reset, HH at rest, no currents in
+    /// Returns every dynamic variable to its start: LIF at its start potential, HH at rest, no currents in
     /// flight, generators restarted with fresh streams. What was learned stays learned.
     pub fn reset_dynamics(&mut self) {
         self.lif.reset();
@@ -313,6 +326,7 @@ impl Network {
         self.sources.reset();
         self.synapses.reset();
         self.learning.reset();
+        self.neuronify.reset(&mut self.lif);
         self.spiked.clear();
     }
 }

@@ -8,7 +8,10 @@ use super::*;
 pub(super) struct RegularGenerator {
     pub(super) source: Idx,
     pub(super) per_step: f64,
+    /// The fraction of a period gone by; on Neuronify's clock, the seconds since firing.
     pub(super) phase: f64,
+    /// On Neuronify's clock (`sim::NeuronifyClock`): its period, `1/rate` (s).
+    pub(super) neuronify_period_s: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,7 +72,18 @@ impl SourceBlock {
     /// Generators and sensors decide their spikes for this step, appended to `spiked`.
     pub(super) fn fire(&mut self, spiked: &mut Vec<Idx>) {
         for g in &mut self.regular {
-            if cycle(&mut g.phase, g.per_step) {
+            let fires = match g.neuronify_period_s {
+                Some(period) => {
+                    g.phase += DT;
+                    let fires = g.phase > period;
+                    if fires {
+                        g.phase = 0.0;
+                    }
+                    fires
+                }
+                None => cycle(&mut g.phase, g.per_step),
+            };
+            if fires {
                 spiked.push(g.source);
             }
         }

@@ -131,6 +131,7 @@ fn the_source_block_fires_a_regular_generator_once_per_period_and_a_press_at_onc
         source: 0,
         per_step: 250.0 * DT,
         phase: 0.0,
+        neuronify_period_s: None,
     });
     sources.touch.push(TouchState {
         source: 1,
