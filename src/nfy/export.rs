@@ -111,16 +111,19 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
         let xy = corner(n.position, NEURON_SIZE, NEURON_SIZE);
         let (filename, engine) = match &n.model {
             NeuronModel::Lif(m) => {
+                // Neuronify clamps the voltage unless a file says otherwise.
+                let clamp = m.neuronify.map_or(Some((-90.0, 60.0)), |n| n.clamp_mv);
+                let (low, high) = clamp.unwrap_or((-90.0, 60.0));
                 let mut engine = json!({
                     "capacitance": from_nano(m.capacitance_nf),
                     "fireOutput": 0.0,
                     "initialPotential": from_milli(m.reset_mv),
-                    "maximumVoltage": 0.06,
-                    "minimumVoltage": -0.09,
+                    "maximumVoltage": from_milli(high),
+                    "minimumVoltage": from_milli(low),
                     "restingPotential": from_milli(m.resting_mv),
                     "threshold": from_milli(m.threshold_mv),
-                    "voltage": from_milli(m.reset_mv),
-                    "voltageClamped": true,
+                    "voltage": from_milli(m.start_mv.unwrap_or(m.reset_mv)),
+                    "voltageClamped": clamp.is_some(),
                 });
                 if m.escape.is_some() {
                     notes.push(format!(
@@ -201,9 +204,11 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
                 frequency_hz,
                 phase_deg,
             } => {
-                // Neuronify keeps the phase as elapsed time.
+                // Neuronify keeps the phase as elapsed time, one step before its first current
+                // (see the import).
                 let time = if frequency_hz > 0.0 {
-                    phase_deg / 360.0 / frequency_hz
+                    let period = 1.0 / frequency_hz;
+                    (phase_deg / 360.0 * period - 1e-4).rem_euclid(period)
                 } else {
                     0.0
                 };
@@ -426,8 +431,10 @@ fn edges(
                         s.id
                     ));
                 }
+                let state = s.neuronify.unwrap_or_default();
                 let engine = json!({
-                    "alphaFunction": false, "delay": from_milli(s.delay_ms), "exponential": 0, "linear": 0,
+                    "alphaFunction": state.alpha, "delay": from_milli(s.delay_ms),
+                    "exponential": state.exponential, "linear": state.linear,
                     "maximumCurrent": from_nano(s.weight_na), "tau": from_milli(s.tau_ms), "triggers": {}
                 });
                 edge("edges/CurrentSynapse.qml", a, b, Some(engine))

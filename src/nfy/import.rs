@@ -435,15 +435,15 @@ fn import_node(
                 within
             };
             model.start_mv = Some(start_mv);
-            report.mapped(format!(
-                "{name}: starts at {} mV{}",
+            let what = format!(
+                "{what}, starting at {} mV ({})",
                 tidy(start_mv),
                 if number(engine, "voltage").is_some() {
-                    " (its saved voltage)"
+                    "its saved voltage"
                 } else {
-                    " (its reset potential: no voltage saved)"
+                    "its reset potential: no voltage saved"
                 }
-            ));
+            );
             let id = id("neuron");
             circuit.neurons.push(NeuronItem {
                 id: id.clone(),
@@ -452,7 +452,7 @@ fn import_node(
                 inhibitory,
                 model: NeuronModel::Lif(model),
             });
-            done(Kind::Neuron, id, what, report)
+            done(Kind::Neuron, id, &what, report)
         }
         "generators/CurrentClamp.qml"
         | "generators/ACClamp.qml"
@@ -471,7 +471,7 @@ fn import_node(
                     GeneratorKind::Dc {
                         current_na: to_nano(number(engine, "currentOutput").unwrap_or(2e-9)),
                     },
-                    "DC current source",
+                    "DC current source".to_owned(),
                     Kind::CurrentGenerator,
                 ),
                 "generators/ACClamp.qml" => {
@@ -482,31 +482,34 @@ fn import_node(
                     // a phase error below 10⁻⁴ of a cycle over a lesson.)
                     let phase_deg =
                         (360.0 * frequency_hz * (time + NEURONIFY_DT_S)).rem_euclid(360.0);
-                    if time != 0.0 {
-                        report.mapped(format!(
-                            "{name}: its saved clock ({} ms) as the phase {phase_deg:.1}°",
-                            to_milli(time)
-                        ));
-                    }
                     (
                         GeneratorKind::Ac {
                             amplitude_na: to_nano(number(engine, "amplitude").unwrap_or(300e-12)),
                             frequency_hz,
                             phase_deg,
                         },
-                        "AC current source",
+                        if time == 0.0 {
+                            "AC current source".to_owned()
+                        } else {
+                            format!(
+                                "AC current source, its saved clock ({} ms) as the phase \
+                                 {phase_deg:.1}°",
+                                tidy(to_milli(time))
+                            )
+                        },
                         Kind::CurrentGenerator,
                     )
                 }
                 "generators/RegularSpikeGenerator.qml" => (
                     GeneratorKind::Regular { rate_hz },
                     "regular spike generator on Neuronify's clock (a period takes one step \
-                     more than 1/rate)",
+                     more than 1/rate)"
+                        .to_owned(),
                     Kind::SpikeGenerator,
                 ),
                 _ => (
                     GeneratorKind::Poisson { rate_hz },
-                    "irregular (Poisson) spike generator",
+                    "irregular (Poisson) spike generator".to_owned(),
                     Kind::SpikeGenerator,
                 ),
             };
@@ -520,7 +523,7 @@ fn import_node(
                 kind,
                 targets: Vec::new(),
             });
-            done(role, id, what, report)
+            done(role, id, &what, report)
         }
         "sensors/TouchSensor.qml" => {
             report_unknown(&name, props, &[], report);

@@ -17,6 +17,7 @@ mod levels;
 mod lif;
 mod maze;
 mod nest_export;
+mod neuronify_lessons;
 mod nfy_import;
 mod plasticity;
 mod populations;
