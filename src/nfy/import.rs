@@ -154,10 +154,14 @@ pub fn import_json(bytes: &[u8], file: &str) -> Result<Imported, NfyError> {
         .map_or_else(String::new, |s| s.to_string_lossy().replace('_', " "));
     let mut circuit = Circuit::empty(&stem);
     report.mapped(STEPPING);
+    let cells = TouchCells::of(nodes);
     let mut imported = Vec::with_capacity(nodes.len());
     for (index, node) in nodes.iter().enumerate() {
         let node = match node.as_object() {
-            Some(n) => import_node(index, n, &mut circuit, &mut report),
+            Some(n) => match cells.alias(n) {
+                Some(alias) => import_alias(index, alias, &cells, &mut report),
+                None => import_node(index, n, &cells, &mut circuit, &mut report),
+            },
             None => {
                 report.ignored(format!("node {index}: not a JSON object"));
                 Node {
@@ -285,9 +289,110 @@ fn report_unknown(what: &str, map: &Map<String, Value>, known: &[&str], report: 
     }
 }
 
+/// Most cells one touch sensor of the oldest files may have.
+const MAX_TOUCH_CELLS: u64 = 64;
+
+/// The oldest files' touch sensors with several cells (`cells: N`): each cell the edges use
+/// is a child node (`isAlias`, `parent`, `childIndex`). Each cell becomes a touch sensor.
+struct TouchCells {
+    /// For each parent node, its cells' alias nodes by child index.
+    aliases: std::collections::HashMap<usize, Vec<(u64, usize)>>,
+    /// How many cells each touch sensor with cells has (at most `MAX_TOUCH_CELLS`).
+    counts: std::collections::HashMap<usize, u64>,
+}
+
+/// An alias node: its parent and child index.
+#[derive(Clone, Copy)]
+struct Alias {
+    parent: usize,
+    child: u64,
+}
+
+impl TouchCells {
+    fn of(nodes: &[Value]) -> Self {
+        let mut aliases: std::collections::HashMap<usize, Vec<(u64, usize)>> =
+            std::collections::HashMap::new();
+        let mut counts = std::collections::HashMap::new();
+        for (index, node) in nodes.iter().enumerate() {
+            let Some(node) = node.as_object() else {
+                continue;
+            };
+            if let Some(a) = Self::read_alias(node) {
+                aliases.entry(a.parent).or_default().push((a.child, index));
+            }
+            let kind = node.get("fileName").or_else(|| node.get("filename"));
+            if kind.and_then(Value::as_str) == Some("sensors/TouchSensor.qml")
+                && node.contains_key("cells")
+            {
+                let cells = node.get("cells").and_then(Value::as_u64).unwrap_or(1);
+                counts.insert(index, cells.clamp(1, MAX_TOUCH_CELLS));
+            }
+        }
+        Self { aliases, counts }
+    }
+
+    fn read_alias(node: &Map<String, Value>) -> Option<Alias> {
+        (node.get("isAlias")? == &Value::Bool(true)).then_some(())?;
+        Some(Alias {
+            parent: node.get("parent")?.as_u64()? as usize,
+            child: node.get("childIndex")?.as_u64()?,
+        })
+    }
+
+    /// The alias a node is, if it is one.
+    fn alias(&self, node: &Map<String, Value>) -> Option<Alias> {
+        Self::read_alias(node)
+    }
+
+    /// Whether an alias names a cell that exists.
+    fn resolves(&self, alias: Alias) -> bool {
+        self.counts
+            .get(&alias.parent)
+            .is_some_and(|&count| alias.child < count)
+    }
+
+    /// The id of cell `child` of touch sensor `parent`: named after its alias node when the
+    /// file has one.
+    fn id(&self, parent: usize, child: u64) -> String {
+        self.aliases
+            .get(&parent)
+            .and_then(|cells| cells.iter().find(|(k, _)| *k == child))
+            .map_or_else(
+                || format!("sensor-{parent}.{child}"),
+                |(_, alias)| format!("sensor-{alias}"),
+            )
+    }
+}
+
+/// An alias node stands for a cell of its parent touch sensor, which makes the sensor.
+fn import_alias(index: usize, alias: Alias, cells: &TouchCells, report: &mut ImportReport) -> Node {
+    let name = format!("node {index}");
+    if !cells.resolves(alias) {
+        report.ignored(format!(
+            "{name}: cell {} of node {}, which is no touch sensor with that many cells",
+            alias.child, alias.parent
+        ));
+        return Node {
+            id: None,
+            kind: Kind::Annotation,
+            name,
+        };
+    }
+    report.mapped(format!(
+        "{name}: cell {} of the touch sensor node {}",
+        alias.child, alias.parent
+    ));
+    Node {
+        id: Some(cells.id(alias.parent, alias.child)),
+        kind: Kind::Touch,
+        name,
+    }
+}
+
 fn import_node(
     index: usize,
     node: &Map<String, Value>,
+    cells: &TouchCells,
     circuit: &mut Circuit,
     report: &mut ImportReport,
 ) -> Node {
@@ -524,6 +629,40 @@ fn import_node(
                 targets: Vec::new(),
             });
             done(role, id, &what, report)
+        }
+        "sensors/TouchSensor.qml" if props.contains_key("cells") => {
+            report_unknown(&name, props, &["cells", "sensingCurrentOutput"], report);
+            let asked = props.get("cells").and_then(Value::as_u64).unwrap_or(1);
+            let count = cells.counts.get(&index).copied().unwrap_or(1);
+            if asked > count {
+                report.approximated(format!(
+                    "{name}: {asked} touch cells; the first {count} are kept"
+                ));
+            }
+            // The old sensor is a row of square cells, 100 px each.
+            for child in 0..count {
+                circuit.sensors.push(SensorItem {
+                    id: cells.id(index, child),
+                    label: if label.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{label} {}", child + 1)
+                    },
+                    position: ((x + 50.0 + 100.0 * child as f64) as f32, (y + 50.0) as f32),
+                    repeat_hz: 0.0,
+                    reward: None,
+                });
+            }
+            report.approximated(format!(
+                "{name}: a touch sensor of {count} cells, imported as {count} touch sensors \
+                 (each fires once per press, as Neuronify's later touch sensors; these old cells \
+                 fed a current while held)"
+            ));
+            Node {
+                id: None,
+                kind: Kind::Annotation,
+                name,
+            }
         }
         "sensors/TouchSensor.qml" => {
             report_unknown(&name, props, &[], report);

@@ -46,7 +46,31 @@ pub fn import_bytes(bytes: &[u8], file: &str) -> Result<Imported, NfyError> {
             what: "a SQLite .neuronify file: open it from disk".to_owned(),
         });
     }
+    if is_binary(bytes) {
+        return Err(NfyError::Unsupported {
+            file: file.to_owned(),
+            what: NEURONIFY_2.to_owned(),
+        });
+    }
     import_json(bytes, file)
+}
+
+/// What a binary file that is no SQLite database is taken for.
+const NEURONIFY_2: &str = "a binary file, not a Neuronify 1 circuit (JSON, or SQLite for \
+     Neuronify 1.2–1.3): Neuronify 2, the Rust rewrite, saves .neuronify files in a binary \
+     format of its own that Spikeworks cannot read. Open it in Neuronify 2 and rebuild the \
+     circuit here, or use the file it came from";
+
+/// Whether the file's start is binary rather than text: a NUL byte, or bytes that are no
+/// UTF-8. JSON text (Neuronify 1's format) is neither.
+fn is_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    head.contains(&0)
+        || match std::str::from_utf8(head) {
+            Ok(_) => false,
+            // A character cut off by the 4 KiB window is still text.
+            Err(e) => e.error_len().is_some(),
+        }
 }
 
 /// Reads and imports a Neuronify file: JSON `.nfy`, or the SQLite `.neuronify` of Neuronify

@@ -434,3 +434,87 @@ fn a_sqlite_neuronify_file_opens_like_its_json() {
     assert_eq!(from_sqlite.circuit, from_json.circuit);
     assert!(from_sqlite.report.mapped[0].contains("SQLite"));
 }
+
+#[test]
+fn a_neuronify_2_file_is_told_apart_by_its_content() {
+    // Neuronify 2 (the Rust rewrite) writes a binary format under the same extension; the
+    // name decides nothing, the bytes do.
+    let binary = b"NFY2\x00\x01\x00\x00\x9f\x92\x96 binary body";
+    for name in ["lesson.neuronify", "lesson.nfy", "renamed.json"] {
+        let err = nfy::import_bytes(binary, name).unwrap_err().to_string();
+        assert!(
+            err.starts_with(name) && err.contains("Neuronify 2"),
+            "{name}: {err}"
+        );
+    }
+    let path = std::env::temp_dir().join(format!("spikeworks-{}-v2.neuronify", std::process::id()));
+    std::fs::write(&path, binary).unwrap();
+    let err = nfy::import_file(&path).unwrap_err().to_string();
+    std::fs::remove_file(&path).unwrap();
+    assert!(err.contains("Neuronify 2"), "{err}");
+    // JSON under the .neuronify name still imports.
+    let json = std::fs::read(fixture("v4.nfy")).unwrap();
+    assert!(nfy::import_bytes(&json, "saved.neuronify").is_ok());
+}
+
+#[test]
+fn touch_cells_of_the_oldest_files_become_touch_sensors_wired_as_the_file_says() {
+    // The layout of the oldest "light" lesson: a touch sensor of three cells whose child
+    // nodes (aliases) are what the edges use; one cell is wired to each neuron.
+    let file = br#"{
+        "nodes": [
+            {"childIndex": 0, "isAlias": true, "parent": 3},
+            {"childIndex": 2, "isAlias": true, "parent": 3},
+            {"fileName": "neurons/PassiveNeuron.qml", "x": 0, "y": 300},
+            {"fileName": "sensors/TouchSensor.qml", "x": 100, "y": 100, "cells": 3,
+             "sensingCurrentOutput": 1.98e-05},
+            {"fileName": "neurons/PassiveNeuron.qml", "x": 200, "y": 300},
+            {"childIndex": 7, "isAlias": true, "parent": 3}
+        ],
+        "edges": [
+            {"from": 0, "to": 2}, {"from": 1, "to": 4}, {"from": 5, "to": 4}
+        ]
+    }"#;
+    let imported = nfy::import_bytes(file, "light.nfy").unwrap();
+    let c = &imported.circuit;
+    let ids: Vec<&str> = c.sensors.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["sensor-0", "sensor-3.1", "sensor-1"],
+        "three cells, in order"
+    );
+    // A row of 100 px cells from the sensor's corner.
+    let xs: Vec<f32> = c.sensors.iter().map(|s| s.position.0).collect();
+    assert_eq!(xs, [150.0, 250.0, 350.0]);
+    let wires: Vec<(&str, &str, SynapseMode)> = c
+        .synapses
+        .iter()
+        .map(|s| (s.from.as_str(), s.to.as_str(), s.mode))
+        .collect();
+    assert_eq!(
+        wires,
+        [
+            ("sensor-0", "neuron-2", SynapseMode::ImmediateFire),
+            ("sensor-1", "neuron-4", SynapseMode::ImmediateFire),
+        ]
+    );
+    let report = imported.report.to_string();
+    assert!(report.contains("a touch sensor of 3 cells"), "{report}");
+    assert!(
+        report.contains("node 5: cell 7 of node 3") && report.contains("edge 2"),
+        "the alias of a cell that does not exist, and its edge, are left out: {report}"
+    );
+
+    // Pressing the first cell fires the neuron it is wired to, as the newer lesson does.
+    let opts = spikeworks::runner::RunOptions {
+        duration_s: 0.05,
+        touches: spikeworks::runner::parse_touches("sensor-0@10ms").unwrap(),
+        ..Default::default()
+    };
+    let run = spikeworks::runner::run_circuit(c, &opts).unwrap();
+    let fired: Vec<&str> = run.spikes.iter().map(|(_, id, _)| id.as_str()).collect();
+    assert!(
+        fired.contains(&"neuron-2") && !fired.contains(&"neuron-4"),
+        "{fired:?}"
+    );
+}
