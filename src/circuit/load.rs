@@ -374,17 +374,15 @@ pub(super) fn check_model(model: &NeuronModel) -> Result<(), ParamError> {
             if let Some(v) = m.start_mv {
                 in_range("start_mV", v, -500.0, 500.0)?;
             }
-            if let Some(n) = &m.neuronify {
-                if let Some((low, high)) = n.clamp_mv {
-                    in_range("clamp_mV", low, -500.0, 500.0)?;
-                    in_range("clamp_mV", high, -500.0, 500.0)?;
-                    if low >= high {
-                        return Err(ParamError::EmptyRange {
-                            name: "clamp_mV",
-                            low,
-                            high,
-                        });
-                    }
+            if let Some((low, high)) = m.neuronify.and_then(|n| n.clamp_mv) {
+                in_range("clamp_mV", low, -500.0, 500.0)?;
+                in_range("clamp_mV", high, -500.0, 500.0)?;
+                if low >= high {
+                    return Err(ParamError::EmptyRange {
+                        name: "clamp_mV",
+                        low,
+                        high,
+                    });
                 }
             }
             Ok(())

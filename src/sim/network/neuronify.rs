@@ -120,7 +120,10 @@ impl NeuronifyBlock {
     }
 
     /// Adds a synapse from source `pre` to neuron `post`; `weight` is signed.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a synapse's fields, passed once by the builder"
+    )]
     pub(super) fn push_synapse(
         &mut self,
         entity: Entity,
