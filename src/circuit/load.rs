@@ -215,11 +215,17 @@ impl Circuit {
                 }
             };
             check().map_err(|e| param(&g.id, e))?;
-            if g.neuronify_clock && !matches!(g.kind, GeneratorKind::Regular { .. }) {
+            if g.neuronify_clock
+                && !matches!(
+                    g.kind,
+                    GeneratorKind::Regular { .. } | GeneratorKind::Ac { .. }
+                )
+            {
                 return Err(invalid(
                     &g.id,
                     "neuronify_clock",
-                    "only a regular spike generator runs on Neuronify's clock".into(),
+                    "only a regular spike generator or an AC source runs on Neuronify's clock"
+                        .into(),
                 ));
             }
             if !g.kind.is_current() && !g.targets.is_empty() {

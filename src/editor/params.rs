@@ -134,6 +134,9 @@ const MODEL: &[Spec<NeuronModel>] = &[
         |n| lif(n).map(|m| m.resistance_mohm), |n, v| if let Some(m) = lif_mut(n) { m.resistance_mohm = v }),
     spec!("refractory_ms", "Refractory period", "ms", (0.0, 20.0), (0.0, 1000.0),
         |n| lif(n).map(|m| m.refractory_ms), |n, v| if let Some(m) = lif_mut(n) { m.refractory_ms = v }),
+    // Shown where a file set it (an imported lesson's saved voltage).
+    spec!("start_mV", "Start potential (Reset returns here)", "mV", (-100.0, 0.0), (-500.0, 500.0),
+        |n| lif(n)?.start_mv, |n, v| if let Some(m) = lif_mut(n) { m.start_mv = Some(v) }),
     spec!("adaptation.increment_nS", "Adaptation step", "nS", (0.0, 100.0), (0.0, BIG),
         |n| lif(n)?.adaptation.as_ref().map(|a| a.increment_ns),
         |n, v| if let Some(a) = lif_mut(n).and_then(|m| m.adaptation.as_mut()) { a.increment_ns = v }),
@@ -509,6 +512,28 @@ impl Circuit {
             && on != m.escape.is_some()
         {
             m.escape = on.then(EscapeModel::default);
+            // Neuronify's neurons fire at their threshold.
+            if on {
+                m.neuronify = None;
+            }
+        }
+    }
+
+    /// Puts a single LIF neuron on Neuronify's stepping (as an imported lesson's neurons are,
+    /// with Neuronify's voltage clamp) or back on the exact one.
+    pub fn set_neuronify_stepping(&mut self, id: &str, on: bool) {
+        let Some(n) = self.neurons.iter_mut().find(|n| n.id == id) else {
+            return;
+        };
+        if let NeuronModel::Lif(m) = &mut n.model
+            && on != m.neuronify.is_some()
+        {
+            m.neuronify = on.then_some(NeuronifyNeuronModel {
+                clamp_mv: Some((-90.0, 60.0)),
+            });
+            if on {
+                m.escape = None;
+            }
         }
     }
 
@@ -568,6 +593,30 @@ mod tests {
             "no adaptation here"
         );
         assert!(!c.set_param(&n, "threshold_mV", f64::NAN));
+    }
+
+    #[test]
+    fn neuronify_stepping_switches_and_excludes_escape_noise() {
+        let mut c = Circuit::empty("t");
+        let n = c.add_item(ItemKind::Lif, Vec2::ZERO);
+        let model = |c: &Circuit| match &c.neurons[0].model {
+            NeuronModel::Lif(m) => m.clone(),
+            NeuronModel::HodgkinHuxley(_) => unreachable!(),
+        };
+        assert!(c.params(&n).iter().all(|p| p.key != "start_mV"));
+        c.set_neuronify_stepping(&n, true);
+        assert_eq!(model(&c).neuronify.unwrap().clamp_mv, Some((-90.0, 60.0)));
+        c.set_escape(&n, true);
+        assert!(model(&c).neuronify.is_none() && model(&c).escape.is_some());
+        c.set_neuronify_stepping(&n, true);
+        assert!(model(&c).neuronify.is_some() && model(&c).escape.is_none());
+        c.validate("", "").unwrap();
+        // An imported neuron's start potential is one of its numbers.
+        if let NeuronModel::Lif(m) = &mut c.neurons[0].model {
+            m.start_mv = Some(-74.35);
+        }
+        assert!(c.set_param(&n, "start_mV", -60.0));
+        assert_eq!(model(&c).start_mv, Some(-60.0));
     }
 
     #[test]

@@ -380,6 +380,10 @@ impl<'a> Builder<'a> {
         let c = self.circuit;
         for n in &c.neurons {
             let (model, reset_mv) = self.model(&n.id, &n.label, &n.model);
+            let start_mv = match &n.model {
+                NeuronModel::Lif(m) => m.start_mv.unwrap_or(reset_mv),
+                NeuronModel::HodgkinHuxley(_) => reset_mv,
+            };
             self.ends.insert(&n.id, End::Group(self.groups.len()));
             self.groups.push(Group {
                 id: n.id.clone(),
@@ -387,7 +391,7 @@ impl<'a> Builder<'a> {
                 population: false,
                 size: 1,
                 model,
-                start: Start::All(reset_mv),
+                start: Start::All(start_mv),
                 i_e_pa: 0.0,
                 ac: Vec::new(),
                 receptors_ms: Vec::new(),
@@ -469,6 +473,9 @@ impl<'a> Builder<'a> {
                 }
                 if m.escape.is_some() {
                     extras.push("its escape noise is left out: it fires exactly at threshold");
+                }
+                if m.neuronify.is_some() {
+                    extras.push("Neuronify's stepping (forward Euler, input a step late, its refractory clock and voltage clamp) becomes NEST's exact integration, as in Spikeworks without the `neuronify` mark: spikes come a few steps apart and an immediate-fire edge is NEST's one-step kick");
                 }
                 if refractory == 0 {
                     extras.push("a refractory period under one step is one step in NEST");

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::layout::{NOTE_MARGIN_PX, RETINA_SIZE};
 use crate::circuit::units::{from_mega, from_milli, from_nano};
 use crate::circuit::*;
-use crate::sim::{MeterKind, ReceptiveField, SimSeed, SynapseMode, VisualInput};
+use crate::sim::{MeterKind, NEURONIFY_PI, ReceptiveField, SimSeed, SynapseMode, VisualInput};
 
 /// A Neuronify file's text and what did not carry over exactly.
 #[derive(Debug, Clone, PartialEq)]
@@ -204,11 +204,16 @@ pub fn export_nfy(circuit: &Circuit) -> Exported {
                 frequency_hz,
                 phase_deg,
             } => {
-                // Neuronify keeps the phase as elapsed time, one step before its first current
-                // (see the import).
+                // Neuronify keeps the phase as elapsed time, one step before its first current,
+                // and takes the sine with its own π on its clock (see the import).
+                let pi = if g.neuronify_clock {
+                    NEURONIFY_PI
+                } else {
+                    std::f64::consts::PI
+                };
                 let time = if frequency_hz > 0.0 {
-                    let period = 1.0 / frequency_hz;
-                    (phase_deg / 360.0 * period - 1e-4).rem_euclid(period)
+                    let period = std::f64::consts::PI / (pi * frequency_hz);
+                    (phase_deg.to_radians() / (2.0 * pi * frequency_hz) - 1e-4).rem_euclid(period)
                 } else {
                     0.0
                 };

@@ -13,7 +13,7 @@ use super::layout::{NOTE_MARGIN_PX, RETINA_SIZE};
 use super::{ImportReport, NfyError};
 use crate::circuit::units::{tidy, to_mega, to_milli, to_nano};
 use crate::circuit::*;
-use crate::sim::{MAX_DELAY_S, MeterKind, ReceptiveField, SynapseMode, VisualInput};
+use crate::sim::{MAX_DELAY_S, MeterKind, NEURONIFY_PI, ReceptiveField, SynapseMode, VisualInput};
 
 /// A circuit read from a Neuronify file, with the account of what happened on the way.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,11 +60,11 @@ fn workspace(value: Option<&Value>, report: &mut ImportReport) -> Option<Workspa
 }
 
 /// The report's first line: what stepping as Neuronify means (`sim::neuronify`).
-const STEPPING: &str = "neurons, synapses and regular generators step as in Neuronify \
+const STEPPING: &str = "neurons, synapses, regular generators and AC sources step as in Neuronify \
      (marked `neuronify` in the circuit): forward Euler at 0.1 ms, the threshold tested on the \
      voltage a step starts with, input integrated one step after it arrives (a spike reaches \
      its target's voltage two steps later), refractory time and generator periods counted on \
-     Neuronify's clock, and its voltage clamp";
+     Neuronify's clock, its voltage clamp, and its AC clamp's π ≈ 3.14159";
 
 /// Neuronify's saved voltage range when a file names none (its `NeuronEngine` defaults).
 const CLAMP_MV: (f64, f64) = (-90.0, 60.0);
@@ -252,6 +252,11 @@ fn tidy_numbers(c: &mut Circuit) {
         s.weight_na = tidy(s.weight_na);
         s.tau_ms = tidy(s.tau_ms);
         s.delay_ms = tidy(s.delay_ms);
+        // JSON's parser may land a last digit off, so a state read back would drift.
+        if let Some(n) = &mut s.neuronify {
+            n.exponential = tidy(n.exponential);
+            n.linear = tidy(n.linear);
+        }
     }
 }
 
@@ -583,10 +588,10 @@ fn import_node(
                     let frequency_hz = number(engine, "frequency").unwrap_or(50.0);
                     let time = number(engine, "time").unwrap_or(0.0);
                     // The saved clock as a phase, one step on: Neuronify advances the clock
-                    // before its current first reaches a neuron. (Its sine uses π ≈ 3.14159,
-                    // a phase error below 10⁻⁴ of a cycle over a lesson.)
-                    let phase_deg =
-                        (360.0 * frequency_hz * (time + NEURONIFY_DT_S)).rem_euclid(360.0);
+                    // before its current first reaches a neuron; its sine uses its own π.
+                    let phase_deg = (2.0 * NEURONIFY_PI * frequency_hz * (time + NEURONIFY_DT_S))
+                        .rem_euclid(std::f64::consts::TAU)
+                        .to_degrees();
                     (
                         GeneratorKind::Ac {
                             amplitude_na: to_nano(number(engine, "amplitude").unwrap_or(300e-12)),
@@ -624,7 +629,10 @@ fn import_node(
                 label,
                 position: centre(64.0, 64.0),
                 inhibitory,
-                neuronify_clock: matches!(kind, GeneratorKind::Regular { .. }),
+                neuronify_clock: matches!(
+                    kind,
+                    GeneratorKind::Regular { .. } | GeneratorKind::Ac { .. }
+                ),
                 kind,
                 targets: Vec::new(),
             });

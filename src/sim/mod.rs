@@ -26,7 +26,7 @@ pub use clock::SimClock;
 pub use components::*;
 pub use hh::HhGates;
 pub use network::Network;
-pub use neuronify::{NeuronifyClock, NeuronifyStepping, NeuronifySynapse};
+pub use neuronify::{NEURONIFY_PI, NeuronifyClock, NeuronifyStepping, NeuronifySynapse};
 pub use params::ParamError;
 pub use place::PlaceCell;
 pub use plasticity::Stdp;

@@ -43,11 +43,19 @@ pub struct NeuronifySynapse {
     pub linear: f64,
 }
 
-/// A regular spike generator on Neuronify's clock: it counts time since its last spike in
-/// steps of dt and fires once that exceeds the period, so a period takes one step more
-/// than `1/rate` (Neuronify's 200 Hz generator fires every 5.1 ms).
+/// A generator on Neuronify's clock. A regular spike generator counts time since its last
+/// spike in steps of dt and fires once that exceeds the period, so a period takes one step
+/// more than `1/rate` (Neuronify's 200 Hz generator fires every 5.1 ms); an AC source takes
+/// its sine with Neuronify's π ([`NEURONIFY_PI`]).
 #[derive(Component, Debug, Clone, Copy, PartialEq, Default)]
 pub struct NeuronifyClock;
+
+/// The π of Neuronify's AC clamp (`ACClamp.qml`: `property real pi: 3.14159`).
+#[allow(
+    clippy::approx_constant,
+    reason = "Neuronify's own approximation, reproduced on purpose"
+)]
+pub const NEURONIFY_PI: f64 = 3.14159;
 
 /// The current (A) an immediate-fire edge delivers in Neuronify.
 pub const IMMEDIATE_FIRE_CURRENT_A: f64 = 1e6;

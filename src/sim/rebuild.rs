@@ -435,10 +435,10 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
         .iter(world)
         .map(|(e, d)| (e, *d))
         .collect();
-    let ac: EntityHashMap<AcSource> = world
-        .query::<(Entity, &AcSource)>()
+    let ac: EntityHashMap<(AcSource, bool)> = world
+        .query::<(Entity, &AcSource, Has<NeuronifyClock>)>()
         .iter(world)
-        .map(|(e, a)| (e, *a))
+        .map(|(e, a, clock)| (e, (*a, clock)))
         .collect();
     let mut edges: Vec<_> = world
         .query::<(Entity, &CurrentEdge)>()
@@ -456,9 +456,15 @@ fn build(world: &mut World, seed: u64, old: Option<&Network>) -> Network {
             for &target in targets {
                 b.push_dc(e, target, s * d.current_a);
             }
-        } else if let Some(a) = ac.get(&edge.source) {
+        } else if let Some(&(a, neuronify_clock)) = ac.get(&edge.source) {
+            // Neuronify's sine runs at 2·3.14159·f.
+            let hz = if neuronify_clock {
+                a.frequency_hz * super::NEURONIFY_PI / std::f64::consts::PI
+            } else {
+                a.frequency_hz
+            };
             for &target in targets {
-                b.push_ac(e, target, s * a.amplitude_a, a.frequency_hz, a.phase_rad);
+                b.push_ac(e, target, s * a.amplitude_a, hz, a.phase_rad);
             }
         } else {
             warn!(

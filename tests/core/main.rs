@@ -18,6 +18,7 @@ mod lif;
 mod maze;
 mod nest_export;
 mod neuronify_lessons;
+mod neuronify_stepping;
 mod nfy_import;
 mod plasticity;
 mod populations;

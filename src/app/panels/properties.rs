@@ -321,6 +321,28 @@ impl Properties<'_, '_> {
                     Ok(())
                 });
             }
+            let imported = circuit
+                .neurons
+                .iter()
+                .any(|n| matches!(&n.model, NeuronModel::Lif(m) if m.neuronify.is_some()));
+            let mut neuronify = m.neuronify.is_some();
+            if (imported || neuronify)
+                && circuit.neurons.iter().any(|n| n.id == id)
+                && ui
+                    .checkbox(&mut neuronify, "Steps as in Neuronify")
+                    .on_hover_text(
+                        "As the original app stepped it (imported lessons): forward Euler, input \
+                         one step late, its voltage clamp. Off: Spikeworks' exact integration",
+                    )
+                    .changed()
+            {
+                self.edit(EditKey::Step, |c| {
+                    for i in &ids {
+                        c.set_neuronify_stepping(i, neuronify);
+                    }
+                    Ok(())
+                });
+            }
             let mut escape = m.escape.is_some();
             if ui
                 .checkbox(&mut escape, "Fires at random near threshold (escape noise)")
