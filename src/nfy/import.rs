@@ -279,13 +279,30 @@ const COMMON_KEYS: [&str; 8] = [
     "savedProperties",
 ];
 
+/// Keys old files save that Neuronify's own loader ignores too: the conductance synapse of
+/// its first versions, and a version-2 node's flat refractory period and resistance (it uses
+/// 2 ms and 100 MΩ).
+const DEAD_KEYS: [&str; 5] = [
+    "synapticConductance",
+    "synapticPotential",
+    "synapticTimeConstant",
+    "refractoryPeriod",
+    "resistance",
+];
+
 /// Records keys that are neither known nor merely dynamic state.
 fn report_unknown(what: &str, map: &Map<String, Value>, known: &[&str], report: &mut ImportReport) {
-    let unknown: Vec<&str> = map
+    let (dead, unknown): (Vec<&str>, Vec<&str>) = map
         .keys()
         .map(String::as_str)
         .filter(|k| !known.contains(k) && !COMMON_KEYS.contains(k))
-        .collect();
+        .partition(|k| DEAD_KEYS.contains(k));
+    if !dead.is_empty() {
+        report.ignored(format!(
+            "{what}: keys {} are ignored, as Neuronify's own loader ignores them",
+            dead.join(", ")
+        ));
+    }
     if !unknown.is_empty() {
         report.ignored(format!(
             "{what}: keys {} have no counterpart",
@@ -883,13 +900,13 @@ fn import_edge(
     };
     let (Some(a), Some(b)) = (nodes.get(from), nodes.get(to)) else {
         report.ignored(format!(
-            "{what}: {from} → {to} names a node that does not exist"
+            "{what}: {from} -> {to} names a node that does not exist"
         ));
         return;
     };
     let (Some(_), Some(_)) = (&a.id, &b.id) else {
         report.ignored(format!(
-            "{what}: {} → {}: an end was left out",
+            "{what}: {} -> {}: an end was left out",
             a.name, b.name
         ));
         return;
@@ -903,7 +920,7 @@ fn import_edge(
     let (mut a, mut b) = (a, b);
     if b.kind == Kind::Meter && a.kind == Kind::Neuron {
         report.approximated(format!(
-            "{what}: {} → {} turned round (meters observe neurons)",
+            "{what}: {} -> {} turned round (meters observe neurons)",
             a.name, b.name
         ));
         std::mem::swap(&mut a, &mut b);
@@ -915,14 +932,14 @@ fn import_edge(
     );
     if from == to || !wired.insert((from, to)) {
         report.ignored(format!(
-            "{what}: {} → {} repeats or loops onto itself",
+            "{what}: {} -> {} repeats or loops onto itself",
             a.name, b.name
         ));
         return;
     }
     if b.kind != Kind::Neuron {
         report.ignored(format!(
-            "{what}: {} → {}: only neurons receive connections",
+            "{what}: {} -> {}: only neurons receive connections",
             a.name, b.name
         ));
         return;
@@ -946,7 +963,7 @@ fn import_edge(
             }
         }
         Kind::Annotation => report.ignored(format!(
-            "{what}: {} → {}: notes have no output",
+            "{what}: {} -> {}: notes have no output",
             a.name, b.name
         )),
         Kind::Touch | Kind::Neuron | Kind::SpikeGenerator => {
@@ -954,7 +971,7 @@ fn import_edge(
                 || (type_name.is_none() && a.kind == Kind::Touch);
             if type_name == Some("Edge.qml") {
                 report.ignored(format!(
-                    "{what}: {} → {}: a plain edge from a spike source carries nothing",
+                    "{what}: {} -> {}: a plain edge from a spike source carries nothing",
                     a.name, b.name
                 ));
                 return;
@@ -962,7 +979,7 @@ fn import_edge(
             let id = format!("synapse-{index}");
             let synapse = if immediate {
                 report.mapped(format!(
-                    "{what}: {} → {}: immediate-fire edge",
+                    "{what}: {} -> {}: immediate-fire edge",
                     a.name, b.name
                 ));
                 SynapseItem {
@@ -1025,7 +1042,7 @@ fn import_edge(
                     delay_ms = clamped;
                 }
                 report.mapped(format!(
-                    "{what}: {} → {}: {} synapse",
+                    "{what}: {} -> {}: {} synapse",
                     a.name,
                     b.name,
                     if alpha { "alpha-function" } else { "current" }
