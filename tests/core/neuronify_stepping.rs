@@ -229,3 +229,39 @@ fn neuronify_fields_round_trip_and_bad_ones_are_named() {
     .to_string();
     assert!(err.contains("neuronify_clock"), "{err}");
 }
+
+#[test]
+fn switching_neuronify_stepping_in_a_running_circuit_keeps_the_neuron_firing() {
+    let stepped = circuit(
+        r#"Circuit(version: 1,
+            neurons: [(id: "n", model: Lif((neuronify: (clamp_mV: (-90.0, 60.0)))))],
+            generators: [(id: "dc", kind: Dc(current_nA: 0.5), targets: ["n"])])"#,
+    );
+    let mut exact = stepped.clone();
+    if let spikeworks::circuit::NeuronModel::Lif(m) = &mut exact.neurons[0].model {
+        m.neuronify = None;
+    }
+    let mut app = spikeworks::sim::headless_app();
+    app.finish();
+    app.cleanup();
+    let world = app.world_mut();
+    world.insert_resource(spikeworks::sim::Recorder::full_history());
+    let count = |world: &mut bevy::prelude::World| {
+        world.resource::<spikeworks::sim::Recorder>().spikes().len()
+    };
+    stepped.spawn(world);
+    spikeworks::sim::run_steps(world, 2000);
+    let first = count(world);
+    assert!(first > 5, "Neuronify's stepping fires: {first}");
+    // Off, on and off again: each time the neuron goes on firing, integrated once a step.
+    for (next, previous) in [(&exact, &stepped), (&stepped, &exact), (&exact, &stepped)] {
+        let before = count(world);
+        next.apply(world, Some(previous));
+        spikeworks::sim::run_steps(world, 2000);
+        let fired = count(world) - before;
+        assert!(
+            (first / 2..=first * 2).contains(&fired),
+            "{fired} spikes in 0.2 s after the switch, {first} before"
+        );
+    }
+}

@@ -34,7 +34,15 @@ impl Network {
                 (true, true) => {
                     let (l, ol) = (&mut self.lif, &old.lif);
                     l.v[i] = ol.v[o];
-                    l.active_from[i] = ol.active_from[o];
+                    // Neuronify's neurons never take the exact path (`u64::MAX`, set when the
+                    // network was built); a neuron that leaves Neuronify's stepping starts
+                    // integrating at once.
+                    if l.active_from[i] != u64::MAX {
+                        l.active_from[i] = match ol.active_from[o] {
+                            u64::MAX => 0,
+                            from => from,
+                        };
+                    }
                     l.adapt_g[i] = ol.adapt_g[o];
                     l.burst_i[i] = ol.burst_i[o];
                 }
