@@ -33,7 +33,7 @@ fn driven(n: usize, hh: bool) -> App {
         let source = w.spawn(DcSource { current_a: 1e-9 }).id();
         w.spawn(CurrentEdge { source, target });
     }
-    sim::rebuild_network(w);
+    sim::run_steps(w, 0);
     app
 }
 
@@ -59,7 +59,7 @@ fn cuba(c: &mut Criterion) {
             || {
                 let mut app = app();
                 spawn_cuba(app.world_mut(), 4000, 1);
-                sim::rebuild_network(app.world_mut());
+                sim::run_steps(app.world_mut(), 0);
                 app
             },
             |mut app| {
@@ -80,7 +80,7 @@ fn built(neurons: usize, populations: bool) -> App {
         build_cuba_populations(app.world_mut(), neurons, 1);
     } else {
         spawn_cuba(app.world_mut(), neurons, 1);
-        sim::rebuild_network(app.world_mut());
+        sim::run_steps(app.world_mut(), 0);
     }
     app
 }
@@ -120,7 +120,7 @@ fn cuba_populations_and_entities(c: &mut Criterion) {
 fn classroom(c: &mut Criterion) {
     let mut app = app();
     spawn_cuba(app.world_mut(), 200, 2);
-    sim::rebuild_network(app.world_mut());
+    sim::run_steps(app.world_mut(), 0);
     c.bench_function("classroom 200 neurons, one 64 Hz frame at 1x", |b| {
         b.iter(|| sim::run_steps(app.world_mut(), 156));
     });

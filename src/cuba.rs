@@ -123,7 +123,8 @@ pub fn build_cuba_populations(world: &mut World, neurons: usize, seed: u64) {
     let circuit = crate::circuit::Circuit::from_ron_str(&cuba_circuit_text(neurons), "cuba")
         .expect("the CUBA circuit is valid");
     circuit.spawn(world);
-    sim::rebuild_network(world);
+    // Built as the first tick would, so the first timed step does not build it again.
+    sim::run_steps(world, 0);
 }
 
 /// Builds CUBA from its circuit file (parse, validate, spawn, expand) and runs it for
@@ -156,7 +157,8 @@ pub fn run_cuba(neurons: usize, duration_s: f64, seed: u64) -> CubaReport {
     app.cleanup();
     let world = app.world_mut();
     let synapses = spawn_cuba(world, neurons, seed);
-    sim::rebuild_network(world);
+    // Built as the first tick would, so the first timed step does not build it again.
+    sim::run_steps(world, 0);
     let build_s = started.elapsed().as_secs_f64();
     simulate(world, neurons, synapses, build_s, duration_s, 0)
 }

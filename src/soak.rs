@@ -41,7 +41,7 @@ pub fn soak(
     world.insert_resource(Recorder::default());
     world.insert_resource(SimSeed(seed));
     circuit.spawn(world);
-    sim::rebuild_network(world);
+    sim::run_steps(world, 0);
     let neurons = world.resource::<Network>().neuron_count().max(1) as f64;
     let started = Instant::now();
     let steps_per_report = ((every_s / DT).round() as u64).max(1);

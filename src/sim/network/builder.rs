@@ -483,9 +483,7 @@ impl NetworkBuilder {
             c.current = vec![0.0; n];
         }
         let channels = &self.net.synapses.channels;
-        self.net
-            .lif
-            .prepare_synaptic_gains(channels, self.net.n_plain);
+        self.net.lif.prepare_segments(channels, self.net.n_plain);
         self.net.hh.prepare_channel_decay(channels);
         let synapses = &mut self.net.synapses;
         synapses.forced = vec![false; n];

@@ -27,6 +27,7 @@ type Idx = u32;
 mod builder;
 mod carry;
 mod learning;
+mod lif_kernel;
 mod neuronify;
 mod neurons;
 mod projections;
@@ -37,6 +38,7 @@ mod tests;
 
 pub(crate) use builder::NetworkBuilder;
 use learning::*;
+use lif_kernel::*;
 use neuronify::*;
 use neurons::*;
 use projections::*;
@@ -252,7 +254,10 @@ impl Network {
     pub(crate) fn stimulus(&mut self, step: u64) {
         self.spiked.clear();
         self.sources.fire(&mut self.spiked);
-        self.input.fill(0.0);
+        // Nothing else writes the input, so without these it stays zero from the build on.
+        if self.injects_input() {
+            self.input.fill(0.0);
+        }
         self.sources.inject(&mut self.input, step);
         self.neuronify.feed_foreign(&mut self.input);
         self.synapses.gather_saturating_currents();
@@ -263,23 +268,37 @@ impl Network {
         }
     }
 
+    /// Whether anything writes the neurons' input current: current sources, Neuronify's
+    /// delayed delivery, the kick an HH neuron gets.
+    fn injects_input(&self) -> bool {
+        self.sources.injects() || !self.neuronify.is_empty() || !self.hh.state.is_empty()
+    }
+
     /// Integrate phase: advance every membrane from t to t+dt, the synaptic currents of the
     /// channels decaying within the step (integrated exactly), injected inputs held
     /// constant; then the additive channels' currents decay by the step.
     pub(crate) fn integrate(&mut self, step: u64) {
+        let injected = self.injects_input();
         let (lif_input, hh_input) = self.input.split_at(self.n_lif);
-        let channels = &self.synapses.channels;
-        self.lif.integrate(lif_input, channels, self.n_plain, step);
+        let channels = &mut self.synapses.channels;
+        // Neuronify's neurons read the channels before the LIF loop lets them decay.
         self.neuronify.integrate(&mut self.lif, lif_input, channels);
+        self.lif.integrate(
+            lif_input,
+            channels,
+            self.n_plain,
+            step,
+            injected,
+            &mut self.firing,
+        );
         self.hh
             .integrate(hh_input, channels, self.n_lif, &mut self.hh_before);
-        self.synapses.decay_channels();
+        self.synapses.decay_channels(self.n_plain);
     }
 
-    /// Threshold/reset phase: LIF fires on `V > V_th` (or by escape noise, or forced by an
-    /// immediate-fire synapse), HH on an upward crossing of 0 mV.
+    /// Threshold/reset phase: LIF fires on `V > V_th` (found by the integrate phase; or by
+    /// escape noise, or forced by an immediate-fire synapse), HH on an upward crossing of 0 mV.
     pub(crate) fn threshold(&mut self, step: u64) {
-        self.lif.crossings(&mut self.firing);
         self.escape.draw(&self.lif, step, &mut self.firing);
         self.synapses.forced_lif_into(self.n_lif, &mut self.firing);
         self.lif.fire(&self.firing, step, &mut self.spiked);

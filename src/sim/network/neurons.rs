@@ -30,12 +30,9 @@ pub(super) struct LifBlock {
     pub(super) burst_peak: Vec<f64>,
     pub(super) burst_drop: Vec<f64>,
     pub(super) burst_i: Vec<f64>,
-    /// For each synaptic channel, what its current at the start of a step adds to the
-    /// voltage at the end of it, per ampere, for each neuron without adaptation or burst
-    /// current (see [`synaptic_gain`]).
-    pub(super) synaptic_gain: Vec<Vec<f64>>,
-    /// Scratch: the voltage the synaptic currents add in the present step.
-    synaptic_dv: Vec<f64>,
+    /// The neurons without adaptation or burst current, in runs of equal parameters, with
+    /// what each synaptic channel's current adds to their voltage (see [`synaptic_gain`]).
+    pub(super) segments: Vec<Segment>,
 }
 
 /// What a synaptic current of 1 A at the start of a step, decaying with `tau_s`, adds over the
@@ -133,20 +130,6 @@ impl EscapeBlock {
 }
 
 impl LifBlock {
-    /// Appends to `firing` every neuron whose voltage is above its threshold.
-    pub(super) fn crossings(&self, firing: &mut Vec<Idx>) {
-        // Compare in blocks of 8 without branches; only blocks with a crossing are scanned.
-        const BLOCK: usize = 8;
-        let n = self.v.len();
-        let (v, th) = (&self.v[..n], &self.threshold[..n]);
-        for (b, (vb, tb)) in v.chunks(BLOCK).zip(th.chunks(BLOCK)).enumerate() {
-            if vb.iter().zip(tb).fold(false, |any, (v, t)| any | (v > t)) {
-                let crossed = vb.iter().zip(tb).enumerate().filter(|(_, (v, t))| v > t);
-                firing.extend(crossed.map(|(k, _)| (b * BLOCK + k) as Idx));
-            }
-        }
-    }
-
     /// Fires the neurons in `firing` at step `step`: reset, refractory, adaptation and burst
     /// current; each is appended to `spiked`.
     pub(super) fn fire(&mut self, firing: &[Idx], step: u64, spiked: &mut Vec<Idx>) {
@@ -170,54 +153,44 @@ impl LifBlock {
         self.burst_i.fill(0.0);
     }
 
-    /// The gains of every channel for the neurons without adaptation or burst current.
-    pub(super) fn prepare_synaptic_gains(&mut self, channels: &[Channel], n_plain: usize) {
-        self.synaptic_gain = channels
-            .iter()
-            .map(|ch| {
-                (0..n_plain)
-                    .map(|i| {
-                        let (c, r) = (self.capacitance[i], self.resistance[i]);
-                        synaptic_gain(c, r * c, ch.tau_s)
-                    })
-                    .collect()
-            })
-            .collect();
-        self.synaptic_dv = vec![0.0; n_plain];
+    /// The segments of the neurons without adaptation or burst current (`0..n_plain`), with
+    /// every channel's gain for them.
+    pub(super) fn prepare_segments(&mut self, channels: &[Channel], n_plain: usize) {
+        let n = n_plain;
+        self.segments = segments(
+            &self.resting[..n],
+            &self.resistance[..n],
+            &self.capacitance[..n],
+            &self.decay[..n],
+            &self.threshold[..n],
+            channels,
+        );
     }
 
     /// Advances every integrate-and-fire neuron one step, exactly: the held `input` (A; DC
     /// and AC) by the exponential propagator, and each channel's current, which decays within
-    /// the step, by its own (see [`synaptic_gain`]). The first `n_plain` have no adaptation or
-    /// burst current, so their loops have no branches.
+    /// the step, by its own (see [`synaptic_gain`]); then appends those above threshold to
+    /// `firing`, in index order. The first `n_plain` have no adaptation or burst current and
+    /// take the vector loop ([`PlainStep`]), which also lets the channels decay by a step
+    /// over them ([`SynapseBlock::decay_channels`] does the rest).
     pub(super) fn integrate(
         &mut self,
         input: &[f64],
-        channels: &[Channel],
+        channels: &mut [Channel],
         n_plain: usize,
         step: u64,
+        injected: bool,
+        firing: &mut Vec<Idx>,
     ) {
-        // Equal-length slices let the compiler drop bounds checks; the select is branch-free.
         let n = n_plain;
-        let dv = &mut self.synaptic_dv[..n];
-        dv.fill(0.0);
-        for (ch, gain) in channels.iter().zip(&self.synaptic_gain) {
-            for ((dv, &i), &g) in dv.iter_mut().zip(&ch.current[..n]).zip(&gain[..n]) {
-                *dv += i * g;
-            }
+        PlainStep {
+            segments: &self.segments,
+            v: &mut self.v[..n],
+            active_from: &self.active_from[..n],
+            input: injected.then(|| &input[..n]),
+            channels,
         }
-        let (v, plain_input) = (&mut self.v[..n], &input[..n]);
-        let (rest, r, decay, active) = (
-            &self.resting[..n],
-            &self.resistance[..n],
-            &self.decay[..n],
-            &self.active_from[..n],
-        );
-        for i in 0..n {
-            let v_inf = rest[i] + r[i] * plain_input[i];
-            let next = v_inf + (v[i] - v_inf) * decay[i] + dv[i];
-            v[i] = if step >= active[i] { next } else { v[i] };
-        }
+        .run(step, firing);
         let n_lif = self.v.len();
         for (i, &current) in input.iter().enumerate().take(n_lif).skip(n_plain) {
             let g_leak = 1.0 / self.resistance[i];
@@ -236,6 +209,9 @@ impl LifBlock {
             }
             self.adapt_g[i] *= self.adapt_decay[i];
             self.burst_i[i] = (self.burst_i[i] - self.burst_drop[i]).max(0.0);
+            if self.v[i] > self.threshold[i] {
+                firing.push(i as Idx);
+            }
         }
     }
 }

@@ -102,6 +102,11 @@ impl SourceBlock {
         }
     }
 
+    /// Whether any current source injects into a neuron.
+    pub(super) fn injects(&self) -> bool {
+        !self.dc.is_empty() || !self.ac.is_empty()
+    }
+
     /// Adds the DC and AC currents (A) at step `step` to the neurons' input.
     pub(super) fn inject(&self, input: &mut [f64], step: u64) {
         for d in &self.dc {

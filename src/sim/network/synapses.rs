@@ -92,11 +92,12 @@ impl Default for SynapseBlock {
 }
 
 impl SynapseBlock {
-    /// Every additive channel's current decays by one step.
-    pub(super) fn decay_channels(&mut self) {
+    /// Every additive channel's current decays by one step over neurons `from..` (the plain
+    /// neurons' loop lets it decay over the others).
+    pub(super) fn decay_channels(&mut self, from: usize) {
         for c in self.channels.iter_mut().filter(|c| !c.saturating) {
             let decay = c.decay;
-            c.current.iter_mut().for_each(|x| *x *= decay);
+            c.current[from..].iter_mut().for_each(|x| *x *= decay);
         }
     }
 

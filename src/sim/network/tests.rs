@@ -119,7 +119,7 @@ fn the_synapse_block_delivers_a_spike_after_its_delay_and_not_before() {
         2e-9,
         "arrives three steps later"
     );
-    synapses.decay_channels();
+    synapses.decay_channels(0);
     let decayed = synapses.channel_current(0);
     assert!((decayed - 2e-9 * (-DT / 5e-3).exp()).abs() < 1e-24);
 }
