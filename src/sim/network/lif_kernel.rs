@@ -12,8 +12,6 @@
 
 use super::{Channel, Idx, synaptic_gain};
 
-/// Neurons tested for a crossing together: one AVX-512 register of f64.
-const LANES: usize = 8;
 /// Neurons whose synaptic voltage is summed at once (2 KiB, in L1).
 const TILE: usize = 256;
 
@@ -113,49 +111,86 @@ impl PlainStep<'_> {
         for segment in self.segments {
             for start in (segment.start..segment.end).step_by(TILE) {
                 let tile = start..(start + TILE).min(segment.end);
-                let dv = &mut dv[..tile.len()];
-                let mut channels = self.channels.iter_mut().zip(&segment.gains);
-                match channels.next() {
-                    Some((channel, &gain)) => {
-                        let decay = channel_decay(channel);
-                        first_channel(dv, &mut channel.current[tile.clone()], gain, decay);
-                    }
-                    None => dv.fill(0.0),
-                }
-                for (channel, &gain) in channels {
-                    let decay = channel_decay(channel);
-                    add_channel(dv, &mut channel.current[tile.clone()], gain, decay);
-                }
                 let v = &mut self.v[tile.clone()];
                 let active_from = &self.active_from[tile.clone()];
-                match self.input {
-                    Some(input) => membrane(segment, v, active_from, &input[tile], dv, step),
-                    None => membrane_uninjected(segment, v, active_from, dv, step),
+                let input = self
+                    .input
+                    .map_or(&NO_INPUT[..tile.len()], |x| &x[tile.clone()]);
+                let m = Membrane {
+                    segment,
+                    active_from,
+                    input,
+                    step,
+                };
+                let any = if self.input.is_some() {
+                    m.step::<true>(v, &mut *self.channels, &tile, &mut dv)
+                } else {
+                    m.step::<false>(v, &mut *self.channels, &tile, &mut dv)
+                };
+                if any {
+                    crossings(v, segment.threshold, start, firing);
                 }
-                crossings(v, segment.threshold, start, firing);
             }
         }
     }
 }
 
-/// How much of a channel's current is left after a step; a saturating channel's is gathered
-/// anew every step, so it is left as it is.
-fn channel_decay(channel: &Channel) -> f64 {
-    if channel.saturating {
-        1.0
-    } else {
-        channel.decay
+impl Membrane<'_> {
+    /// The tile's step with its channels: the method for their number, or the synaptic
+    /// voltage summed beforehand in `dv` when there are more.
+    #[inline(always)]
+    fn step<const INJECTED: bool>(
+        &self,
+        v: &mut [f64],
+        channels: &mut [Channel],
+        tile: &std::ops::Range<usize>,
+        dv: &mut [f64; TILE],
+    ) -> bool {
+        let g = &self.segment.gains;
+        match channels {
+            [] => self.step0::<INJECTED>(v),
+            [a] => {
+                let (a, da) = channel_tile(a, tile);
+                self.step1::<INJECTED>(v, a, g[0], da)
+            }
+            [a, b] => {
+                let ((a, da), (b, db)) = (channel_tile(a, tile), channel_tile(b, tile));
+                self.step2::<INJECTED>(v, a, g[0], da, b, g[1], db)
+            }
+            [a, b, c] => {
+                let ((a, da), (b, db)) = (channel_tile(a, tile), channel_tile(b, tile));
+                let (c, dc) = channel_tile(c, tile);
+                self.step3::<INJECTED>(v, a, g[0], da, b, g[1], db, c, g[2], dc)
+            }
+            channels => {
+                let dv = &mut dv[..tile.len()];
+                dv.fill(0.0);
+                for (channel, &gain) in channels.iter_mut().zip(g) {
+                    let (current, decay) = channel_tile(channel, tile);
+                    add_channel(dv, current, gain, decay);
+                }
+                self.step_with::<INJECTED>(v, dv, 1.0, 1.0)
+            }
+        }
     }
 }
 
-/// [`add_channel`] onto a `dv` of zeros, without clearing it first.
-#[inline(always)]
-fn first_channel(dv: &mut [f64], current: &mut [f64], gain: f64, decay: f64) {
-    for (dv, current) in dv.iter_mut().zip(current) {
-        // `0.0 +` keeps the sum's bits as summing onto zeros gives them (−0 becomes +0).
-        *dv = 0.0 + *current * gain;
-        *current *= decay;
-    }
+/// The input of neurons that nothing injects into (the same numbers as reading zeros from
+/// the network's array, without touching it).
+static NO_INPUT: [f64; TILE] = [0.0; TILE];
+
+/// A channel's currents over `tile`, and how much of each is left after a step (a saturating
+/// channel's is gathered anew every step, so it is left as it is).
+fn channel_tile<'a>(
+    channel: &'a mut Channel,
+    tile: &std::ops::Range<usize>,
+) -> (&'a mut [f64], f64) {
+    let decay = if channel.saturating {
+        1.0
+    } else {
+        channel.decay
+    };
+    (&mut channel.current[tile.clone()], decay)
 }
 
 /// What a channel's current at the start of the step adds to each voltage (`dv`), through its
@@ -169,43 +204,78 @@ fn add_channel(dv: &mut [f64], current: &mut [f64], gain: f64, decay: f64) {
     }
 }
 
-/// The membranes' exact step from `v`, plus the synaptic `dv`; a refractory neuron keeps its
-/// voltage. Those above threshold afterwards go to `firing` (the first neuron here is
-/// `first`). Separate slices tell the compiler they do not overlap, so the step is one vector
-/// loop; the test goes over the tile again while it is in L1, a block of [`LANES`] at once,
-/// and only a block with a crossing is looked at neuron by neuron.
-#[inline(always)]
-fn membrane(s: &Segment, v: &mut [f64], active_from: &[u64], input: &[f64], dv: &[f64], step: u64) {
-    let n = v.len();
-    let (active_from, input, dv) = (&active_from[..n], &input[..n], &dv[..n]);
-    for i in 0..n {
-        let v_inf = s.resting + s.resistance * input[i];
-        let next = v_inf + (v[i] - v_inf) * s.decay + dv[i];
-        v[i] = if step >= active_from[i] { next } else { v[i] };
-    }
+/// What a tile's membranes share in a step: the segment's parameters, the refractory clocks,
+/// the held input.
+struct Membrane<'a> {
+    segment: &'a Segment,
+    active_from: &'a [u64],
+    input: &'a [f64],
+    step: u64,
 }
 
-/// [`membrane`] without injected current: the same numbers (`R·0 = 0`) without reading it.
-#[inline(always)]
-fn membrane_uninjected(s: &Segment, v: &mut [f64], active_from: &[u64], dv: &[f64], step: u64) {
-    let n = v.len();
-    let (active_from, dv) = (&active_from[..n], &dv[..n]);
-    let v_inf = s.resting;
-    for i in 0..n {
-        let next = v_inf + (v[i] - v_inf) * s.decay + dv[i];
-        v[i] = if step >= active_from[i] { next } else { v[i] };
-    }
+/// The membranes' exact step, each in one loop: the synaptic voltage (the channels' currents
+/// at the start of the step through their gains, summed in channel order) and the decay of
+/// the currents, then `V ← V∞ + (V − V∞)·e^(−dt/τm) + dv` unless refractory; returns whether
+/// any neuron is above threshold afterwards. One method per number of channels, each current
+/// its own argument: the compiler then knows they do not overlap and vectorises the loop,
+/// the sum staying in a register. Without injected input (`INJECTED` false) `V∞` is the
+/// resting potential, as `E_L + R·0` is.
+macro_rules! membrane_steps {
+    ($($(#[$doc:meta])* $name:ident($($current:ident, $gain:ident, $decay:ident),*);)*) => {
+        impl Membrane<'_> {
+            $(
+                $(#[$doc])*
+                #[inline(always)]
+                #[allow(clippy::too_many_arguments, reason = "one slice per channel, see above")]
+                #[allow(unused_mut, reason = "without channels nothing adds to `dv`")]
+                fn $name<const INJECTED: bool>(
+                    &self,
+                    v: &mut [f64],
+                    $($current: &mut [f64], $gain: f64, $decay: f64),*
+                ) -> bool {
+                    let n = v.len();
+                    let s = self.segment;
+                    let (active_from, input) = (&self.active_from[..n], &self.input[..n]);
+                    $(let $current = &mut $current[..n];)*
+                    let mut any = false;
+                    for i in 0..n {
+                        // −0 is the identity of addition: the sum is exactly the terms'.
+                        let mut dv = -0.0;
+                        $(
+                            dv += $current[i] * $gain;
+                            $current[i] *= $decay;
+                        )*
+                        let v_inf = if INJECTED {
+                            s.resting + s.resistance * input[i]
+                        } else {
+                            s.resting
+                        };
+                        let next = v_inf + (v[i] - v_inf) * s.decay + dv;
+                        v[i] = if self.step >= active_from[i] { next } else { v[i] };
+                        any |= v[i] > s.threshold;
+                    }
+                    any
+                }
+            )*
+        }
+    };
+}
+
+membrane_steps! {
+    /// Without synapses.
+    step0();
+    step1(a, ga, da);
+    step2(a, ga, da, b, gb, db);
+    step3(a, ga, da, b, gb, db, c, gc, dc);
+    /// With the synaptic voltage summed beforehand, as a channel of gain 1 that is not
+    /// decayed (more channels than the methods above).
+    step_with(dv, one, keep);
 }
 
 /// Appends to `firing` the neurons of `v` above `threshold` (the first is neuron `first`).
-#[inline(always)]
 fn crossings(v: &[f64], threshold: f64, first: usize, firing: &mut Vec<Idx>) {
-    for (b, block) in v.chunks(LANES).enumerate() {
-        if block.iter().fold(false, |any, &v| any | (v > threshold)) {
-            let crossed = block.iter().enumerate().filter(|(_, v)| **v > threshold);
-            firing.extend(crossed.map(|(k, _)| (first + b * LANES + k) as Idx));
-        }
-    }
+    let crossed = v.iter().enumerate().filter(|(_, v)| **v > threshold);
+    firing.extend(crossed.map(|(k, _)| (first + k) as Idx));
 }
 
 /// The same step compiled for wider vector units; callers check the CPU first.
