@@ -17,6 +17,7 @@ pub mod population;
 pub mod rebuild;
 pub mod record;
 pub mod retina;
+mod simd;
 pub mod reward;
 
 use bevy::ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};

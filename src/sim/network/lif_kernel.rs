@@ -4,13 +4,11 @@
 //! Neurons with the same parameters (a population, or hand-placed neurons left at their
 //! defaults) form a [`Segment`] whose parameters are scalars, so a step reads only what
 //! changes per neuron (voltage, refractory clock, held input, channel currents). A segment
-//! goes in tiles whose synaptic voltage stays in L1, through loops shaped so that they compile
-//! to vector instructions, compiled once more for the widest vector unit the CPU has
-//! (AVX-512 or AVX2 on x86-64, chosen at run time). The arithmetic is the same IEEE
-//! operations in the same order whichever version runs (Rust never fuses a multiply and an
-//! add by itself), so every CPU gives the same spikes to the last bit.
+//! goes in tiles of neurons, one loop per tile through loops shaped so that they compile to
+//! vector instructions, for the widest vector unit the CPU has ([`crate::sim::simd`]).
 
 use super::{Channel, Idx, synaptic_gain};
+use crate::sim::simd::{Vectorised, run_widest};
 
 /// Neurons whose synaptic voltage is summed at once (2 KiB, in L1).
 const TILE: usize = 256;
@@ -92,21 +90,15 @@ impl PlainStep<'_> {
     /// Advances every neuron one step (as [`super::LifBlock::integrate`] documents) and appends
     /// those above threshold afterwards to `firing`, in index order.
     pub(super) fn run(self, step: u64, firing: &mut Vec<Idx>) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                return wide::avx512(self, step, firing);
-            }
-            if std::arch::is_x86_feature_detected!("avx2") {
-                return wide::avx2(self, step, firing);
-            }
-        }
-        self.run_portable(step, firing);
+        run_widest(Stepping {
+            plain: self,
+            step,
+            firing,
+        });
     }
-
     /// The step itself; inlined into each compiled version.
     #[inline(always)]
-    fn run_portable(self, step: u64, firing: &mut Vec<Idx>) {
+    fn run_inline(self, step: u64, firing: &mut Vec<Idx>) {
         let mut dv = [0.0; TILE];
         for segment in self.segments {
             for start in (segment.start..segment.end).step_by(TILE) {
@@ -278,34 +270,18 @@ fn crossings(v: &[f64], threshold: f64, first: usize, firing: &mut Vec<Idx>) {
     firing.extend(crossed.map(|(k, _)| (first + k) as Idx));
 }
 
-/// The same step compiled for wider vector units; callers check the CPU first.
-#[cfg(target_arch = "x86_64")]
-#[expect(
-    unsafe_code,
-    reason = "a function compiled for a CPU feature is called only after checking the CPU has it"
-)]
-mod wide {
-    use super::{Idx, PlainStep};
+/// A step of the plain neurons as vectorised work.
+struct Stepping<'a, 'f> {
+    plain: PlainStep<'a>,
+    step: u64,
+    firing: &'f mut Vec<Idx>,
+}
 
-    #[target_feature(enable = "avx512f")]
-    fn avx512_body(p: PlainStep<'_>, step: u64, firing: &mut Vec<Idx>) {
-        p.run_portable(step, firing);
-    }
+impl Vectorised for Stepping<'_, '_> {
+    type Output = ();
 
-    #[target_feature(enable = "avx2")]
-    fn avx2_body(p: PlainStep<'_>, step: u64, firing: &mut Vec<Idx>) {
-        p.run_portable(step, firing);
-    }
-
-    pub(super) fn avx512(p: PlainStep<'_>, step: u64, firing: &mut Vec<Idx>) {
-        debug_assert!(std::arch::is_x86_feature_detected!("avx512f"));
-        // SAFETY: `PlainStep::run` calls this only when the CPU has AVX-512F.
-        unsafe { avx512_body(p, step, firing) }
-    }
-
-    pub(super) fn avx2(p: PlainStep<'_>, step: u64, firing: &mut Vec<Idx>) {
-        debug_assert!(std::arch::is_x86_feature_detected!("avx2"));
-        // SAFETY: `PlainStep::run` calls this only when the CPU has AVX2.
-        unsafe { avx2_body(p, step, firing) }
+    #[inline(always)]
+    fn run(self) {
+        self.plain.run_inline(self.step, self.firing);
     }
 }

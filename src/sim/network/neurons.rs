@@ -4,6 +4,7 @@
 //! neurons that fire, and resets them.
 
 use super::*;
+use crate::sim::simd::{Vectorised, run_widest};
 
 /// Parameters and state of the integrate-and-fire family, structure of arrays.
 #[derive(Debug, Clone, Default)]
@@ -261,7 +262,8 @@ impl HhBlock {
     /// Advances every Hodgkin–Huxley neuron one step on its internal substeps (the first is
     /// neuron `first` of the network): the held `input` (A) constant over the step, each
     /// channel's current decaying within it; keeps the voltages before the step in
-    /// `v_before` (mV) for the threshold's crossing test.
+    /// `v_before` (mV) for the threshold's crossing test. Eight neurons go side by side
+    /// through the integrator ([`hh::Lanes`]), compiled for the widest vector unit.
     pub(super) fn integrate(
         &mut self,
         input: &[f64],
@@ -271,24 +273,68 @@ impl HhBlock {
     ) {
         v_before.clear();
         v_before.extend(self.state.iter().map(|s| s.v));
-        for (k, ((s, held), per_amp)) in self
-            .state
-            .iter_mut()
-            .zip(input)
-            .zip(&self.density_per_amp)
-            .enumerate()
-        {
-            let mut samples = [*held; hh::CURRENT_SAMPLES];
-            for (ch, decay) in channels.iter().zip(&self.channel_decay) {
-                let start = ch.current[first + k];
+        if !self.state.is_empty() {
+            run_widest(HhStep {
+                block: self,
+                input,
+                channels,
+                first,
+            });
+        }
+    }
+}
+
+/// One step of the HH block as vectorised work.
+struct HhStep<'a> {
+    block: &'a mut HhBlock,
+    input: &'a [f64],
+    channels: &'a [Channel],
+    first: usize,
+}
+
+impl HhStep<'_> {
+    /// Neurons `base..base + L` through the integrator together.
+    #[inline(always)]
+    fn lanes<const L: usize>(&mut self, base: usize) {
+        let b = &mut *self.block;
+        let mut samples = [[0.0; L]; hh::CURRENT_SAMPLES];
+        for lane in 0..L {
+            let k = base + lane;
+            let mut at = [self.input[k]; hh::CURRENT_SAMPLES];
+            for (ch, decay) in self.channels.iter().zip(&b.channel_decay) {
+                let start = ch.current[self.first + k];
                 if start != 0.0 {
-                    for (x, d) in samples.iter_mut().zip(decay) {
+                    for (x, d) in at.iter_mut().zip(decay) {
                         *x += start * d;
                     }
                 }
             }
-            samples.iter_mut().for_each(|x| *x *= per_amp);
-            hh::advance_varying(s, &samples, DT * 1e3);
+            for (sample, x) in samples.iter_mut().zip(at) {
+                sample[lane] = x * b.density_per_amp[k];
+            }
+        }
+        let states: &mut [HhState; L] = (&mut b.state[base..base + L])
+            .try_into()
+            .expect("L neurons");
+        let mut lanes = hh::Lanes::load(states);
+        hh::advance_lanes(&mut lanes, &samples, DT * 1e3);
+        lanes.store(states);
+    }
+}
+
+impl Vectorised for HhStep<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(mut self) {
+        const LANES: usize = 8;
+        let n = self.block.state.len();
+        let full = n - n % LANES;
+        for base in (0..full).step_by(LANES) {
+            self.lanes::<LANES>(base);
+        }
+        for i in full..n {
+            self.lanes::<1>(i);
         }
     }
 }

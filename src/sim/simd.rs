@@ -1,0 +1,59 @@
+//! Running a loop compiled for the widest vector unit the CPU has. Work whose loops are shaped
+//! to vectorise (fixed-size arrays, slices that cannot overlap) implements [`Vectorised`];
+//! [`run_widest`] runs it compiled once more for AVX-512 or AVX2 when the CPU has them
+//! (x86-64, chosen at run time) and as built otherwise. The arithmetic is the same IEEE
+//! operations in the same order whichever version runs — Rust never fuses a multiply and an
+//! add by itself — so every CPU gives the same numbers to the last bit.
+
+/// Work to run in the widest vector version.
+pub(crate) trait Vectorised {
+    type Output;
+    /// The work itself; implementations must be `#[inline(always)]`, so that each version
+    /// below compiles it with its own instructions.
+    fn run(self) -> Self::Output;
+}
+
+/// Runs `work` compiled for the widest vector unit this CPU has.
+pub(crate) fn run_widest<W: Vectorised>(work: W) -> W::Output {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            return wide::avx512(work);
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            return wide::avx2(work);
+        }
+    }
+    work.run()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[expect(
+    unsafe_code,
+    reason = "a function compiled for a CPU feature is called only after checking the CPU has it"
+)]
+mod wide {
+    use super::Vectorised;
+
+    #[target_feature(enable = "avx512f")]
+    fn avx512_body<W: Vectorised>(work: W) -> W::Output {
+        work.run()
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn avx2_body<W: Vectorised>(work: W) -> W::Output {
+        work.run()
+    }
+
+    pub(super) fn avx512<W: Vectorised>(work: W) -> W::Output {
+        debug_assert!(std::arch::is_x86_feature_detected!("avx512f"));
+        // SAFETY: `run_widest` calls this only when the CPU has AVX-512F.
+        unsafe { avx512_body(work) }
+    }
+
+    pub(super) fn avx2<W: Vectorised>(work: W) -> W::Output {
+        debug_assert!(std::arch::is_x86_feature_detected!("avx2"));
+        // SAFETY: `run_widest` calls this only when the CPU has AVX2.
+        unsafe { avx2_body(work) }
+    }
+}
