@@ -17,8 +17,8 @@ pub mod population;
 pub mod rebuild;
 pub mod record;
 pub mod retina;
-mod simd;
 pub mod reward;
+mod simd;
 
 use bevy::ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 use bevy::prelude::*;

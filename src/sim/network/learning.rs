@@ -127,6 +127,11 @@ impl LearningBlock {
         }
     }
 
+    /// Whether any synapse may learn (false: no arrival needs telling).
+    pub(super) fn synapses_learn(&self) -> bool {
+        !self.plastic_of.is_empty()
+    }
+
     /// A spike arrives at outgoing synapse `j`: if it learns, it depresses by its
     /// postsynaptic trace.
     pub(super) fn on_pre_arrival(&mut self, j: u32, synapses: &mut SynapseBlock) {

@@ -122,15 +122,21 @@ impl SynapseBlock {
     /// learns from each arrival before the next spike uses its weight.
     pub(super) fn send(&mut self, spiked: &[Idx], step: u64, learning: &mut LearningBlock) {
         let now = (step % RING_SLOTS as u64) as usize;
+        let learns = learning.synapses_learn();
         for &s in spiked {
             let (a, b) = (
                 self.out_start[s as usize] as usize,
                 self.out_start[s as usize + 1] as usize,
             );
             for j in a..b {
-                match self.out[j].delay_steps as usize {
-                    0 => self.deliver(j as u32, learning),
-                    d => self.ring[(now + d) % RING_SLOTS].push(j as u32),
+                let o = self.out[j];
+                match (o.delay_steps as usize, o.effect) {
+                    // The common case, without a detour: nothing learns, nothing waits.
+                    (0, Effect::Add { channel, weight }) if !learns => {
+                        self.channels[channel as usize].current[o.post as usize] += weight;
+                    }
+                    (0, _) => self.deliver(j as u32, learning),
+                    (d, _) => self.ring[(now + d) % RING_SLOTS].push(j as u32),
                 }
             }
         }
