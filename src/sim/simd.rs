@@ -1,7 +1,8 @@
 //! Running a loop compiled for the widest vector unit the CPU has. Work whose loops are shaped
 //! to vectorise (fixed-size arrays, slices that cannot overlap) implements [`Vectorised`];
 //! [`run_widest`] runs it compiled once more for AVX-512 or AVX2 when the CPU has them
-//! (x86-64, chosen at run time) and as built otherwise. The arithmetic is the same IEEE
+//! (x86-64, chosen at run time), with WebAssembly's 128-bit SIMD in the browser (every
+//! browser since 2021 has it), and as built otherwise. The arithmetic is the same IEEE
 //! operations in the same order whichever version runs — Rust never fuses a multiply and an
 //! add by itself — so every CPU gives the same numbers to the last bit.
 
@@ -24,6 +25,19 @@ pub(crate) fn run_widest<W: Vectorised>(work: W) -> W::Output {
             return wide::avx2(work);
         }
     }
+    #[cfg(target_arch = "wasm32")]
+    {
+        simd128(work)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    work.run()
+}
+
+/// On WebAssembly a function compiled for SIMD is safe to call: a browser without it refuses
+/// the whole module rather than running it.
+#[cfg(target_arch = "wasm32")]
+#[target_feature(enable = "simd128")]
+fn simd128<W: Vectorised>(work: W) -> W::Output {
     work.run()
 }
 
