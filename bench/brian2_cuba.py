@@ -5,12 +5,16 @@ The network is Brian2's own examples/CUBA.py (Brette et al. 2007, benchmark 2): 
 neurons, 80 % excitatory, each pair connected with p = 80/N (80 inputs per neuron at every
 N, as Stimberg et al. 2019 scale it), exact integration, dt = 0.1 ms, no delays, v0 uniform
 in [Vr, Vt]. Brian2's project is generated and compiled once with one thread (no OpenMP);
-each pair then runs its binary (a fresh random network per run, as Brian2 seeds it) and
-`spikeworks bench cuba` (seed = pair number). The times compared are the simulation loop's
-only: Brian2's `device._last_run_time`, measured inside the binary, and Spikeworks'
-"simulation wall". Run by bench/compare-brian2.sh, which sets up the environment.
+each round then runs its binary (a fresh random network per run, as Brian2 seeds it) and
+`spikeworks bench cuba` (seed = round number) for each way Spikeworks builds the network:
+from its circuit file of two populations (`--populations`: synapses in compact arrays, as
+Brian2 keeps them) and as one entity per synapse (the path of hand-placed circuits). The
+times compared are the simulation loop's only: Brian2's `device._last_run_time`, measured
+inside the binary, and Spikeworks' "simulation wall". Run by bench/compare-brian2.sh, which
+sets up the environment.
 
-Usage: brian2_cuba.py SPIKEWORKS_BINARY N [--pairs 5] [--duration 1.0] [--populations]
+Usage: brian2_cuba.py SPIKEWORKS_BINARY N [--pairs 5] [--duration 1.0]
+                      [--paths populations,entities]
 """
 import argparse
 import re
@@ -77,36 +81,43 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("spikeworks")
     parser.add_argument("neurons", type=int)
-    parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--pairs", type=int, default=5, help="rounds of Brian2 then Spikeworks")
     parser.add_argument("--duration", type=float, default=1.0, help="biological seconds")
-    parser.add_argument("--populations", action="store_true",
-                        help="Spikeworks builds CUBA from its circuit file of two populations")
+    parser.add_argument("--paths", default="populations,entities",
+                        help="how Spikeworks builds CUBA: populations, entities or both")
     a = parser.parse_args()
+    paths = [p for p in a.paths.split(",") if p]
+    if not paths or any(p not in ("populations", "entities") for p in paths):
+        parser.error("--paths takes populations, entities or both, comma-separated")
     import brian2
 
-    path = "populations" if a.populations else "synapse entities"
-    print(f"CUBA, {a.neurons} neurons, {a.duration} s biological, one thread each; "
-          f"Brian2 {brian2.__version__} C++ standalone vs Spikeworks ({path})", flush=True)
+    print(f"CUBA, {a.neurons} neurons, {a.duration} s biological, one thread each: Brian2 "
+          f"{brian2.__version__} C++ standalone vs Spikeworks ({', '.join(paths)})", flush=True)
     device, directory, spikes, compile_s = build_brian2(a.neurons, a.duration)
-    print(f"Brian2 project generated and compiled in {compile_s:.1f} s ({directory})", flush=True)
-    ratios, brian_rates, ours_rates, brian_times, our_times = [], [], [], [], []
+    print(f"Brian2 project generated and compiled in {compile_s:.1f} s", flush=True)
+    brian_times, brian_rates = [], []
+    ours = {p: {"times": [], "rates": [], "ratios": []} for p in paths}
     for pair in range(1, a.pairs + 1):
         b_sim, b_rate = run_brian2(device, directory, spikes, a.neurons, a.duration)
-        s_sim, s_rate = run_spikeworks(a.spikeworks, a.neurons, a.duration, pair, a.populations)
-        ratios.append(s_sim / b_sim)
         brian_times.append(b_sim)
-        our_times.append(s_sim)
         brian_rates.append(b_rate)
-        ours_rates.append(s_rate)
-        print(f"pair {pair}: Brian2 {b_sim:.3f} s ({b_rate:.2f} Hz)   Spikeworks {s_sim:.3f} s "
-              f"({s_rate:.2f} Hz)   ratio {s_sim / b_sim:.3f}", flush=True)
-    median = statistics.median(ratios)
-    rate_b, rate_s = statistics.mean(brian_rates), statistics.mean(ours_rates)
-    print(f"median simulation time: Brian2 {statistics.median(brian_times):.3f} s, "
-          f"Spikeworks {statistics.median(our_times):.3f} s")
-    print(f"median ratio Spikeworks/Brian2: {median:.3f}")
-    print(f"mean rate: Brian2 {rate_b:.2f} Hz, Spikeworks {rate_s:.2f} Hz "
-          f"({100 * (rate_s / rate_b - 1):+.1f} %)")
+        line = f"pair {pair}: Brian2 {b_sim:.3f} s ({b_rate:.2f} Hz)"
+        for path in paths:
+            s_sim, s_rate = run_spikeworks(a.spikeworks, a.neurons, a.duration, pair,
+                                           path == "populations")
+            ours[path]["times"].append(s_sim)
+            ours[path]["rates"].append(s_rate)
+            ours[path]["ratios"].append(s_sim / b_sim)
+            line += f" | {path} {s_sim:.3f} s ({s_rate:.2f} Hz) ratio {s_sim / b_sim:.3f}"
+        print(line, flush=True)
+    rate_b = statistics.mean(brian_rates)
+    print(f"Brian2: median {statistics.median(brian_times):.3f} s, mean rate {rate_b:.2f} Hz")
+    for path in paths:
+        o = ours[path]
+        rate = statistics.mean(o["rates"])
+        print(f"Spikeworks, {path}: median {statistics.median(o['times']):.3f} s, mean rate "
+              f"{rate:.2f} Hz ({100 * (rate / rate_b - 1):+.1f} %), median ratio "
+              f"{statistics.median(o['ratios']):.3f}")
     return 0
 
 

@@ -1,5 +1,5 @@
 //! Hodgkin–Huxley kinetics (squid axon, DESIGN.md constants) and its integrator: classic RK4 on
-//! 4 internal substeps of 0.025 ms per simulation step, on [`Lanes`] of membranes side by side
+//! 8 internal substeps of 0.0125 ms per simulation step, on [`Lanes`] of membranes side by side
 //! so that the arithmetic runs in vector registers (the rates come from a table, gathered
 //! lane by lane). Units inside: mV, ms, µA/cm², mS/cm².
 
@@ -27,12 +27,12 @@ impl Default for HhGates {
     }
 }
 
-/// Internal substeps per 0.1 ms simulation step. RK4 at 0.025 ms puts every spike of the
-/// high-accuracy reference within 0.08 µs of its time (0.01 ms: 0.014 µs; 0.05 ms: 0.3 µs),
-/// far inside the 0.1 ms step it is stamped on, and stays stable with every channel open
-/// (h·g/C ≤ 0.025 · 156 = 3.9 only if all of gNa opened at once; the largest seen, with m³h
-/// at its peak, is below RK4's limit of 2.78), where one 0.1 ms step blows up.
-pub const SUBSTEPS: u32 = 4;
+/// Internal substeps per 0.1 ms simulation step. RK4 at 0.0125 ms puts every spike of the
+/// high-accuracy reference within 0.03 µs of its time (0.01 ms: 0.014 µs; 0.025 ms: 0.08 µs),
+/// far inside the 0.1 ms step it is stamped on. Stability sets the count: βm grows
+/// exponentially below rest, and RK4 needs h·βm < 2.78, so 8 substeps hold down to −137 mV
+/// (10 held to −141 mV, 4 only to −123 mV); one 0.1 ms step blows up at rest.
+pub const SUBSTEPS: u32 = 8;
 
 /// Current density of the one-step kick an immediate-fire edge gives an HH neuron: 0.1 ms at
 /// 300 µA/cm² lifts the membrane by 30 mV, well past threshold from rest.
@@ -362,6 +362,54 @@ mod tests {
         assert_eq!(r.am[0], exact_rates(150.0).am);
         assert_eq!(r.bh[0], exact_rates(150.0).bh);
         assert!((r.am[1] - exact_rates(-60.0).am).abs() < 1e-6 * exact_rates(-60.0).am);
+    }
+
+    /// Eight membranes as lanes, in the widest vector version.
+    struct EightAtOnce<'a>(&'a mut Lanes<8>, &'a [[f64; 8]; CURRENT_SAMPLES]);
+
+    impl crate::sim::simd::Vectorised for EightAtOnce<'_> {
+        type Output = ();
+        #[inline(always)]
+        fn run(self) {
+            advance_lanes(self.0, self.1, 0.1);
+        }
+    }
+
+    #[test]
+    fn lanes_in_the_widest_vector_version_step_as_one_membrane_alone() {
+        // Rest, spiking, outside the table (exact rates) and on a singularity (−40 mV).
+        let volts: [f64; 8] = [-65.0, -40.0, 20.0, -55.0, -130.0, 120.0, -70.3, 0.0];
+        let states: [HhState; 8] = std::array::from_fn(|k| {
+            let g = steady_state(volts[k].clamp(-100.0, 50.0));
+            HhState {
+                v: volts[k],
+                m: g.m,
+                n: g.n,
+                h: g.h,
+            }
+        });
+        let samples: [[f64; 8]; CURRENT_SAMPLES] =
+            std::array::from_fn(|j| std::array::from_fn(|k| 10.0 * k as f64 - 0.5 * j as f64));
+        let mut lanes = Lanes::load(&states);
+        for _ in 0..50 {
+            crate::sim::simd::run_widest(EightAtOnce(&mut lanes, &samples));
+        }
+        let mut together = states;
+        lanes.store(&mut together);
+        for (k, alone) in states.iter().enumerate() {
+            let mut alone = *alone;
+            for _ in 0..50 {
+                advance_varying(&mut alone, &samples.map(|s| s[k]), 0.1);
+            }
+            let bits = |s: &HhState| [s.v, s.m, s.n, s.h].map(f64::to_bits);
+            assert_eq!(
+                bits(&together[k]),
+                bits(&alone),
+                "lane {k} from {} mV",
+                volts[k]
+            );
+            assert!(together[k].v.is_finite(), "lane {k}: {:?}", together[k]);
+        }
     }
 
     #[test]

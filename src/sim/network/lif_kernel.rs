@@ -285,3 +285,126 @@ impl Vectorised for Stepping<'_, '_> {
         self.plain.run_inline(self.step, self.firing);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+    use rand_pcg::Pcg64;
+
+    use super::*;
+
+    /// 1 000 neurons in three runs of parameters (tiles end inside them), `channels`
+    /// channels (the second saturating), some refractory, random voltages and currents.
+    fn network(
+        channels: usize,
+        rng: &mut Pcg64,
+    ) -> (Vec<Segment>, Vec<f64>, Vec<u64>, Vec<f64>, Vec<Channel>) {
+        let n = 1000;
+        let run = |i: usize| usize::from(i >= 300) + usize::from(i >= 700);
+        let resting: Vec<f64> = (0..n).map(|i| [-0.065, -0.070, -0.049][run(i)]).collect();
+        let resistance: Vec<f64> = (0..n).map(|i| [1e8, 5e7, 1e8][run(i)]).collect();
+        let capacitance: Vec<f64> = (0..n).map(|i| [2e-10, 2e-10, 1e-10][run(i)]).collect();
+        let decay: Vec<f64> = (0..n)
+            .map(|i| (-crate::sim::DT / (resistance[i] * capacitance[i])).exp())
+            .collect();
+        let threshold: Vec<f64> = (0..n)
+            .map(|i| [-0.050, -0.055, f64::INFINITY][run(i)])
+            .collect();
+        let channels: Vec<Channel> = (0..channels)
+            .map(|c| Channel {
+                tau_s: [5e-3, 2e-3, 1e-2, 3e-3, 7e-3][c],
+                decay: (-crate::sim::DT / [5e-3, 2e-3, 1e-2, 3e-3, 7e-3][c]).exp(),
+                current: (0..n).map(|_| rng.random_range(-2e-9..2e-9)).collect(),
+                saturating: c == 1,
+            })
+            .collect();
+        let segments = segments(
+            &resting,
+            &resistance,
+            &capacitance,
+            &decay,
+            &threshold,
+            &channels,
+        );
+        let v = (0..n).map(|_| rng.random_range(-0.075..-0.045)).collect();
+        let active_from = (0..n).map(|_| rng.random_range(0..20)).collect();
+        let input = (0..n).map(|_| rng.random_range(0.0..3e-10)).collect();
+        (segments, v, active_from, input, channels)
+    }
+
+    #[test]
+    fn the_widest_vector_version_steps_exactly_as_the_portable_one() {
+        let mut rng = Pcg64::seed_from_u64(3);
+        for channels in 0..=5 {
+            for injected in [false, true] {
+                let (segments, v, active_from, input, ch) = network(channels, &mut rng);
+                assert_eq!(segments.len(), 3, "three runs of parameters");
+                let (mut v_a, mut ch_a, mut firing_a) = (v.clone(), ch.clone(), Vec::new());
+                let (mut v_b, mut ch_b, mut firing_b) = (v, ch, Vec::new());
+                for step in 5..25 {
+                    PlainStep {
+                        segments: &segments,
+                        v: &mut v_a,
+                        active_from: &active_from,
+                        input: injected.then_some(&input[..]),
+                        channels: &mut ch_a,
+                    }
+                    .run(step, &mut firing_a);
+                    PlainStep {
+                        segments: &segments,
+                        v: &mut v_b,
+                        active_from: &active_from,
+                        input: injected.then_some(&input[..]),
+                        channels: &mut ch_b,
+                    }
+                    .run_inline(step, &mut firing_b);
+                }
+                let bits = |x: &[f64]| x.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    bits(&v_a),
+                    bits(&v_b),
+                    "{channels} channels, input {injected}"
+                );
+                for (a, b) in ch_a.iter().zip(&ch_b) {
+                    assert_eq!(bits(&a.current), bits(&b.current));
+                }
+                assert!(!firing_a.is_empty(), "some neurons cross");
+                assert_eq!(firing_a, firing_b);
+            }
+        }
+    }
+
+    #[test]
+    fn a_step_is_the_exact_propagator_and_a_refractory_neuron_keeps_its_voltage() {
+        let mut rng = Pcg64::seed_from_u64(4);
+        let (segments, v, active_from, input, ch) = network(2, &mut rng);
+        let (mut v1, mut ch1, mut firing) = (v.clone(), ch.clone(), Vec::new());
+        let step = 10;
+        PlainStep {
+            segments: &segments,
+            v: &mut v1,
+            active_from: &active_from,
+            input: Some(&input),
+            channels: &mut ch1,
+        }
+        .run(step, &mut firing);
+        for s in &segments {
+            for i in s.start..s.end {
+                let v_inf = s.resting + s.resistance * input[i];
+                let dv = ch[0].current[i] * s.gains[0] + ch[1].current[i] * s.gains[1];
+                let expected = if step >= active_from[i] {
+                    v_inf + (v[i] - v_inf) * s.decay + dv
+                } else {
+                    v[i]
+                };
+                assert_eq!(v1[i].to_bits(), expected.to_bits(), "neuron {i}");
+                assert_eq!(firing.contains(&(i as Idx)), expected > s.threshold);
+                assert_eq!(ch1[0].current[i], ch[0].current[i] * ch[0].decay);
+                assert_eq!(
+                    ch1[1].current[i], ch[1].current[i],
+                    "a saturating channel stays"
+                );
+            }
+        }
+    }
+}
