@@ -192,6 +192,10 @@ impl<const L: usize> Lanes<L> {
 
     /// The time derivatives under the current densities `i_ext` (µA/cm²).
     #[inline(always)]
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "one index over many arrays alike is what the compiler turns into vectors"
+    )]
     fn derivative(&self, i_ext: &[f64; L]) -> Self {
         let r = RateLanes::at(&self.v);
         let mut d = *self;
@@ -252,6 +256,7 @@ impl<const L: usize> RateLanes<L> {
             bh: lerp(&t.bh),
         };
         if outside {
+            #[expect(clippy::needless_range_loop, reason = "lane `i` of seven arrays")]
             for i in 0..L {
                 let x = (v[i] - TABLE_MIN_MV) / TABLE_STEP_MV;
                 if !(x >= 0.0 && x < (last + 1) as f64) {

@@ -293,12 +293,17 @@ mod tests {
 
     use super::*;
 
-    /// 1 000 neurons in three runs of parameters (tiles end inside them), `channels`
-    /// channels (the second saturating), some refractory, random voltages and currents.
-    fn network(
-        channels: usize,
-        rng: &mut Pcg64,
-    ) -> (Vec<Segment>, Vec<f64>, Vec<u64>, Vec<f64>, Vec<Channel>) {
+    /// 1 000 neurons in three runs of parameters (tiles end inside them), some refractory,
+    /// random voltages and currents, on `channels` channels (the second saturating).
+    struct Neurons {
+        segments: Vec<Segment>,
+        v: Vec<f64>,
+        active_from: Vec<u64>,
+        input: Vec<f64>,
+        channels: Vec<Channel>,
+    }
+
+    fn network(channels: usize, rng: &mut Pcg64) -> Neurons {
         let n = 1000;
         let run = |i: usize| usize::from(i >= 300) + usize::from(i >= 700);
         let resting: Vec<f64> = (0..n).map(|i| [-0.065, -0.070, -0.049][run(i)]).collect();
@@ -310,26 +315,29 @@ mod tests {
         let threshold: Vec<f64> = (0..n)
             .map(|i| [-0.050, -0.055, f64::INFINITY][run(i)])
             .collect();
+        let taus = [5e-3, 2e-3, 1e-2, 3e-3, 7e-3];
         let channels: Vec<Channel> = (0..channels)
             .map(|c| Channel {
-                tau_s: [5e-3, 2e-3, 1e-2, 3e-3, 7e-3][c],
-                decay: (-crate::sim::DT / [5e-3, 2e-3, 1e-2, 3e-3, 7e-3][c]).exp(),
+                tau_s: taus[c],
+                decay: (-crate::sim::DT / taus[c]).exp(),
                 current: (0..n).map(|_| rng.random_range(-2e-9..2e-9)).collect(),
                 saturating: c == 1,
             })
             .collect();
-        let segments = segments(
-            &resting,
-            &resistance,
-            &capacitance,
-            &decay,
-            &threshold,
-            &channels,
-        );
-        let v = (0..n).map(|_| rng.random_range(-0.075..-0.045)).collect();
-        let active_from = (0..n).map(|_| rng.random_range(0..20)).collect();
-        let input = (0..n).map(|_| rng.random_range(0.0..3e-10)).collect();
-        (segments, v, active_from, input, channels)
+        Neurons {
+            segments: segments(
+                &resting,
+                &resistance,
+                &capacitance,
+                &decay,
+                &threshold,
+                &channels,
+            ),
+            v: (0..n).map(|_| rng.random_range(-0.075..-0.045)).collect(),
+            active_from: (0..n).map(|_| rng.random_range(0..20)).collect(),
+            input: (0..n).map(|_| rng.random_range(0.0..3e-10)).collect(),
+            channels,
+        }
     }
 
     #[test]
@@ -337,7 +345,13 @@ mod tests {
         let mut rng = Pcg64::seed_from_u64(3);
         for channels in 0..=5 {
             for injected in [false, true] {
-                let (segments, v, active_from, input, ch) = network(channels, &mut rng);
+                let Neurons {
+                    segments,
+                    v,
+                    active_from,
+                    input,
+                    channels: ch,
+                } = network(channels, &mut rng);
                 assert_eq!(segments.len(), 3, "three runs of parameters");
                 let (mut v_a, mut ch_a, mut firing_a) = (v.clone(), ch.clone(), Vec::new());
                 let (mut v_b, mut ch_b, mut firing_b) = (v, ch, Vec::new());
@@ -377,7 +391,13 @@ mod tests {
     #[test]
     fn a_step_is_the_exact_propagator_and_a_refractory_neuron_keeps_its_voltage() {
         let mut rng = Pcg64::seed_from_u64(4);
-        let (segments, v, active_from, input, ch) = network(2, &mut rng);
+        let Neurons {
+            segments,
+            v,
+            active_from,
+            input,
+            channels: ch,
+        } = network(2, &mut rng);
         let (mut v1, mut ch1, mut firing) = (v.clone(), ch.clone(), Vec::new());
         let step = 10;
         PlainStep {
