@@ -99,7 +99,6 @@ impl PlainStep<'_> {
     /// The step itself; inlined into each compiled version.
     #[inline(always)]
     fn run_inline(self, step: u64, firing: &mut Vec<Idx>) {
-        let mut dv = [0.0; TILE];
         for segment in self.segments {
             for start in (segment.start..segment.end).step_by(TILE) {
                 let tile = start..(start + TILE).min(segment.end);
@@ -115,9 +114,9 @@ impl PlainStep<'_> {
                     step,
                 };
                 let any = if self.input.is_some() {
-                    m.step::<true>(v, &mut *self.channels, &tile, &mut dv)
+                    m.step::<true>(v, &mut *self.channels, &tile)
                 } else {
-                    m.step::<false>(v, &mut *self.channels, &tile, &mut dv)
+                    m.step::<false>(v, &mut *self.channels, &tile)
                 };
                 if any {
                     crossings(v, segment.threshold, start, firing);
@@ -136,7 +135,6 @@ impl Membrane<'_> {
         v: &mut [f64],
         channels: &mut [Channel],
         tile: &std::ops::Range<usize>,
-        dv: &mut [f64; TILE],
     ) -> bool {
         let g = &self.segment.gains;
         match channels {
@@ -155,8 +153,8 @@ impl Membrane<'_> {
                 self.step3::<INJECTED>(v, a, g[0], da, b, g[1], db, c, g[2], dc)
             }
             channels => {
+                let mut dv = [0.0; TILE];
                 let dv = &mut dv[..tile.len()];
-                dv.fill(0.0);
                 for (channel, &gain) in channels.iter_mut().zip(g) {
                     let (current, decay) = channel_tile(channel, tile);
                     add_channel(dv, current, gain, decay);
