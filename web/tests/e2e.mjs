@@ -379,10 +379,20 @@ async function buildOn(page, at, width, height, name, shots) {
     for (const [button, rect] of top) {
       assert.ok(inside(rect, width, height), `${name}: ${button} at ${rect} is outside the ${width}×${height} viewport`);
     }
-    await at.fromPalette("Neuron");
-    await at.tapCanvas(0.7, 0.3);
-    await at.fromPalette("DC current");
-    await at.tapCanvas(0.25, 0.3);
+    // Software WebGL under load may drop a tap (a frame can take seconds): each item is
+    // placed again, from a closed drawer, until it shows.
+    const place = async (item, fx, fy, count) => {
+      for (let k = 0; k < 4 && (await at.status())[count] < 1; k++) {
+        if ("close drawer" in (await at.status()).buttons) {
+          await at.tapOn("close drawer");
+        }
+        await at.fromPalette(item);
+        await at.tapCanvas(fx, fy);
+        await frames(page, 2);
+      }
+    };
+    await place("Neuron", 0.7, 0.3, "neurons");
+    await place("DC current", 0.25, 0.3, "generators");
     await at.fromPalette("Connect");
     await at.tapCanvas(0.25, 0.3);
     await at.tapCanvas(0.7, 0.3);

@@ -10,7 +10,7 @@
 use super::{Channel, Idx, synaptic_gain};
 use crate::sim::simd::{Vectorised, run_widest};
 
-/// Neurons whose synaptic voltage is summed at once (2 KiB, in L1).
+/// Neurons stepped as one tile: 2 KiB per array, still in L1 when the threshold is tested.
 const TILE: usize = 256;
 
 /// A run of consecutive plain neurons with the same parameters.
@@ -96,6 +96,7 @@ impl PlainStep<'_> {
             firing,
         });
     }
+
     /// The step itself; inlined into each compiled version.
     #[inline(always)]
     fn run_inline(self, step: u64, firing: &mut Vec<Idx>) {
