@@ -71,3 +71,22 @@ mod wide {
         unsafe { avx2_body(work) }
     }
 }
+
+/// Bytes in a cache line (on the CPUs this runs on; only a hint's spacing).
+pub(crate) const LINE: usize = 64;
+
+/// Asks the CPU to start loading the cache line that holds `x` into its nearest cache, so
+/// that a later read does not wait for memory. Only a hint: it changes no result (nothing on
+/// WebAssembly, which has no such instruction).
+#[inline(always)]
+pub(crate) fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    #[expect(unsafe_code, reason = "SSE's prefetch, which every x86-64 CPU has")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: x86-64 always has SSE, and a prefetch never faults whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(x).cast()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}

@@ -8,6 +8,7 @@
 
 use super::*;
 use crate::sim::draws::PoissonCount;
+use crate::sim::simd::{LINE, prefetch};
 
 /// Marks a ring entry that names one synapse (per-synapse delays) instead of a row.
 const SINGLE: u32 = 1 << 31;
@@ -144,6 +145,7 @@ impl SynapseBlock {
             return;
         }
         let now = (step % RING_SLOTS as u64) as usize;
+        self.prefetch_rows(spiked, now);
         for p in 0..self.projections.len() {
             let proj = &self.projections[p];
             let (first, count) = (proj.pre_first, proj.pre_count);
@@ -167,6 +169,33 @@ impl SynapseBlock {
         }
         due.clear();
         self.bulk_ring[now] = due;
+    }
+
+    /// Starts loading the rows this step delivers (sent now without delay, or due from the
+    /// ring) before any is delivered: a large network's rows are out of cache, and loading
+    /// them all at once overlaps their waits instead of paying each in turn.
+    fn prefetch_rows(&self, spiked: &[Idx], now: usize) {
+        let row_lines = |proj: &ProjectionBlock, row: usize| {
+            let range = proj.start[row] as usize..proj.start[row + 1] as usize;
+            for j in range.step_by(LINE / size_of::<Idx>()) {
+                prefetch(&proj.post[j]);
+            }
+        };
+        for proj in &self.projections {
+            if proj.trains.is_none() && matches!(proj.delays, Delays::Fixed(0)) {
+                let (first, count) = (proj.pre_first, proj.pre_count);
+                for &s in spiked {
+                    if s >= first && s - first < count {
+                        row_lines(proj, (s - first) as usize);
+                    }
+                }
+            }
+        }
+        for &(p, k) in &self.bulk_ring[now] {
+            if k & SINGLE == 0 {
+                row_lines(&self.projections[p as usize], k as usize);
+            }
+        }
     }
 
     fn send_row(&mut self, p: usize, row: usize, now: usize, learning: &mut LearningBlock) {

@@ -3,6 +3,7 @@
 //! that keep a current of their own, and the delay ring that holds spikes in flight.
 
 use super::*;
+use crate::sim::simd::{LINE, prefetch};
 
 /// How an arriving spike acts on its target.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,6 +124,16 @@ impl SynapseBlock {
     pub(super) fn send(&mut self, spiked: &[Idx], step: u64, learning: &mut LearningBlock) {
         let now = (step % RING_SLOTS as u64) as usize;
         let learns = learning.synapses_learn();
+        // Start loading every outgoing list first, as `prefetch_rows` does for projections.
+        for &s in spiked {
+            let (a, b) = (
+                self.out_start[s as usize] as usize,
+                self.out_start[s as usize + 1] as usize,
+            );
+            for j in (a..b).step_by(LINE / size_of::<Outgoing>()) {
+                prefetch(&self.out[j]);
+            }
+        }
         for &s in spiked {
             let (a, b) = (
                 self.out_start[s as usize] as usize,
