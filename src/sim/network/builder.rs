@@ -222,12 +222,7 @@ impl NetworkBuilder {
         {
             Some(c) => c,
             None if channels.len() < self.max_channels => {
-                channels.push(Channel {
-                    tau_s,
-                    decay,
-                    current: Vec::new(),
-                    saturating,
-                });
+                channels.push(Channel::new(tau_s, decay, saturating));
                 channels.len() - 1
             }
             None => return None,
@@ -480,7 +475,7 @@ impl NetworkBuilder {
         self.net.input = vec![0.0; n];
         let synapses = &mut self.net.synapses;
         for c in &mut synapses.channels {
-            c.current = vec![0.0; n];
+            c.scaled = vec![0.0; n];
         }
         let channels = &self.net.synapses.channels;
         self.net.lif.prepare_segments(channels, self.net.n_plain);

@@ -56,7 +56,7 @@ impl Network {
                 syn.forced[i] = old_syn.forced[o];
                 syn.any_forced |= old_syn.forced[o];
                 for &(new, before) in &channels {
-                    syn.channels[new].current[i] = old_syn.channels[before].current[o];
+                    syn.channels[new].set(i, old_syn.channels[before].current(o));
                 }
             }
         }

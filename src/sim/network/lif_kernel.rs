@@ -1,11 +1,12 @@
 //! The hot loop of the engine: one exact step of the plain integrate-and-fire neurons (no
-//! adaptation, no burst current) with their synaptic channels' decay and the threshold test.
+//! adaptation, no burst current) with their synaptic channels' currents and the threshold test.
 //!
 //! Neurons with the same parameters (a population, or hand-placed neurons left at their
 //! defaults) form a [`Segment`] whose parameters are scalars, so a step reads only what
 //! changes per neuron (voltage, refractory clock, held input, channel currents). A segment
 //! goes in tiles of neurons, one loop per tile through loops shaped so that they compile to
-//! vector instructions, for the widest vector unit the CPU has ([`crate::sim::simd`]).
+//! vector instructions, for the widest vector unit the CPU has ([`crate::sim::simd`]). The
+//! channels' currents are only read: their decay is their shared scale's ([`Channel`]).
 
 use super::{Channel, Idx, synaptic_gain};
 use crate::sim::simd::{Vectorised, run_widest};
@@ -81,9 +82,8 @@ pub(super) struct PlainStep<'a> {
     pub(super) active_from: &'a [u64],
     /// Held input current (A) from DC and AC sources; `None` when no source injects any.
     pub(super) input: Option<&'a [f64]>,
-    /// Every channel's current (A), decayed in place by a step over these neurons (a
-    /// saturating channel is gathered anew every step instead).
-    pub(super) channels: &'a mut [Channel],
+    /// Every channel's current (A) at the start of the step.
+    pub(super) channels: &'a [Channel],
 }
 
 impl PlainStep<'_> {
@@ -115,9 +115,9 @@ impl PlainStep<'_> {
                     step,
                 };
                 let any = if self.input.is_some() {
-                    m.step::<true>(v, &mut *self.channels, &tile)
+                    m.step::<true>(v, self.channels, &tile)
                 } else {
-                    m.step::<false>(v, &mut *self.channels, &tile)
+                    m.step::<false>(v, self.channels, &tile)
                 };
                 if any {
                     crossings(v, segment.threshold, start, firing);
@@ -134,33 +134,34 @@ impl Membrane<'_> {
     fn step<const INJECTED: bool>(
         &self,
         v: &mut [f64],
-        channels: &mut [Channel],
+        channels: &[Channel],
         tile: &std::ops::Range<usize>,
     ) -> bool {
         let g = &self.segment.gains;
-        match channels {
-            [] => self.step0::<INJECTED>(v),
-            [a] => {
-                let (a, da) = channel_tile(a, tile);
-                self.step1::<INJECTED>(v, a, g[0], da)
+        // A channel's scaled currents over the tile, and their gain times the scale.
+        let at = |k: usize| (&channels[k].scaled[tile.clone()], g[k] * channels[k].scale);
+        match channels.len() {
+            0 => self.step0::<INJECTED>(v),
+            1 => {
+                let (a, ga) = at(0);
+                self.step1::<INJECTED>(v, a, ga)
             }
-            [a, b] => {
-                let ((a, da), (b, db)) = (channel_tile(a, tile), channel_tile(b, tile));
-                self.step2::<INJECTED>(v, a, g[0], da, b, g[1], db)
+            2 => {
+                let ((a, ga), (b, gb)) = (at(0), at(1));
+                self.step2::<INJECTED>(v, a, ga, b, gb)
             }
-            [a, b, c] => {
-                let ((a, da), (b, db)) = (channel_tile(a, tile), channel_tile(b, tile));
-                let (c, dc) = channel_tile(c, tile);
-                self.step3::<INJECTED>(v, a, g[0], da, b, g[1], db, c, g[2], dc)
+            3 => {
+                let ((a, ga), (b, gb), (c, gc)) = (at(0), at(1), at(2));
+                self.step3::<INJECTED>(v, a, ga, b, gb, c, gc)
             }
-            channels => {
+            n => {
                 let mut dv = [0.0; TILE];
                 let dv = &mut dv[..tile.len()];
-                for (channel, &gain) in channels.iter_mut().zip(g) {
-                    let (current, decay) = channel_tile(channel, tile);
-                    add_channel(dv, current, gain, decay);
+                for k in 0..n {
+                    let (current, gain) = at(k);
+                    add_channel(dv, current, gain);
                 }
-                self.step_with::<INJECTED>(v, dv, 1.0, 1.0)
+                self.step_with::<INJECTED>(v, dv, 1.0)
             }
         }
     }
@@ -170,28 +171,12 @@ impl Membrane<'_> {
 /// the network's array, without touching it).
 static NO_INPUT: [f64; TILE] = [0.0; TILE];
 
-/// A channel's currents over `tile`, and how much of each is left after a step (a saturating
-/// channel's is gathered anew every step, so it is left as it is).
-fn channel_tile<'a>(
-    channel: &'a mut Channel,
-    tile: &std::ops::Range<usize>,
-) -> (&'a mut [f64], f64) {
-    let decay = if channel.saturating {
-        1.0
-    } else {
-        channel.decay
-    };
-    (&mut channel.current[tile.clone()], decay)
-}
-
 /// What a channel's current at the start of the step adds to each voltage (`dv`), through its
-/// propagator (`gain`); then the current decays by the step. Separate slices: the compiler
-/// knows they do not overlap and vectorises the loop.
+/// propagator (`gain`).
 #[inline(always)]
-fn add_channel(dv: &mut [f64], current: &mut [f64], gain: f64, decay: f64) {
+fn add_channel(dv: &mut [f64], current: &[f64], gain: f64) {
     for (dv, current) in dv.iter_mut().zip(current) {
         *dv += *current * gain;
-        *current *= decay;
     }
 }
 
@@ -205,14 +190,13 @@ struct Membrane<'a> {
 }
 
 /// The membranes' exact step, each in one loop: the synaptic voltage (the channels' currents
-/// at the start of the step through their gains, summed in channel order) and the decay of
-/// the currents, then `V ← V∞ + (V − V∞)·e^(−dt/τm) + dv` unless refractory; returns whether
-/// any neuron is above threshold afterwards. One method per number of channels, each current
-/// its own argument: the compiler then knows they do not overlap and vectorises the loop,
+/// at the start of the step through their gains, summed in channel order), then
+/// `V ← V∞ + (V − V∞)·e^(−dt/τm) + dv` unless refractory; returns whether any neuron is above
+/// threshold afterwards. One method per number of channels, each current its own argument,
 /// the sum staying in a register. Without injected input (`INJECTED` false) `V∞` is the
 /// resting potential, as `E_L + R·0` is.
 macro_rules! membrane_steps {
-    ($($(#[$doc:meta])* $name:ident($($current:ident, $gain:ident, $decay:ident),*);)*) => {
+    ($($(#[$doc:meta])* $name:ident($($current:ident, $gain:ident),*);)*) => {
         impl Membrane<'_> {
             $(
                 $(#[$doc])*
@@ -222,20 +206,17 @@ macro_rules! membrane_steps {
                 fn $name<const INJECTED: bool>(
                     &self,
                     v: &mut [f64],
-                    $($current: &mut [f64], $gain: f64, $decay: f64),*
+                    $($current: &[f64], $gain: f64),*
                 ) -> bool {
                     let n = v.len();
                     let s = self.segment;
                     let (active_from, input) = (&self.active_from[..n], &self.input[..n]);
-                    $(let $current = &mut $current[..n];)*
+                    $(let $current = &$current[..n];)*
                     let mut any = false;
                     for i in 0..n {
                         // −0 is the identity of addition: the sum is exactly the terms'.
                         let mut dv = -0.0;
-                        $(
-                            dv += $current[i] * $gain;
-                            $current[i] *= $decay;
-                        )*
+                        $(dv += $current[i] * $gain;)*
                         let v_inf = if INJECTED {
                             s.resting + s.resistance * input[i]
                         } else {
@@ -255,12 +236,12 @@ macro_rules! membrane_steps {
 membrane_steps! {
     /// Without synapses.
     step0();
-    step1(a, ga, da);
-    step2(a, ga, da, b, gb, db);
-    step3(a, ga, da, b, gb, db, c, gc, dc);
-    /// With the synaptic voltage summed beforehand, as a channel of gain 1 that is not
-    /// decayed (more channels than the methods above).
-    step_with(dv, one, keep);
+    step1(a, ga);
+    step2(a, ga, b, gb);
+    step3(a, ga, b, gb, c, gc);
+    /// With the synaptic voltage summed beforehand, as a channel of gain 1 (more channels
+    /// than the methods above).
+    step_with(dv, one);
 }
 
 /// Appends to `firing` the neurons of `v` above `threshold` (the first is neuron `first`).
@@ -293,7 +274,8 @@ mod tests {
     use super::*;
 
     /// 1 000 neurons in three runs of parameters (tiles end inside them), some refractory,
-    /// random voltages and currents, on `channels` channels (the second saturating).
+    /// random voltages and currents, on `channels` channels (the second saturating, the
+    /// others some steps into their decay).
     struct Neurons {
         segments: Vec<Segment>,
         v: Vec<f64>,
@@ -316,11 +298,14 @@ mod tests {
             .collect();
         let taus = [5e-3, 2e-3, 1e-2, 3e-3, 7e-3];
         let channels: Vec<Channel> = (0..channels)
-            .map(|c| Channel {
-                tau_s: taus[c],
-                decay: (-crate::sim::DT / taus[c]).exp(),
-                current: (0..n).map(|_| rng.random_range(-2e-9..2e-9)).collect(),
-                saturating: c == 1,
+            .map(|c| {
+                let decay = (-crate::sim::DT / taus[c]).exp();
+                let mut channel = Channel::new(taus[c], decay, c == 1);
+                channel.scaled = (0..n).map(|_| rng.random_range(-2e-9..2e-9)).collect();
+                for _ in 0..=c {
+                    channel.decay_step();
+                }
+                channel
             })
             .collect();
         Neurons {
@@ -344,45 +329,29 @@ mod tests {
         let mut rng = Pcg64::seed_from_u64(3);
         for channels in 0..=5 {
             for injected in [false, true] {
-                let Neurons {
-                    segments,
-                    v,
-                    active_from,
-                    input,
-                    channels: ch,
-                } = network(channels, &mut rng);
-                assert_eq!(segments.len(), 3, "three runs of parameters");
-                let (mut v_a, mut ch_a, mut firing_a) = (v.clone(), ch.clone(), Vec::new());
-                let (mut v_b, mut ch_b, mut firing_b) = (v, ch, Vec::new());
-                for step in 5..25 {
-                    PlainStep {
-                        segments: &segments,
-                        v: &mut v_a,
-                        active_from: &active_from,
-                        input: injected.then_some(&input[..]),
-                        channels: &mut ch_a,
+                let net = network(channels, &mut rng);
+                assert_eq!(net.segments.len(), 3, "three runs of parameters");
+                let run = |widest: bool| {
+                    let (mut v, mut firing) = (net.v.clone(), Vec::new());
+                    for step in 5..25 {
+                        let plain = PlainStep {
+                            segments: &net.segments,
+                            v: &mut v,
+                            active_from: &net.active_from,
+                            input: injected.then_some(&net.input[..]),
+                            channels: &net.channels,
+                        };
+                        if widest {
+                            plain.run(step, &mut firing);
+                        } else {
+                            plain.run_inline(step, &mut firing);
+                        }
                     }
-                    .run(step, &mut firing_a);
-                    PlainStep {
-                        segments: &segments,
-                        v: &mut v_b,
-                        active_from: &active_from,
-                        input: injected.then_some(&input[..]),
-                        channels: &mut ch_b,
-                    }
-                    .run_inline(step, &mut firing_b);
-                }
-                let bits = |x: &[f64]| x.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-                assert_eq!(
-                    bits(&v_a),
-                    bits(&v_b),
-                    "{channels} channels, input {injected}"
-                );
-                for (a, b) in ch_a.iter().zip(&ch_b) {
-                    assert_eq!(bits(&a.current), bits(&b.current));
-                }
-                assert!(!firing_a.is_empty(), "some neurons cross");
-                assert_eq!(firing_a, firing_b);
+                    (v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), firing)
+                };
+                let (widest, portable) = (run(true), run(false));
+                assert!(!widest.1.is_empty(), "some neurons cross");
+                assert_eq!(widest, portable, "{channels} channels, input {injected}");
             }
         }
     }
@@ -397,20 +366,22 @@ mod tests {
             input,
             channels: ch,
         } = network(2, &mut rng);
-        let (mut v1, mut ch1, mut firing) = (v.clone(), ch.clone(), Vec::new());
+        assert!(ch[0].scale < 1.0, "a channel some steps into its decay");
+        let (mut v1, mut firing) = (v.clone(), Vec::new());
         let step = 10;
         PlainStep {
             segments: &segments,
             v: &mut v1,
             active_from: &active_from,
             input: Some(&input),
-            channels: &mut ch1,
+            channels: &ch,
         }
         .run(step, &mut firing);
         for s in &segments {
             for i in s.start..s.end {
                 let v_inf = s.resting + s.resistance * input[i];
-                let dv = ch[0].current[i] * s.gains[0] + ch[1].current[i] * s.gains[1];
+                let synaptic = |k: usize| ch[k].scaled[i] * (s.gains[k] * ch[k].scale);
+                let dv = synaptic(0) + synaptic(1);
                 let expected = if step >= active_from[i] {
                     v_inf + (v[i] - v_inf) * s.decay + dv
                 } else {
@@ -418,11 +389,6 @@ mod tests {
                 };
                 assert_eq!(v1[i].to_bits(), expected.to_bits(), "neuron {i}");
                 assert_eq!(firing.contains(&(i as Idx)), expected > s.threshold);
-                assert_eq!(ch1[0].current[i], ch[0].current[i] * ch[0].decay);
-                assert_eq!(
-                    ch1[1].current[i], ch[1].current[i],
-                    "a saturating channel stays"
-                );
             }
         }
     }

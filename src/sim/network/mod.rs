@@ -280,8 +280,7 @@ impl Network {
     pub(crate) fn integrate(&mut self, step: u64) {
         let injected = self.injects_input();
         let (lif_input, hh_input) = self.input.split_at(self.n_lif);
-        let channels = &mut self.synapses.channels;
-        // Neuronify's neurons read the channels before the LIF loop lets them decay.
+        let channels = &self.synapses.channels;
         self.neuronify.integrate(&mut self.lif, lif_input, channels);
         self.lif.integrate(
             lif_input,
@@ -293,7 +292,7 @@ impl Network {
         );
         self.hh
             .integrate(hh_input, channels, self.n_lif, &mut self.hh_before);
-        self.synapses.decay_channels(self.n_plain);
+        self.synapses.decay_channels();
     }
 
     /// Threshold/reset phase: LIF fires on `V > V_th` (found by the integrate phase; or by

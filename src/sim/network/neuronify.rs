@@ -247,7 +247,7 @@ impl NeuronifyBlock {
                     }
                 }
                 // Exactly stepped synapses onto this neuron: their current held over the step.
-                let synaptic: f64 = channels.iter().map(|c| c.current[i]).sum();
+                let synaptic: f64 = channels.iter().map(|c| c.current(i)).sum();
                 v += (own + self.received[i] + synaptic) / lif.capacitance[i] * DT;
                 if let Some((low, high)) = k.clamp {
                     v = v.max(low).min(high);

@@ -172,12 +172,11 @@ impl LifBlock {
     /// and AC) by the exponential propagator, and each channel's current, which decays within
     /// the step, by its own (see [`synaptic_gain`]); then appends those above threshold to
     /// `firing`, in index order. The first `n_plain` have no adaptation or burst current and
-    /// take the vector loop ([`PlainStep`]), which also lets the channels decay by a step
-    /// over them ([`SynapseBlock::decay_channels`] does the rest).
+    /// take the vector loop ([`PlainStep`]).
     pub(super) fn integrate(
         &mut self,
         input: &[f64],
-        channels: &mut [Channel],
+        channels: &[Channel],
         n_plain: usize,
         step: u64,
         injected: bool,
@@ -202,8 +201,10 @@ impl LifBlock {
                 let tau = c / g;
                 let synaptic: f64 = channels
                     .iter()
-                    .filter(|ch| ch.current[i] != 0.0)
-                    .map(|ch| ch.current[i] * synaptic_gain(c, tau, ch.tau_s))
+                    .map(|ch| ch.current(i))
+                    .zip(channels)
+                    .filter(|(current, _)| *current != 0.0)
+                    .map(|(current, ch)| current * synaptic_gain(c, tau, ch.tau_s))
                     .sum();
                 let v_inf = self.resting[i] + drive / g;
                 self.v[i] = v_inf + (self.v[i] - v_inf) * (-DT * g / c).exp() + synaptic;
@@ -302,7 +303,7 @@ impl HhStep<'_> {
             let k = base + lane;
             let mut at = [self.input[k]; hh::CURRENT_SAMPLES];
             for (ch, decay) in self.channels.iter().zip(&b.channel_decay) {
-                let start = ch.current[self.first + k];
+                let start = ch.current(self.first + k);
                 if start != 0.0 {
                     for (x, d) in at.iter_mut().zip(decay) {
                         *x += start * d;

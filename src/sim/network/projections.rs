@@ -255,16 +255,17 @@ impl SynapseBlock {
             }
             (Delays::Fixed(_), &ProjectionEffect::Add { channel }) if proj.learning.is_none() => {
                 let proj = &self.projections[p];
-                let current = &mut self.channels[channel as usize].current;
+                let channel = &mut self.channels[channel as usize];
                 match &proj.weights {
                     &Weights::Fixed(w) => {
+                        let w = w * channel.unscale;
                         for &j in &chosen {
-                            current[proj.post[j as usize] as usize] += w;
+                            channel.scaled[proj.post[j as usize] as usize] += w;
                         }
                     }
                     Weights::PerSynapse(ws) => {
                         for &j in &chosen {
-                            current[proj.post[j as usize] as usize] += ws[j as usize];
+                            channel.add(proj.post[j as usize] as usize, ws[j as usize]);
                         }
                     }
                 }
@@ -289,16 +290,18 @@ impl SynapseBlock {
         }
         match &mut proj.effect {
             ProjectionEffect::Add { channel } => {
-                let current = &mut self.channels[*channel as usize].current;
+                let channel = &mut self.channels[*channel as usize];
                 match &proj.weights {
                     &Weights::Fixed(w) => {
+                        // The same product as `Channel::add` makes, once for the row.
+                        let w = w * channel.unscale;
                         for &t in &proj.post[range] {
-                            current[t as usize] += w;
+                            channel.scaled[t as usize] += w;
                         }
                     }
                     Weights::PerSynapse(ws) => {
                         for (&t, &w) in proj.post[range.clone()].iter().zip(&ws[range]) {
-                            current[t as usize] += w;
+                            channel.add(t as usize, w);
                         }
                     }
                 }
@@ -324,7 +327,7 @@ impl SynapseBlock {
         let t = proj.post[j] as usize;
         match &mut proj.effect {
             ProjectionEffect::Add { channel } => {
-                self.channels[*channel as usize].current[t] += proj.weights.of(j);
+                self.channels[*channel as usize].add(t, proj.weights.of(j));
             }
             ProjectionEffect::Saturate { current, .. } => current[j] = proj.weights.of(j),
             ProjectionEffect::Fire => {
@@ -347,9 +350,9 @@ impl SynapseBlock {
                 current,
             } = &mut proj.effect
             {
-                let sum = &mut self.channels[*channel as usize].current;
+                let sum = &mut self.channels[*channel as usize];
                 for (c, &t) in current.iter_mut().zip(&proj.post) {
-                    sum[t as usize] += *c;
+                    sum.add(t as usize, *c);
                     *c *= *decay;
                 }
             }

@@ -27,13 +27,79 @@ pub(super) struct Outgoing {
 /// since a sum of exponentials with one τ is one exponential. The saturating synapses of one
 /// τ have a channel of their own, summed anew every step from each synapse's own current, so
 /// that both kinds decay within a step exactly as they do between steps.
+///
+/// The currents are kept divided by a factor the whole channel shares (`scale`), so that a
+/// step's decay is one multiplication of that factor instead of a write to every neuron's
+/// current: the step of a large network then reads its currents without writing them back.
 #[derive(Debug, Clone)]
 pub(super) struct Channel {
     pub(super) tau_s: f64,
     pub(super) decay: f64,
-    pub(super) current: Vec<f64>,
+    /// Each target's current (A) divided by `scale` (read through [`Channel::current`]).
+    pub(super) scaled: Vec<f64>,
+    /// The factor every scaled current is multiplied by: `decay` to the number of steps since
+    /// it was last 1; always 1 for a saturating channel.
+    pub(super) scale: f64,
+    /// `1 / scale`: what a current added now is multiplied by.
+    pub(super) unscale: f64,
     /// Whether this channel gathers saturating synapses (and so does not decay by itself).
     pub(super) saturating: bool,
+}
+
+/// Below this scale a channel folds its scale into the currents, long before the scaled
+/// currents (at most `1 / RESCALE_BELOW` times a current) could overflow.
+const RESCALE_BELOW: f64 = 1e-100;
+
+impl Channel {
+    /// A channel without neurons yet (`scaled` is sized when the network is finished).
+    pub(super) fn new(tau_s: f64, decay: f64, saturating: bool) -> Self {
+        Self {
+            tau_s,
+            decay,
+            scaled: Vec::new(),
+            scale: 1.0,
+            unscale: 1.0,
+            saturating,
+        }
+    }
+
+    /// The current (A) into neuron `i`.
+    #[inline]
+    pub(super) fn current(&self, i: usize) -> f64 {
+        self.scaled[i] * self.scale
+    }
+
+    /// Adds `amount` (A) to neuron `i`'s current.
+    #[inline]
+    pub(super) fn add(&mut self, i: usize, amount: f64) {
+        self.scaled[i] += amount * self.unscale;
+    }
+
+    /// Sets neuron `i`'s current (A).
+    pub(super) fn set(&mut self, i: usize, current: f64) {
+        self.scaled[i] = current * self.unscale;
+    }
+
+    /// Every current decays by one step (a saturating channel's is gathered anew instead).
+    pub(super) fn decay_step(&mut self) {
+        if self.saturating {
+            return;
+        }
+        self.scale *= self.decay;
+        if self.scale < RESCALE_BELOW {
+            let scale = self.scale;
+            self.scaled.iter_mut().for_each(|x| *x *= scale);
+            self.scale = 1.0;
+        }
+        self.unscale = 1.0 / self.scale;
+    }
+
+    /// No current.
+    pub(super) fn clear(&mut self) {
+        self.scaled.fill(0.0);
+        self.scale = 1.0;
+        self.unscale = 1.0;
+    }
 }
 
 /// A synapse that keeps its own current (Neuronify's reset-to-full synapse).
@@ -93,13 +159,9 @@ impl Default for SynapseBlock {
 }
 
 impl SynapseBlock {
-    /// Every additive channel's current decays by one step over neurons `from..` (the plain
-    /// neurons' loop lets it decay over the others).
-    pub(super) fn decay_channels(&mut self, from: usize) {
-        for c in self.channels.iter_mut().filter(|c| !c.saturating) {
-            let decay = c.decay;
-            c.current[from..].iter_mut().for_each(|x| *x *= decay);
-        }
+    /// Every additive channel's current decays by one step.
+    pub(super) fn decay_channels(&mut self) {
+        self.channels.iter_mut().for_each(Channel::decay_step);
     }
 
     /// Sums this step's current (A) of every saturating synapse, single or in a projection,
@@ -109,10 +171,10 @@ impl SynapseBlock {
             return;
         }
         for c in self.channels.iter_mut().filter(|c| c.saturating) {
-            c.current.fill(0.0);
+            c.clear();
         }
         for s in &mut self.saturating {
-            self.channels[s.channel as usize].current[s.post as usize] += s.current;
+            self.channels[s.channel as usize].add(s.post as usize, s.current);
             s.current *= s.decay;
         }
         self.gather_projection_saturating_currents();
@@ -144,7 +206,7 @@ impl SynapseBlock {
                 match (o.delay_steps as usize, o.effect) {
                     // The common case, without a detour: nothing learns, nothing waits.
                     (0, Effect::Add { channel, weight }) if !learns => {
-                        self.channels[channel as usize].current[o.post as usize] += weight;
+                        self.channels[channel as usize].add(o.post as usize, weight);
                     }
                     (0, _) => self.deliver(j as u32, learning),
                     (d, _) => self.ring[(now + d) % RING_SLOTS].push(j as u32),
@@ -165,7 +227,7 @@ impl SynapseBlock {
         learning.on_pre_arrival(j, self);
         match o.effect {
             Effect::Add { channel, weight } => {
-                self.channels[channel as usize].current[o.post as usize] += weight;
+                self.channels[channel as usize].add(o.post as usize, weight);
             }
             Effect::Saturate { slot } => {
                 let s = &mut self.saturating[slot as usize];
@@ -229,7 +291,7 @@ impl SynapseBlock {
 
     /// Total current (A) of neuron `i` in the additive channels.
     pub(super) fn channel_current(&self, i: usize) -> f64 {
-        self.channels.iter().map(|c| c.current[i]).sum()
+        self.channels.iter().map(|c| c.current(i)).sum()
     }
 
     /// Forgets the forced firings once the threshold test has used them.
@@ -242,9 +304,7 @@ impl SynapseBlock {
 
     /// No current anywhere and nothing in flight.
     pub(super) fn reset(&mut self) {
-        for c in &mut self.channels {
-            c.current.fill(0.0);
-        }
+        self.channels.iter_mut().for_each(Channel::clear);
         for s in &mut self.saturating {
             s.current = 0.0;
         }
