@@ -75,6 +75,11 @@ mod wide {
 /// Bytes in a cache line (on the CPUs this runs on; only a hint's spacing).
 pub(crate) const LINE: usize = 64;
 
+/// Lines of a list worth prefetching ahead of reading it: enough to cover the wait for
+/// memory, after which the CPU's own prefetcher follows the stream; more would crowd the
+/// nearest cache when many lists start at once.
+pub(crate) const PREFETCH_LINES: usize = 8;
+
 /// Asks the CPU to start loading the cache line that holds `x` into its nearest cache, so
 /// that a later read does not wait for memory. Only a hint: it changes no result (nothing on
 /// WebAssembly, which has no such instruction).

@@ -11,12 +11,9 @@ pub(crate) struct NetworkBuilder {
     pending: Vec<(Idx, Outgoing, Entity)>,
     /// Learning rules of plastic synapses with their EPSP τ, by synapse entity.
     pending_plastic: EntityHashMap<(Rule, f64)>,
-    /// Most distinct synaptic time constants: a channel index must fit a `u16`.
+    /// Most distinct synaptic time constants ([`MAX_CHANNELS`], lower in tests).
     pub(super) max_channels: usize,
 }
-
-/// Most distinct synaptic time constants one network holds.
-pub(crate) const MAX_CHANNELS: usize = u16::MAX as usize + 1;
 
 impl NetworkBuilder {
     pub fn new(seed: u64) -> Self {
@@ -318,16 +315,9 @@ impl NetworkBuilder {
             }
             SynapseMode::ImmediateFire => Effect::Fire,
         };
-        let delay_steps = delay_steps.min((RING_SLOTS - 1) as u64) as u32;
-        self.pending.push((
-            pre,
-            Outgoing {
-                post,
-                delay_steps,
-                effect,
-            },
-            e,
-        ));
+        let delay_steps = delay_steps.min((RING_SLOTS - 1) as u64) as u16;
+        self.pending
+            .push((pre, Outgoing::new(post, delay_steps, effect), e));
     }
 
     /// Notes that the members of `population` are the `size` neurons pushed last.

@@ -8,7 +8,7 @@
 
 use super::*;
 use crate::sim::draws::PoissonCount;
-use crate::sim::simd::{LINE, prefetch};
+use crate::sim::simd::{LINE, PREFETCH_LINES, prefetch};
 
 /// Marks a ring entry that names one synapse (per-synapse delays) instead of a row.
 const SINGLE: u32 = 1 << 31;
@@ -177,7 +177,7 @@ impl SynapseBlock {
     fn prefetch_rows(&self, spiked: &[Idx], now: usize) {
         let row_lines = |proj: &ProjectionBlock, row: usize| {
             let range = proj.start[row] as usize..proj.start[row + 1] as usize;
-            for j in range.step_by(LINE / size_of::<Idx>()) {
+            for j in range.step_by(LINE / size_of::<Idx>()).take(PREFETCH_LINES) {
                 prefetch(&proj.post[j]);
             }
         };

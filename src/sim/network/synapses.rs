@@ -3,7 +3,7 @@
 //! that keep a current of their own, and the delay ring that holds spikes in flight.
 
 use super::*;
-use crate::sim::simd::{LINE, prefetch};
+use crate::sim::simd::{LINE, PREFETCH_LINES, prefetch};
 
 /// How an arriving spike acts on its target.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -16,11 +16,60 @@ pub(super) enum Effect {
     Fire,
 }
 
+/// An outgoing synapse in 16 bytes: a large network's lists are read from memory at every
+/// spike, so their size is the time delivery takes. [`Outgoing::effect`] reads it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Outgoing {
     pub(super) post: Idx,
-    pub(super) delay_steps: u32,
-    pub(super) effect: Effect,
+    pub(super) delay_steps: u16,
+    /// An additive synapse's channel, or [`SATURATE`] or [`FIRE`].
+    kind: u16,
+    /// An additive synapse's signed weight (A); a saturating synapse's slot.
+    value: f64,
+}
+
+// A delay within the ring fits an `Outgoing`'s `u16`.
+const _: () = assert!(RING_SLOTS <= u16::MAX as usize);
+
+/// The kinds of [`Outgoing`] past the channel indices (which are below [`MAX_CHANNELS`]).
+const SATURATE: u16 = u16::MAX - 1;
+const FIRE: u16 = u16::MAX;
+
+/// Most distinct synaptic time constants one network holds: a channel index is an
+/// [`Outgoing`]'s kind.
+pub(crate) const MAX_CHANNELS: usize = SATURATE as usize;
+
+impl Outgoing {
+    pub(super) fn new(post: Idx, delay_steps: u16, effect: Effect) -> Self {
+        let (kind, value) = match effect {
+            Effect::Add { channel, weight } => {
+                debug_assert!(usize::from(channel) < MAX_CHANNELS);
+                (channel, weight)
+            }
+            Effect::Saturate { slot } => (SATURATE, f64::from(slot)),
+            Effect::Fire => (FIRE, 0.0),
+        };
+        Self {
+            post,
+            delay_steps,
+            kind,
+            value,
+        }
+    }
+
+    #[inline]
+    pub(super) fn effect(&self) -> Effect {
+        match self.kind {
+            SATURATE => Effect::Saturate {
+                slot: self.value as u32,
+            },
+            FIRE => Effect::Fire,
+            channel => Effect::Add {
+                channel,
+                weight: self.value,
+            },
+        }
+    }
 }
 
 /// All additive synapses with the same time constant share one current per target neuron,
@@ -192,7 +241,10 @@ impl SynapseBlock {
                 self.out_start[s as usize] as usize,
                 self.out_start[s as usize + 1] as usize,
             );
-            for j in (a..b).step_by(LINE / size_of::<Outgoing>()) {
+            for j in (a..b)
+                .step_by(LINE / size_of::<Outgoing>())
+                .take(PREFETCH_LINES)
+            {
                 prefetch(&self.out[j]);
             }
         }
@@ -203,7 +255,7 @@ impl SynapseBlock {
             );
             for j in a..b {
                 let o = self.out[j];
-                match (o.delay_steps as usize, o.effect) {
+                match (usize::from(o.delay_steps), o.effect()) {
                     // The common case, without a detour: nothing learns, nothing waits.
                     (0, Effect::Add { channel, weight }) if !learns => {
                         self.channels[channel as usize].add(o.post as usize, weight);
@@ -225,7 +277,7 @@ impl SynapseBlock {
         let o = self.out[j as usize];
         // The spike is sent with the weight it found; the change applies to later spikes.
         learning.on_pre_arrival(j, self);
-        match o.effect {
+        match o.effect() {
             Effect::Add { channel, weight } => {
                 self.channels[channel as usize].add(o.post as usize, weight);
             }
@@ -242,7 +294,7 @@ impl SynapseBlock {
 
     /// The signed weight (A) of outgoing synapse `j`; `None` for one that forces firing.
     pub(super) fn weight(&self, j: u32) -> Option<f64> {
-        match self.out[j as usize].effect {
+        match self.out[j as usize].effect() {
             Effect::Add { weight, .. } => Some(weight),
             Effect::Saturate { slot } => Some(self.saturating[slot as usize].weight),
             Effect::Fire => None,
@@ -251,10 +303,11 @@ impl SynapseBlock {
 
     /// Sets the size of outgoing synapse `j`'s weight to `magnitude` (A), keeping its sign.
     pub(super) fn set_magnitude(&mut self, j: u32, magnitude: f64) {
-        match &mut self.out[j as usize].effect {
-            Effect::Add { weight, .. } => *weight = weight.signum() * magnitude,
+        let o = &mut self.out[j as usize];
+        match o.effect() {
+            Effect::Add { weight, .. } => o.value = weight.signum() * magnitude,
             Effect::Saturate { slot } => {
-                let s = &mut self.saturating[*slot as usize];
+                let s = &mut self.saturating[slot as usize];
                 s.weight = s.weight.signum() * magnitude;
             }
             Effect::Fire => {}

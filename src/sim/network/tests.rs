@@ -9,7 +9,7 @@ fn entity(i: u32) -> Entity {
 
 /// Two LIF neurons at rest and synapses from the first onto the second, one per τ (ms).
 fn two_neurons(taus_ms: &[f64]) -> Network {
-    two_neurons_with_channel_limit(taus_ms, builder::MAX_CHANNELS)
+    two_neurons_with_channel_limit(taus_ms, MAX_CHANNELS)
 }
 
 /// As [`two_neurons`], with a builder that holds at most `max_channels` distinct τ.
@@ -50,7 +50,7 @@ fn synapses_with_one_time_constant_share_one_channel() {
 
 #[test]
 fn a_time_constant_past_the_channel_limit_leaves_its_synapse_out() {
-    // The limit is 65 536 distinct τ; the same refusal at a limit of two.
+    // The limit is 65 534 distinct τ; the same refusal at a limit of two.
     let net = two_neurons_with_channel_limit(&[2.0, 5.0, 7.0, 2.0], 2);
     assert_eq!(net.synapses.channels.len(), 2);
     assert_eq!(
@@ -58,7 +58,8 @@ fn a_time_constant_past_the_channel_limit_leaves_its_synapse_out() {
         3,
         "the 7 ms synapse is left out, the others stay"
     );
-    assert_eq!(builder::MAX_CHANNELS, usize::from(u16::MAX) + 1);
+    assert_eq!(MAX_CHANNELS, 65_534);
+    assert_eq!(size_of::<Outgoing>(), 16, "an outgoing synapse in 16 bytes");
 }
 
 #[test]
