@@ -34,12 +34,12 @@ impl Network {
                 (true, true) => {
                     let (l, ol) = (&mut self.lif, &old.lif);
                     l.v[i] = ol.v[o];
-                    // Neuronify's neurons never take the exact path (`u64::MAX`, set when the
+                    // Neuronify's neurons never take the exact path (`NEVER`, set when the
                     // network was built); a neuron that leaves Neuronify's stepping starts
                     // integrating at once.
-                    if l.active_from[i] != u64::MAX {
+                    if l.active_from[i] != NEVER {
                         l.active_from[i] = match ol.active_from[o] {
-                            u64::MAX => 0,
+                            NEVER => 0,
                             from => from,
                         };
                     }

@@ -223,7 +223,9 @@ macro_rules! membrane_steps {
                             s.resting
                         };
                         let next = v_inf + (v[i] - v_inf) * s.decay + dv;
-                        v[i] = if self.step >= active_from[i] { next } else { v[i] };
+                        // Compared as signed, see [`super::NEVER`].
+                        let active = self.step as i64 >= active_from[i] as i64;
+                        v[i] = if active { next } else { v[i] };
                         any |= v[i] > s.threshold;
                     }
                     any
@@ -318,7 +320,13 @@ mod tests {
                 &channels,
             ),
             v: (0..n).map(|_| rng.random_range(-0.075..-0.045)).collect(),
-            active_from: (0..n).map(|_| rng.random_range(0..20)).collect(),
+            // Some refractory, some never integrated by this step (Neuronify's).
+            active_from: (0..n)
+                .map(|i| match i % 97 {
+                    0 => crate::sim::network::NEVER,
+                    _ => rng.random_range(0..20),
+                })
+                .collect(),
             input: (0..n).map(|_| rng.random_range(0.0..3e-10)).collect(),
             channels,
         }

@@ -114,7 +114,7 @@ impl NeuronifyBlock {
             fired: false,
         });
         lif.threshold[k] = f64::INFINITY;
-        lif.active_from[k] = u64::MAX;
+        lif.active_from[k] = NEVER;
         lif.adapt_decay[k] = 1.0;
         lif.burst_drop[k] = 0.0;
     }
@@ -337,7 +337,7 @@ impl NeuronifyBlock {
             k.since_fire = f64::INFINITY;
             k.enabled = true;
             k.fired = false;
-            lif.active_from[k.neuron as usize] = u64::MAX;
+            lif.active_from[k.neuron as usize] = NEVER;
         }
         self.received.fill(0.0);
         for s in &mut self.synapses {

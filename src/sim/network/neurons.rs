@@ -6,6 +6,11 @@
 use super::*;
 use crate::sim::simd::{Vectorised, run_widest};
 
+/// The `active_from` of a neuron the exact step never integrates (one on Neuronify's
+/// stepping): the largest signed value, so that the vector loop compares the clock as signed
+/// integers (WebAssembly's SIMD has signed 64-bit comparisons only).
+pub(super) const NEVER: u64 = i64::MAX as u64;
+
 /// Parameters and state of the integrate-and-fire family, structure of arrays.
 #[derive(Debug, Clone, Default)]
 pub(super) struct LifBlock {
@@ -21,7 +26,8 @@ pub(super) struct LifBlock {
     /// exp(−dt/τm), used by neurons without adaptation.
     pub(super) decay: Vec<f64>,
     pub(super) refractory_steps: Vec<u64>,
-    /// The first step at which the neuron integrates again.
+    /// The first step at which the neuron integrates again ([`NEVER`] for a neuron that the
+    /// exact step leaves alone).
     pub(super) active_from: Vec<u64>,
     /// Adaptation (increment S, decay per step, conductance S); zero increment = none.
     pub(super) adapt_increment: Vec<f64>,
