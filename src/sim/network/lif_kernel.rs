@@ -105,9 +105,7 @@ impl PlainStep<'_> {
                 let tile = start..(start + TILE).min(segment.end);
                 let v = &mut self.v[tile.clone()];
                 let active_from = &self.active_from[tile.clone()];
-                let input = self
-                    .input
-                    .map_or(&NO_INPUT[..tile.len()], |x| &x[tile.clone()]);
+                let input = self.input.map_or(&[][..], |x| &x[tile.clone()]);
                 let m = Membrane {
                     segment,
                     active_from,
@@ -167,10 +165,6 @@ impl Membrane<'_> {
     }
 }
 
-/// The input of neurons that nothing injects into (the same numbers as reading zeros from
-/// the network's array, without touching it).
-static NO_INPUT: [f64; TILE] = [0.0; TILE];
-
 /// What a channel's current at the start of the step adds to each voltage (`dv`), through its
 /// propagator (`gain`).
 #[inline(always)]
@@ -185,6 +179,7 @@ fn add_channel(dv: &mut [f64], current: &[f64], gain: f64) {
 struct Membrane<'a> {
     segment: &'a Segment,
     active_from: &'a [u64],
+    /// The tile's held input; empty when nothing injects any.
     input: &'a [f64],
     step: u64,
 }
@@ -210,7 +205,9 @@ macro_rules! membrane_steps {
                 ) -> bool {
                     let n = v.len();
                     let s = self.segment;
-                    let (active_from, input) = (&self.active_from[..n], &self.input[..n]);
+                    let active_from = &self.active_from[..n];
+                    // Read only with `INJECTED`, when it is the tile's.
+                    let input = &self.input[..if INJECTED { n } else { 0 }];
                     $(let $current = &$current[..n];)*
                     let mut any = false;
                     for i in 0..n {
