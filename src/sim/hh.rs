@@ -196,8 +196,8 @@ impl<const L: usize> Lanes<L> {
         clippy::needless_range_loop,
         reason = "one index over many arrays alike is what the compiler turns into vectors"
     )]
-    fn derivative(&self, i_ext: &[f64; L]) -> Self {
-        let r = RateLanes::at(&self.v);
+    fn derivative(&self, i_ext: &[f64; L], table: &RateTable) -> Self {
+        let r = RateLanes::at(&self.v, table);
         let mut d = *self;
         for i in 0..L {
             let (v, m, n, h) = (self.v[i], self.m[i], self.n[i], self.h[i]);
@@ -226,8 +226,7 @@ struct RateLanes<const L: usize> {
 impl<const L: usize> RateLanes<L> {
     /// Rates by interpolation in the table, or exactly for a voltage outside its range.
     #[inline(always)]
-    fn at(v: &[f64; L]) -> Self {
-        let t = rate_table();
+    fn at(v: &[f64; L], t: &RateTable) -> Self {
         let last = t.am.len() - 2;
         let (mut index, mut frac) = ([0; L], [0.0; L]);
         let mut outside = false;
@@ -300,12 +299,13 @@ pub fn advance_lanes<const L: usize>(
     dt_ms: f64,
 ) {
     let h = dt_ms / f64::from(SUBSTEPS);
+    let t = rate_table();
     for sub in 0..SUBSTEPS as usize {
         let (start, middle, end) = (&i_ext[2 * sub], &i_ext[2 * sub + 1], &i_ext[2 * sub + 2]);
-        let k1 = s.derivative(start);
-        let k2 = s.axpy(&k1, 0.5 * h).derivative(middle);
-        let k3 = s.axpy(&k2, 0.5 * h).derivative(middle);
-        let k4 = s.axpy(&k3, h).derivative(end);
+        let k1 = s.derivative(start, t);
+        let k2 = s.axpy(&k1, 0.5 * h).derivative(middle, t);
+        let k3 = s.axpy(&k2, 0.5 * h).derivative(middle, t);
+        let k4 = s.axpy(&k3, h).derivative(end, t);
         let w = h / 6.0;
         let sum = |k1: &[f64; L], k2: &[f64; L], k3: &[f64; L], k4: &[f64; L], i: usize| {
             w * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
@@ -337,7 +337,7 @@ mod tests {
     fn table_matches_the_formulas() {
         let mut v = -149.99;
         while v < 99.0 {
-            let t = RateLanes::at(&[v]);
+            let t = RateLanes::at(&[v], rate_table());
             let t = Rates {
                 am: t.am[0],
                 bm: t.bm[0],
@@ -363,7 +363,7 @@ mod tests {
             v += 0.0137;
         }
         // Outside the table the formulas are used directly, lane by lane.
-        let r = RateLanes::at(&[150.0, -60.0]);
+        let r = RateLanes::at(&[150.0, -60.0], rate_table());
         assert_eq!(r.am[0], exact_rates(150.0).am);
         assert_eq!(r.bh[0], exact_rates(150.0).bh);
         assert!((r.am[1] - exact_rates(-60.0).am).abs() < 1e-6 * exact_rates(-60.0).am);

@@ -4,7 +4,8 @@
 //! (x86-64, chosen at run time), with WebAssembly's 128-bit SIMD in the browser (every
 //! browser since 2021 has it), and as built otherwise. The arithmetic is the same IEEE
 //! operations in the same order whichever version runs — Rust never fuses a multiply and an
-//! add by itself — so every CPU gives the same numbers to the last bit.
+//! add by itself — so every CPU gives the same numbers to the last bit. [`prefetch`] asks
+//! for memory ahead of the loops that wait for it.
 
 /// Work to run in the widest vector version.
 pub(crate) trait Vectorised {

@@ -207,10 +207,9 @@ impl LifBlock {
                 let tau = c / g;
                 let synaptic: f64 = channels
                     .iter()
-                    .map(|ch| ch.current(i))
-                    .zip(channels)
-                    .filter(|(current, _)| *current != 0.0)
-                    .map(|(current, ch)| current * synaptic_gain(c, tau, ch.tau_s))
+                    .map(|ch| (ch.current(i), ch.tau_s))
+                    .filter(|&(current, _)| current != 0.0)
+                    .map(|(current, tau_s)| current * synaptic_gain(c, tau, tau_s))
                     .sum();
                 let v_inf = self.resting[i] + drive / g;
                 self.v[i] = v_inf + (self.v[i] - v_inf) * (-DT * g / c).exp() + synaptic;
