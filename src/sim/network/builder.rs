@@ -481,8 +481,13 @@ impl NetworkBuilder {
         for s in 0..sources {
             start[s + 1] += start[s];
         }
-        synapses.out_start = start;
         synapses.out = self.pending.iter().map(|p| p.1).collect();
+        synapses.out_post = synapses.out.iter().map(|o| o.post).collect();
+        synapses.out_uniform = start
+            .windows(2)
+            .map(|w| uniform_row(&synapses.out[w[0] as usize..w[1] as usize]))
+            .collect();
+        synapses.out_start = start;
         synapses.out_entity = self.pending.iter().map(|p| p.2).collect();
         self.net.learning = LearningBlock::new(&self.net.synapses, &self.pending_plastic, n);
         self.net.neuronify.finish(n, sources);

@@ -201,3 +201,47 @@ fn a_channel_decays_by_its_scale_and_folds_it_in_long_before_it_could_overflow()
         "a saturating channel is gathered anew"
     );
 }
+
+#[test]
+fn a_row_whose_synapses_add_alike_is_delivered_from_its_targets_alone() {
+    // Neuron 0 reaches 1 and 2 alike (one row of a weight and τ); neuron 1 reaches 0 and 2
+    // with two weights, neuron 2 reaches 0 after a delay: those go synapse by synapse.
+    let mut b = NetworkBuilder::new(1);
+    let p = LifParams::default();
+    for i in 0..3 {
+        b.push_lif(entity(i), &p, p.resting_v, 0, None, None);
+    }
+    let kinetics = |weight_a: f64| SynapseKinetics {
+        weight_a,
+        tau_s: 5e-3,
+        mode: SynapseMode::Add,
+    };
+    let mut synapse = |id: u32, pre: u32, post: u32, weight_a: f64, delay_steps: u64| {
+        let syn = Synapse {
+            pre: entity(pre),
+            post: entity(post),
+        };
+        b.push_synapse(entity(id), syn, kinetics(weight_a), delay_steps, 1.0);
+    };
+    synapse(10, 0, 1, 2e-9, 0);
+    synapse(11, 0, 2, 2e-9, 0);
+    synapse(12, 1, 0, 1e-9, 0);
+    synapse(13, 1, 2, 3e-9, 0);
+    synapse(14, 2, 0, 1e-9, 4);
+    let mut net = b.finish();
+    let uniform = &net.synapses.out_uniform;
+    assert_eq!(uniform[0], Some((0, 2e-9)), "one weight, no delay");
+    assert_eq!(uniform[1], None, "two weights");
+    assert_eq!(uniform[2], None, "delayed");
+    let mut learning = LearningBlock::default();
+    let synapses = &mut net.synapses;
+    synapses.decay_channels();
+    synapses.send(&[0, 1, 2], 10, &mut learning);
+    let current = |s: &SynapseBlock, i: usize| s.channel_current(i);
+    assert!(
+        (current(synapses, 0) - 1e-9).abs() < 1e-24,
+        "the delayed one waits"
+    );
+    assert!((current(synapses, 1) - 2e-9).abs() < 1e-24);
+    assert!((current(synapses, 2) - 5e-9).abs() < 1e-24);
+}
