@@ -4,7 +4,7 @@
 //! (x86-64, chosen at run time), with WebAssembly's 128-bit SIMD in the browser (every
 //! browser since 2021 has it), and as built otherwise. The arithmetic is the same IEEE
 //! operations in the same order whichever version runs — Rust never fuses a multiply and an
-//! add by itself — so every CPU gives the same numbers to the last bit. [`prefetch`] asks
+//! add by itself — so every CPU gives the same numbers to the last bit. [`prefetch_start`] asks
 //! for memory ahead of the loops that wait for it.
 
 /// Work to run in the widest vector version.
@@ -74,18 +74,27 @@ mod wide {
 }
 
 /// Bytes in a cache line (on the CPUs this runs on; only a hint's spacing).
-pub(crate) const LINE: usize = 64;
+const LINE: usize = 64;
 
 /// Lines of a list worth prefetching ahead of reading it: enough to cover the wait for
 /// memory, after which the CPU's own prefetcher follows the stream; more would crowd the
 /// nearest cache when many lists start at once.
-pub(crate) const PREFETCH_LINES: usize = 8;
+const PREFETCH_LINES: usize = 8;
+
+/// [`prefetch`]es the start of `items` (its first [`PREFETCH_LINES`] cache lines).
+#[inline(always)]
+pub(crate) fn prefetch_start<T>(items: &[T]) {
+    let per_line = (LINE / size_of::<T>()).max(1);
+    for item in items.iter().step_by(per_line).take(PREFETCH_LINES) {
+        prefetch(item);
+    }
+}
 
 /// Asks the CPU to start loading the cache line that holds `x` into its nearest cache, so
 /// that a later read does not wait for memory. Only a hint: it changes no result (nothing on
 /// WebAssembly, which has no such instruction).
 #[inline(always)]
-pub(crate) fn prefetch<T>(x: &T) {
+fn prefetch<T>(x: &T) {
     #[cfg(target_arch = "x86_64")]
     #[expect(unsafe_code, reason = "SSE's prefetch, which every x86-64 CPU has")]
     {

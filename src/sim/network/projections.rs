@@ -8,7 +8,7 @@
 
 use super::*;
 use crate::sim::draws::PoissonCount;
-use crate::sim::simd::{LINE, PREFETCH_LINES, prefetch};
+use crate::sim::simd::prefetch_start;
 
 /// Marks a ring entry that names one synapse (per-synapse delays) instead of a row.
 const SINGLE: u32 = 1 << 31;
@@ -176,10 +176,7 @@ impl SynapseBlock {
     /// them all at once overlaps their waits instead of paying each in turn.
     fn prefetch_rows(&self, spiked: &[Idx], now: usize) {
         let row_lines = |proj: &ProjectionBlock, row: usize| {
-            let range = proj.start[row] as usize..proj.start[row + 1] as usize;
-            for j in range.step_by(LINE / size_of::<Idx>()).take(PREFETCH_LINES) {
-                prefetch(&proj.post[j]);
-            }
+            prefetch_start(&proj.post[proj.start[row] as usize..proj.start[row + 1] as usize]);
         };
         for proj in &self.projections {
             if proj.trains.is_none() && matches!(proj.delays, Delays::Fixed(0)) {
@@ -292,13 +289,7 @@ impl SynapseBlock {
             ProjectionEffect::Add { channel } => {
                 let channel = &mut self.channels[*channel as usize];
                 match &proj.weights {
-                    &Weights::Fixed(w) => {
-                        // The same product as `Channel::add` makes, once for the row.
-                        let w = w * channel.unscale;
-                        for &t in &proj.post[range] {
-                            channel.scaled[t as usize] += w;
-                        }
-                    }
+                    &Weights::Fixed(w) => channel.add_each(&proj.post[range], w),
                     Weights::PerSynapse(ws) => {
                         for (&t, &w) in proj.post[range.clone()].iter().zip(&ws[range]) {
                             channel.add(t as usize, w);

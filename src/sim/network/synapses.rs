@@ -3,7 +3,7 @@
 //! that keep a current of their own, and the delay ring that holds spikes in flight.
 
 use super::*;
-use crate::sim::simd::{LINE, PREFETCH_LINES, prefetch};
+use crate::sim::simd::prefetch_start;
 
 /// How an arriving spike acts on its target.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -137,6 +137,16 @@ impl Channel {
         self.scaled[i] += amount * self.unscale;
     }
 
+    /// Adds `amount` (A) to the current of every neuron in `targets`: the product of
+    /// [`Channel::add`], made once.
+    #[inline]
+    pub(super) fn add_each(&mut self, targets: &[Idx], amount: f64) {
+        let amount = amount * self.unscale;
+        for &t in targets {
+            self.scaled[t as usize] += amount;
+        }
+    }
+
     /// Sets neuron `i`'s current (A).
     pub(super) fn set(&mut self, i: usize, current: f64) {
         self.scaled[i] = current * self.unscale;
@@ -260,32 +270,15 @@ impl SynapseBlock {
         // Start loading every outgoing list first, as `prefetch_rows` does for projections.
         for &s in spiked {
             if !learns && self.out_uniform[s as usize].is_some() {
-                for j in self
-                    .row(s)
-                    .step_by(LINE / size_of::<Idx>())
-                    .take(PREFETCH_LINES)
-                {
-                    prefetch(&self.out_post[j]);
-                }
+                prefetch_start(&self.out_post[self.row(s)]);
             } else {
-                for j in self
-                    .row(s)
-                    .step_by(LINE / size_of::<Outgoing>())
-                    .take(PREFETCH_LINES)
-                {
-                    prefetch(&self.out[j]);
-                }
+                prefetch_start(&self.out[self.row(s)]);
             }
         }
         for &s in spiked {
             let range = self.row(s);
             if !learns && let Some((channel, weight)) = self.out_uniform[s as usize] {
-                let channel = &mut self.channels[channel as usize];
-                // The same product as `Channel::add` makes, once for the row.
-                let w = weight * channel.unscale;
-                for &t in &self.out_post[range] {
-                    channel.scaled[t as usize] += w;
-                }
+                self.channels[channel as usize].add_each(&self.out_post[range], weight);
                 continue;
             }
             for j in range {
